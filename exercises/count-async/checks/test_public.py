@@ -1,0 +1,88 @@
+"""count-async: the checks a student can run."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.assertions import expect_async, expect_type, printed_numbers
+from grader.proxy import Submission
+from grader.timing import Durations, expect_concurrent, expect_printed_on_time
+
+
+def pick(durations: Durations) -> tuple[int, dict[int, float]]:
+    """A count to run: n, and distinct short pauses on some of its numbers.
+
+    The pauses add up to at least four times the longest, so a count that
+    waits one pause after another is far slower than a concurrent one.
+    """
+    waits = durations.spread(shortest=0.04, longest=0.3)
+    n = durations.rng.randint(max(12, 2 * len(waits)), 30)
+    return n, dict(zip(durations.choose(range(1, n + 1), len(waits)), waits, strict=True))
+
+
+def expected_order(n: int, pauses: dict[int, float]) -> list[int]:
+    """Unpaused numbers at once in ascending order, then shortest pause first."""
+    return sorted(range(1, n + 1), key=lambda k: (pauses.get(k, 0.0), k))
+
+
+@pytest.mark.points(2)
+async def test_prints_every_number_once(submission: Submission, durations: Durations) -> None:
+    """prints every number once, and returns them in the order printed"""
+    await expect_async(submission, "count")
+    n, pauses = pick(durations)
+    returned = await submission.count(n, pauses)
+    printed = printed_numbers(submission.last)
+    assert sorted(printed) == list(range(1, n + 1)), (
+        f"count({n}, {pauses}) should print each of 1..{n} once, but printed {printed}"
+    )
+    expect_type(returned, list, what=f"the value count({n}, ...) returned")
+    assert returned == printed, (
+        f"count should return the numbers in the order it printed them ({printed}), "
+        f"but returned {returned}"
+    )
+
+
+@pytest.mark.points(2)
+async def test_order(submission: Submission, durations: Durations) -> None:
+    """unpaused numbers come first in ascending order, then the shortest pause first"""
+    n, pauses = pick(durations)
+    await submission.count(n, pauses)
+    printed = printed_numbers(submission.last)
+    expected = expected_order(n, pauses)
+    assert printed == expected, (
+        f"with pauses {pauses}, count({n}) should print {expected}, but printed {printed}; "
+        "does every number wait for its own pause only?"
+    )
+
+
+@pytest.mark.points(2)
+async def test_takes_the_longest_pause(submission: Submission, durations: Durations) -> None:
+    """takes about as long as the longest pause, not their sum"""
+    n, pauses = pick(durations)
+    await submission.count(n, pauses)
+    call = submission.last
+    assert sorted(printed_numbers(call)) == list(range(1, n + 1)), (
+        f"count({n}, {pauses}) should print each of 1..{n} once, but printed {call.output}"
+    )
+    expect_concurrent(
+        call.elapsed,
+        max(pauses.values()),
+        what=f"count({n}, {pauses})",
+        sequential=sum(pauses.values()),
+        too_fast="did it skip the pauses?",
+        too_slow="did the pauses run one after another (or use time.sleep)?",
+    )
+
+
+@pytest.mark.points(2)
+async def test_each_number_on_time(submission: Submission, durations: Durations) -> None:
+    """prints each number as soon as its own pause is over"""
+    n, pauses = pick(durations)
+    await submission.count(n, pauses)
+    due = {str(k): pauses.get(k, 0.0) for k in range(1, n + 1)}
+    expect_printed_on_time(
+        submission.last,
+        due,
+        early_hint="print a number only after its own pause",
+        late_hint="print each number the moment its own pause ends, not at the end",
+    )

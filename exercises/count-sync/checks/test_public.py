@@ -1,0 +1,66 @@
+"""count-sync: the checks a student can run."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.assertions import expect_plain, expect_type, printed_numbers
+from grader.proxy import Submission
+from grader.timing import Durations, expect_printed_on_time
+
+
+def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:
+    """When each number is due: after every pause up to and including its own."""
+    due, waited = {}, 0.0
+    for k in range(1, n + 1):
+        waited += pauses.get(k, 0.0)
+        due[str(k)] = waited
+    return due
+
+
+@pytest.mark.points(2)
+async def test_prints_in_order(submission: Submission, durations: Durations) -> None:
+    """prints the numbers 1 to n, one per line, in order"""
+    await expect_plain(submission, "count")
+    n = durations.rng.randint(12, 30)
+    await submission.count(n, {})
+    printed = printed_numbers(submission.last)
+    expected = list(range(1, n + 1))
+    assert printed == expected, f"count({n}) should print 1 to {n} in order, but printed {printed}"
+
+
+@pytest.mark.points(2)
+async def test_pauses_before_numbers(submission: Submission, durations: Durations) -> None:
+    """sleeps before each paused number, and only then prints it"""
+    n = durations.rng.randint(10, 20)
+    first, second = sorted(durations.choose(range(2, n + 1), 2))
+    pauses = {first: durations.between(0.15, 0.25), second: durations.between(0.05, 0.12)}
+    await submission.count(n, pauses)
+    call = submission.last
+    printed = printed_numbers(call)
+    assert printed == list(range(1, n + 1)), f"count({n}, {pauses}) printed {printed}"
+    expect_printed_on_time(
+        call,
+        numbered(pauses, n),
+        early_hint="sleep pauses[k] seconds before printing k",
+        late_hint="was there a pause that should not be there?",
+    )
+
+
+@pytest.mark.points(2)
+async def test_returns_elapsed(submission: Submission, durations: Durations) -> None:
+    """returns the elapsed time of the count, measured by itself"""
+    n = durations.rng.randint(10, 30)
+    keys = durations.choose(range(1, n + 1), 3)
+    pauses = dict(zip(keys, durations.distinct(3, 0.05, 0.2), strict=True))
+    returned = await submission.count(n, pauses)
+    expect_type(returned, (float, int), what=f"the value count({n}, {pauses}) returned")
+    waited, measured = sum(pauses.values()), submission.last.elapsed
+    assert returned >= waited - 0.005, (
+        f"count returned {returned:.3f} s, but its pauses alone take {waited:.3f} s; "
+        "return the end time minus the start time, read from time.perf_counter()"
+    )
+    assert returned <= measured + 0.01, (
+        f"count returned {returned:.3f} s, but the whole call took only {measured:.3f} s "
+        "as the grader measured it; return the end time minus the start time"
+    )

@@ -1,0 +1,387 @@
+"""The submission's side of the sandbox: limits, a keeper, and a call server.
+
+This runs inside the child process that `grader.sandbox` starts. Everything
+here happens before the student's file is imported, so the limits and the
+instrumentation are in place first. Nothing the child says is trusted for a
+verdict on time: the trusted side keeps its own clocks. What the child reports
+(return values, exceptions, which event loops it saw) is plain JSON.
+
+The process tree is: trusted process -> keeper -> server. The keeper only waits
+for the server and reports how it ended, so a submission that kills its parent
+kills the keeper, not the grader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import importlib.util
+import inspect
+import itertools
+import json
+import os
+import queue
+import resource
+import sys
+import threading
+import traceback
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from grader.codec import MAX_MESSAGE, Ref, decode, dumps, encode, loads
+
+
+def main() -> None:
+    """Entry point: `python -I -c ... '<json settings>'`."""
+    settings = json.loads(sys.argv[1])
+    out_fd, in_fd = int(settings["out"]), int(settings["in"])
+    for fd in (out_fd, in_fd):
+        os.set_inheritable(fd, False)  # the submission's own subprocesses get no channel
+    apply_limits(settings["limits"])
+    keep(out_fd, in_fd)
+    sys.stdout.reconfigure(line_buffering=True, write_through=True)  # type: ignore[union-attr]
+    Server(out_fd, in_fd, settings["submission"]).serve()
+
+
+def apply_limits(limits: dict[str, int]) -> None:
+    """Set soft and hard limits, so the submission cannot raise them again."""
+    pairs = {
+        resource.RLIMIT_CPU: (limits["cpu_seconds"], limits["cpu_seconds"] + 1),
+        # RLIMIT_DATA, not RLIMIT_AS: address-space limits starve thread stacks.
+        resource.RLIMIT_DATA: (limits["memory_bytes"],) * 2,
+        resource.RLIMIT_FSIZE: (limits["file_bytes"],) * 2,
+        resource.RLIMIT_NOFILE: (limits["open_files"],) * 2,
+        resource.RLIMIT_NPROC: (limits["processes"],) * 2,
+        resource.RLIMIT_CORE: (0, 0),
+    }
+    for which, pair in pairs.items():
+        try:
+            resource.setrlimit(which, pair)
+        except (ValueError, OSError):
+            pass  # e.g. a hard limit already lower than ours: keep the lower one
+
+
+def keep(out_fd: int, in_fd: int) -> None:
+    """Fork; the parent stays behind as the keeper and reports how the server ended."""
+    pid = os.fork()
+    if pid == 0:
+        return
+    os.close(in_fd)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)  # the trusted side sees end-of-output when the server is gone
+    _, status = os.waitpid(pid, 0)
+    try:
+        os.write(out_fd, dumps({"op": "exit", "code": os.waitstatus_to_exitcode(status)}))
+    finally:
+        os._exit(0)
+
+
+class Server:
+    """Imports the submission, then runs the calls the trusted side sends."""
+
+    def __init__(self, out_fd: int, in_fd: int, path: str) -> None:
+        self.out_fd = out_fd
+        self.in_fd = in_fd
+        self.path = path
+        self.write_lock = threading.Lock()
+        self.calls: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.waiting: dict[int, Callable[[dict[str, Any]], None]] = {}
+        self.ids = itertools.count(1)
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop a call runs on, for pings
+        self.watch = LoopWatch()
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = dumps(message)
+        if len(data) > MAX_MESSAGE:
+            data = dumps({"op": message["op"], "id": message.get("id"), "oversize": len(data)})
+        with self.write_lock:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self.out_fd, view) :]
+
+    def serve(self) -> None:
+        threading.Thread(target=self.read, name="grader-reader", daemon=True).start()
+        module = self.load()
+        functions = {
+            name: "async" if inspect.iscoroutinefunction(obj) else "sync"
+            for name, obj in vars(module).items()
+            if callable(obj) and not name.startswith("_") and not inspect.isclass(obj)
+        }
+        self.send({"op": "ready", "functions": functions})
+        self.watch.install()
+        while True:
+            self.run(module, self.calls.get())
+
+    def load(self) -> Any:
+        try:
+            spec = importlib.util.spec_from_file_location("submission", self.path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["submission"] = module
+            spec.loader.exec_module(module)
+        except BaseException as exc:  # anything at import time, SystemExit included
+            self.send({"op": "import_failed", **self.describe(exc)})
+            sys.stdout.flush()
+            os._exit(0)
+        return module
+
+    def read(self) -> None:
+        """Reader thread: route the trusted side's messages."""
+        with os.fdopen(self.in_fd, "rb", buffering=0) as stream:
+            for line in iter(stream.readline, b""):
+                message = loads(line)
+                op = message.get("op")
+                if op == "call":
+                    self.calls.put(message)
+                elif op == "reply":
+                    settle = self.waiting.pop(int(message["id"]), None)
+                    if settle is not None:
+                        settle(message)
+                elif op == "ping":
+                    self.ping(int(message["seq"]))
+        os._exit(0)  # the trusted side has gone: nothing left to serve
+
+    def ping(self, seq: int) -> None:
+        loop = self.loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self.send, {"op": "pong", "seq": seq})
+        except RuntimeError:
+            pass  # the loop closed in between
+
+    def run(self, module: Any, message: dict[str, Any]) -> None:
+        call_id = message["id"]
+        self.watch.reset()
+        try:
+            function = getattr(module, message["name"], None)
+            if function is None or not callable(function):
+                raise AttributeError(f"your file does not define {message['name']}()")
+            if inspect.iscoroutinefunction(function):
+                value = self.run_async(function, message, call_id)
+            else:
+                args, kwargs = self.arguments(message)
+                value = function(*args, **kwargs)
+                if inspect.iscoroutine(value):
+                    value.close()  # report it, and don't warn "never awaited" on stderr
+        except BaseException as exc:
+            self.send({"op": "raise", "id": call_id, **self.describe(exc)})
+        else:
+            result = encode(value)
+            self.send({"op": "return", "id": call_id, "value": result, **self.watch.report()})
+
+    def arguments(self, message: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return decode(message["args"], self.resolve), decode(message["kwargs"], self.resolve)
+
+    def run_async(self, function: Any, message: dict[str, Any], call_id: int) -> Any:
+        loop = self.watch.own_loop()
+
+        async def call() -> Any:
+            args, kwargs = self.arguments(message)  # inside the loop: tasks and futures need it
+            result = await function(*args, **kwargs)
+            current = asyncio.current_task()
+            pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+            self.send({"op": "done", "id": call_id, "pending": len(pending)})
+            return result
+
+        self.loop = loop
+        try:
+            return loop.run_until_complete(call())
+        finally:
+            self.loop = None
+            finish(loop)
+
+    def resolve(self, ref: Ref) -> Any:
+        """Build this side's stand-in for a callable of the trusted side."""
+        if ref.kind == "sync":
+            return self.blocking_proxy(ref.id)
+        remote = self.async_proxy(ref.id)
+        if ref.kind == "async":
+            return remote
+        if ref.kind == "coro":
+            return remote(*ref.args)
+        if ref.kind == "task":
+            return asyncio.ensure_future(remote(*ref.args))
+        if ref.kind == "future":
+            return future_of(remote(*ref.args))
+        raise ValueError(f"unknown kind of callable {ref.kind!r}")
+
+    def async_proxy(self, fn_id: int) -> Callable[..., Any]:
+        server = self
+
+        async def remote(*args: Any, **kwargs: Any) -> Any:
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[dict[str, Any]] = loop.create_future()
+
+            def settle(message: dict[str, Any]) -> None:
+                try:
+                    loop.call_soon_threadsafe(_settle, future, message)
+                except RuntimeError:
+                    pass  # the loop is closed: nobody waits any more
+
+            call_id = next(server.ids)
+            server.waiting[call_id] = settle
+            server.send(server.callback(call_id, fn_id, args, kwargs))
+            try:
+                message = await future
+            except asyncio.CancelledError:
+                server.waiting.pop(call_id, None)
+                server.send({"op": "cancel", "id": call_id})
+                raise
+            return unpack(message)
+
+        return remote
+
+    def blocking_proxy(self, fn_id: int) -> Callable[..., Any]:
+        server = self
+
+        def remote(*args: Any, **kwargs: Any) -> Any:
+            done = threading.Event()
+            box: dict[str, Any] = {}
+
+            def settle(message: dict[str, Any]) -> None:
+                box["message"] = message
+                done.set()
+
+            call_id = next(server.ids)
+            server.waiting[call_id] = settle
+            server.send(server.callback(call_id, fn_id, args, kwargs))
+            done.wait()
+            return unpack(box["message"])
+
+        return remote
+
+    @staticmethod
+    def callback(call_id: int, fn_id: int, args: Any, kwargs: Any) -> dict[str, Any]:
+        return {
+            "op": "callback",
+            "id": call_id,
+            "fn": fn_id,
+            "args": encode(list(args)),
+            "kwargs": encode(dict(kwargs)),
+        }
+
+    def describe(self, exc: BaseException) -> dict[str, Any]:
+        """An exception as data: type, message, and the submission's own frames."""
+        frames = [
+            f"line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}"
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if os.path.abspath(frame.filename) == os.path.abspath(self.path)
+        ]
+        if isinstance(exc, SyntaxError) and exc.filename == self.path:
+            frames.append(f"line {exc.lineno}: {(exc.text or '').strip()}")
+        try:
+            text = str(exc)
+        except Exception:
+            text = ""
+        return {"type": type(exc).__name__, "message": text[:2000], "where": frames[-5:]}
+
+
+class LoopWatch:
+    """Notes the event loops a submission makes during a call, and asyncio.run use.
+
+    The catalog's `event-loop` exercise asks that the loop is closed and that
+    asyncio.run is not used; only the child can see its own loops.
+    """
+
+    def __init__(self) -> None:
+        self.loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+        self.runners = 0
+        self.own: set[int] = set()
+
+    def install(self) -> None:
+        watch = self
+        base_init = asyncio.BaseEventLoop.__init__
+        runner_init = asyncio.Runner.__init__
+
+        def loop_init(loop: asyncio.BaseEventLoop, *args: Any, **kwargs: Any) -> None:
+            base_init(loop, *args, **kwargs)
+            watch.loops.append(weakref.ref(loop))
+
+        def counting_runner_init(runner: asyncio.Runner, *args: Any, **kwargs: Any) -> None:
+            watch.runners += 1
+            runner_init(runner, *args, **kwargs)
+
+        asyncio.BaseEventLoop.__init__ = loop_init  # type: ignore[method-assign]
+        asyncio.Runner.__init__ = counting_runner_init  # type: ignore[method-assign]
+
+    def own_loop(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.new_event_loop()
+        self.own.add(id(loop))
+        return loop
+
+    def reset(self) -> None:
+        self.loops.clear()
+        self.runners = 0
+
+    def report(self) -> dict[str, Any]:
+        loops = [ref() for ref in self.loops]
+        theirs = [loop for loop in loops if loop is not None and id(loop) not in self.own]
+        return {
+            "loops": [{"closed": loop.is_closed(), "running": loop.is_running()} for loop in theirs],
+            "runners": self.runners,
+        }
+
+
+def finish(loop: asyncio.AbstractEventLoop) -> None:
+    """Close a loop the way asyncio.run does: cancel leftovers, then close."""
+    try:
+        leftovers = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in leftovers:
+            task.cancel()
+        if leftovers:
+            loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+
+
+def future_of(coro: Any) -> asyncio.Future[Any]:
+    """A plain Future that settles with `coro`; cancelling it cancels the work."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    task = loop.create_task(coro)
+
+    def copy(done: asyncio.Task[Any]) -> None:
+        if future.done():
+            return
+        if done.cancelled():
+            future.cancel()
+        elif done.exception() is not None:
+            future.set_exception(done.exception())  # type: ignore[arg-type]
+        else:
+            future.set_result(done.result())
+
+    task.add_done_callback(copy)
+    future.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)
+    return future
+
+
+_exception_types: dict[str, type[BaseException]] = {}
+
+
+def exception_type(name: str) -> type[BaseException]:
+    """The builtin exception of that name, or a look-alike class with that name."""
+    found = getattr(builtins, name, None)
+    if isinstance(found, type) and issubclass(found, BaseException):
+        return found
+    if name == "CancelledError":
+        return asyncio.CancelledError
+    if name not in _exception_types:
+        _exception_types[name] = type(name, (Exception,), {})
+    return _exception_types[name]
+
+
+def unpack(message: dict[str, Any]) -> Any:
+    if "error" in message:
+        error = message["error"]
+        raise exception_type(str(error["type"]))(str(error["message"]))
+    return decode(message.get("value"))
+
+
+def _settle(future: asyncio.Future[dict[str, Any]], message: dict[str, Any]) -> None:
+    if not future.done():
+        future.set_result(message)

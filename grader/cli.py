@@ -1,0 +1,199 @@
+"""The `grader` command: thin Click commands over the core in `grader.runner` and friends.
+
+Commands parse their arguments, call one core function and render what it
+returns. Bad input becomes one line on stderr and exit status 2; nothing the
+core raises reaches a user as a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from grader import catalog, kit
+from grader.catalog import Exercise
+from grader.errors import GraderError, GradingFailed
+from grader.report import Report, render_text
+from grader.runner import grade as grade_submission
+from grader.verify import verify as verify_exercise
+
+
+class CommandError(click.UsageError):
+    """Bad input from the user: shown as one line, exit status 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+class GraderGroup(click.Group):
+    """A group whose usage errors, Click's own included, are one line long."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CommandError:
+            raise
+        except click.UsageError as error:
+            raise CommandError(error.format_message()) from None
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Turn the core's errors into one-line messages."""
+    try:
+        yield
+    except GradingFailed as error:
+        raise click.ClickException(str(error)) from None
+    except GraderError as error:
+        raise CommandError(str(error)) from None
+
+
+def _exercise(ctx: click.Context, exercise_id: str) -> Exercise:
+    with _reported():
+        return catalog.find(exercise_id, ctx.obj["exercises"])
+
+
+def _file(path: str) -> Path:
+    file = Path(path)
+    if not file.is_file():
+        raise CommandError(f"no file at {path}")
+    return file
+
+
+_format = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="How to print the result.",
+)  # fmt: skip
+
+
+@click.group(cls=GraderGroup)
+@click.option(
+    "--exercises", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The course's exercises folder (default: $GRADER_EXERCISES, then the repository's).",
+)  # fmt: skip
+@click.version_option(package_name="asyncio-grader")
+@click.pass_context
+def cli(ctx: click.Context, exercises: Path | None) -> None:
+    """Grade asyncio exercises: run the checks, report a score and feedback."""
+    with _reported():
+        ctx.obj = {"exercises": catalog.exercises_dir(exercises)}
+
+
+@cli.command("list")
+@_format
+@click.pass_context
+def list_(ctx: click.Context, fmt: str) -> None:
+    """List the exercises: id, title and points."""
+    with _reported():
+        exercises = catalog.catalog(ctx.obj["exercises"])
+    if fmt == "json":
+        rows = [{"id": e.id, "title": e.title, "points": e.points} for e in exercises]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for e in exercises:
+        click.echo(f"{e.id:<16} {e.points:>5g}  {e.title}")
+
+
+@cli.command()
+@click.argument("exercise")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--force", is_flag=True, help="Overwrite files that are already there.")
+@click.pass_context
+def start(ctx: click.Context, exercise: str, dest: Path, force: bool) -> None:
+    """Write an exercise's stub and task text into DEST to start from."""
+    found = _exercise(ctx, exercise)
+    with _reported():
+        written = kit.start(found, dest, force=force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: edit {written[0]}, then run: grader check {found.id} {written[0]}")
+
+
+@cli.command()
+@click.argument("exercise")
+@click.argument("file")
+@_format
+@click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@click.pass_context
+def check(ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | None) -> None:
+    """Run the public checks on FILE; exit 0 only when all of them pass."""
+    report = _grade(ctx, exercise, file, hidden=False, seed=seed)
+    _show(report, fmt)
+    ctx.exit(0 if report.passed else 1)
+
+
+@cli.command()
+@click.argument("exercise")
+@click.argument("file")
+@_format
+@click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@click.pass_context
+def grade(ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | None) -> None:
+    """Run every check, public and hidden, on FILE and print the report."""
+    _show(_grade(ctx, exercise, file, hidden=True, seed=seed), fmt)
+
+
+@cli.command()
+@click.argument("exercises", nargs=-1)
+@click.pass_context
+def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
+    """Check that each reference solution scores full marks and each stub 0."""
+    with _reported():
+        chosen = [catalog.find(e, ctx.obj["exercises"]) for e in exercises] or catalog.catalog(
+            ctx.obj["exercises"]
+        )
+    failures = 0
+    for exercise in chosen:
+        with _reported():
+            result = verify_exercise(exercise)
+        sol, stub = result.solution, result.stub
+        verdict = "ok" if result.ok else "FAILED"
+        click.echo(
+            f"{exercise.id:<16} solution {sol.score:g}/{sol.max_score:g}  "
+            f"stub {stub.score:g}/{stub.max_score:g}  {verdict}"
+        )
+        for problem in result.problems:
+            click.echo(f"  - {problem}")
+        failures += not result.ok
+    ctx.exit(1 if failures else 0)
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into OUT_DIR even if it is not empty.")
+@click.pass_context
+def release(ctx: click.Context, out_dir: Path, force: bool) -> None:
+    """Write the student kit: stubs, task texts and public checks, nothing hidden."""
+    with _reported():
+        exercises = catalog.catalog(ctx.obj["exercises"])
+        kit.release(exercises, out_dir, force=force)
+    click.echo(f"wrote the kit for {len(exercises)} exercises to {out_dir}")
+    click.echo(f"students run: grader check EXERCISE FILE --exercises {out_dir}")
+
+
+def _grade(ctx: click.Context, exercise: str, file: str, *, hidden: bool, seed: int | None) -> Report:
+    found = _exercise(ctx, exercise)
+    with _reported():
+        return grade_submission(found, _file(file), hidden=hidden, seed=seed, label=file)
+
+
+def _show(report: Report, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(render_text(report))
+
+
+def main() -> None:
+    """Console entry point; the last guard against a traceback reaching a user."""
+    try:
+        cli.main(prog_name="grader")
+    except Exception as error:  # noqa: BLE001 - anything unforeseen is still one line
+        click.echo(f"Error: the grader failed unexpectedly: {type(error).__name__}: {error}", err=True)
+        sys.exit(3)

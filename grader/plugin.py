@@ -1,0 +1,237 @@
+"""pytest plugin: an exercise's checks, run against one submission.
+
+The grader's runner loads it with ``-p grader.plugin``; plain pytest loads it
+through its entry point, so a teacher can run an exercise's checks by hand::
+
+    pytest exercises/count-async/checks --submission alice/count-async.py
+
+Checks are async pytest tests. The `submission` fixture is the student's
+module behind a sandbox; `durations` gives fresh random waits; `recorder`
+builds injected callables that note when they ran. Each check's docstring is
+the title a student sees, `@pytest.mark.points(n)` its worth (1 by default),
+and checks in a module named `test_hidden*.py` are hidden.
+
+A check that fails only an upper time bound (`TimingError`) is run again, up
+to ``--grader-attempts`` times, before the failure counts: load only adds
+time, so it is the one failure a busy machine can cause.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+import pytest_asyncio
+from _pytest.runner import runtestprotocol
+
+from grader import catalog
+from grader.proxy import Submission
+from grader.report import CheckResult, CheckStatus, Visibility
+from grader.sandbox import SubmissionFault, SubmissionTimeout
+from grader.timing import Durations, Recorder, TimingError
+
+
+@dataclass
+class Outcome:
+    """How one attempt of a check ended."""
+
+    status: CheckStatus = CheckStatus.PASSED
+    message: str = ""
+    retryable: bool = False
+
+
+class Results:
+    """The session's check results, written as JSON lines as soon as each is known."""
+
+    def __init__(self, path: str | None, seed: int) -> None:
+        self.seed = seed
+        self.checks: list[CheckResult] = []
+        self._file: IO[str] | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._file is not None:
+            self._file.write(json.dumps(record) + "\n")
+            self._file.flush()
+
+    def add(self, result: CheckResult) -> None:
+        self.checks.append(result)
+        self.write({"check": {**result.to_dict(), "attempts": result.attempts}})
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+results_key = pytest.StashKey[Results]()
+outcome_key = pytest.StashKey[Outcome]()
+attempt_key = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options to point the checks at a submission."""
+    group = parser.getgroup("grader", "grading an asyncio submission")
+    group.addoption("--submission", default=None, help="the student's file to check")
+    group.addoption("--grader-results", default=None, help="write results as JSON lines here")
+    group.addoption("--grader-seed", type=int, default=None, help="seed for the random waits")
+    group.addoption(
+        "--grader-attempts", type=int, default=3, help="runs of a check that misses a time bound"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the points marker; with a submission, make every async check run."""
+    config.addinivalue_line("markers", "points(n): how many points the check is worth")
+    if config.getoption("submission"):
+        config.option.asyncio_mode = "auto"
+    seed = config.getoption("grader_seed")
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    config.stash[results_key] = Results(config.getoption("grader_results"), seed)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Close the results file."""
+    if results_key in config.stash:
+        config.stash[results_key].close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Announce the checks, so the runner can tell a cut-short session from a finished one."""
+    if config.getoption("submission"):
+        config.stash[results_key].write({"collected": [title(item) for item in items]})
+
+
+@pytest_asyncio.fixture
+async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission]:
+    """The student's module, run in a fresh sandboxed child for this check."""
+    path = request.config.getoption("submission")
+    if not path:
+        pytest.fail("no submission to check: run pytest with --submission FILE", pytrace=False)
+    exercise = catalog.load(Path(request.path).parent.parent)
+    student = Submission(Path(path), exercise.limits)
+    try:
+        yield student
+    finally:
+        await student.close()
+
+
+@pytest.fixture
+def durations(request: pytest.FixtureRequest) -> Durations:
+    """Random waits, different for each check and each attempt, reproducible by seed."""
+    seed = request.config.stash[results_key].seed
+    attempt = request.node.stash.get(attempt_key, 1)
+    return Durations(random.Random(f"{seed}:{request.node.nodeid}:{attempt}"))
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    """Builds the callables a check injects and notes when each call ran."""
+    return Recorder()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """Run a check, again when it missed only a time bound, and record its result."""
+    if not item.config.getoption("submission"):
+        return None
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    attempts = max(1, item.config.getoption("grader_attempts"))
+    started = time.monotonic()
+    for attempt in range(1, attempts + 1):
+        item.stash[attempt_key] = attempt
+        item.stash[outcome_key] = Outcome()
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+        outcome = item.stash[outcome_key]
+        if not outcome.retryable:
+            break
+    for report in reports:
+        item.ihook.pytest_runtest_logreport(report=report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    item.config.stash[results_key].add(result(item, outcome, attempt, time.monotonic() - started))
+    return True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Classify how the check ended: a status, a message, and whether to retry."""
+    report = yield
+    if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+        item.stash[outcome_key] = classify(call.excinfo)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """With plain pytest, show the score the way the grader would count it."""
+    checks = config.stash[results_key].checks if results_key in config.stash else []
+    if not checks:
+        return
+    got = sum(c.score for c in checks)
+    total = sum(c.max_score for c in checks)
+    terminalreporter.write_sep("-", f"grader score: {got:g}/{total:g}")
+    for check in checks:
+        if check.status is not CheckStatus.PASSED:
+            terminalreporter.write_line(f"{check.status}: {check.name}: {check.message}")
+
+
+def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
+    """The report status an exception in a check stands for."""
+    if excinfo is None:
+        return Outcome()
+    error = excinfo.value
+    if isinstance(error, TimingError):
+        return Outcome(CheckStatus.FAILED, _assertion_text(error), retryable=True)
+    if isinstance(error, AssertionError):
+        return Outcome(CheckStatus.FAILED, _assertion_text(error) or "the check failed")
+    if isinstance(error, SubmissionTimeout):
+        return Outcome(CheckStatus.TIMEOUT, str(error))
+    if isinstance(error, SubmissionFault):
+        return Outcome(CheckStatus.ERROR, str(error))
+    text = str(error)
+    if "Timeout" in text and "pytest-timeout" in text:
+        return Outcome(CheckStatus.TIMEOUT, "the check did not finish in time")
+    if isinstance(error, pytest.fail.Exception):
+        return Outcome(CheckStatus.FAILED, text)
+    return Outcome(
+        CheckStatus.ERROR,
+        f"the check could not use what your code gave it ({type(error).__name__}: {text})",
+    )
+
+
+def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) -> CheckResult:
+    """A check's outcome as a line of the report."""
+    marker = item.get_closest_marker("points")
+    points = float(marker.args[0]) if marker and marker.args else 1.0
+    hidden = catalog.is_hidden(Path(str(item.path)))
+    return CheckResult(
+        name=title(item),
+        status=outcome.status,
+        score=points if outcome.status is CheckStatus.PASSED else 0.0,
+        max_score=points,
+        visibility=Visibility.HIDDEN if hidden else Visibility.PUBLIC,
+        message=outcome.message,
+        duration=duration,
+        attempts=attempts,
+    )
+
+
+def title(item: pytest.Item) -> str:
+    """The check's title: its docstring's first line, or its name in words."""
+    doc = getattr(getattr(item, "function", None), "__doc__", None)
+    if doc and doc.strip():
+        return doc.strip().splitlines()[0].strip()
+    return item.name.removeprefix("test_").replace("_", " ")
+
+
+def _assertion_text(error: AssertionError) -> str:
+    # With assertion rewriting on (plain pytest), pytest appends its own
+    # explanation after the check's message; students need only the message.
+    return str(error).split("\nassert ", 1)[0].strip()

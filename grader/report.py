@@ -1,0 +1,145 @@
+"""The report of one grading: statuses, per-check results, and their JSON and text forms.
+
+The JSON shape is fixed by the command-line contract (`shared/spec/cli.md`):
+outside tools and teachers' scripts read it, so keys are never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class CheckStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the submission raised, crashed or exited
+    TIMEOUT = "timeout"
+
+
+class ReportStatus(StrEnum):
+    GRADED = "graded"
+    ERROR = "error"  # the submission could not be run at all
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    HIDDEN = "hidden"
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one check; its name is the check's docstring title."""
+
+    name: str
+    status: CheckStatus
+    score: float
+    max_score: float
+    visibility: Visibility
+    message: str = ""
+    duration: float = 0.0
+    attempts: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": str(self.status),
+            "score": self.score,
+            "max_score": self.max_score,
+            "visibility": str(self.visibility),
+            "message": self.message,
+            "duration": round(self.duration, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
+        return cls(
+            name=str(data["name"]),
+            status=CheckStatus(data["status"]),
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            visibility=Visibility(data["visibility"]),
+            message=str(data.get("message", "")),
+            duration=float(data.get("duration", 0.0)),
+            attempts=int(data.get("attempts", 1)),
+        )
+
+
+@dataclass
+class Report:
+    """One submission graded against one exercise."""
+
+    exercise: str
+    submission: str
+    max_score: float
+    status: ReportStatus = ReportStatus.GRADED
+    duration: float = 0.0
+    checks: list[CheckResult] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def score(self) -> float:
+        if self.status is ReportStatus.ERROR:
+            return 0.0
+        return round(sum(check.score for check in self.checks), 2)
+
+    @property
+    def passed(self) -> bool:
+        return self.status is ReportStatus.GRADED and all(
+            check.status is CheckStatus.PASSED for check in self.checks
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "exercise": self.exercise,
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": str(self.status),
+            "message": self.message,
+            "duration": round(self.duration, 2),
+            "checks": [check.to_dict() for check in self.checks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        return cls(
+            exercise=str(data["exercise"]),
+            submission=str(data["submission"]),
+            max_score=float(data["max_score"]),
+            status=ReportStatus(data["status"]),
+            duration=float(data.get("duration", 0.0)),
+            checks=[CheckResult.from_dict(c) for c in data.get("checks", [])],
+            message=str(data.get("message", "")),
+        )
+
+
+_MARKS = {
+    CheckStatus.PASSED: "PASS",
+    CheckStatus.FAILED: "FAIL",
+    CheckStatus.ERROR: "ERROR",
+    CheckStatus.TIMEOUT: "TIMEOUT",
+}
+
+
+def render_text(report: Report) -> str:
+    """The report as a student reads it: one line per check, feedback under failures."""
+    lines = [f"{report.exercise}: {report.submission}"]
+    if report.status is ReportStatus.ERROR:
+        lines.append(f"  could not be run: {report.message}")
+    for check in report.checks:
+        points = f"{_number(check.score)}/{_number(check.max_score)}"
+        hidden = " (hidden)" if check.visibility is Visibility.HIDDEN else ""
+        retried = f" [after {check.attempts} attempts]" if check.attempts > 1 else ""
+        lines.append(f"  {_MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
+        if check.message:
+            lines.extend(f"            {part}" for part in check.message.splitlines())
+    lines.append(
+        f"score: {_number(report.score)}/{_number(report.max_score)}  ({report.duration:.1f} s)"
+    )
+    return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

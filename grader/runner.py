@@ -1,0 +1,116 @@
+"""Grading one submission against one exercise: the core the commands call.
+
+The checks run in a pytest process of their own (trusted code only), which
+starts a sandboxed child for the submission in each check. Results come back
+as JSON lines in a file, each written as soon as its check is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from grader.catalog import Exercise
+from grader.clock import now
+from grader.errors import GradingFailed, MissingFile
+from grader.proxy import Submission
+from grader.report import CheckResult, Report, ReportStatus
+from grader.sandbox import ImportFailed, SubmissionFault
+
+_INI = Path(__file__).with_name("pytest.ini")
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+_PLUGINS = ["grader.plugin", "pytest_asyncio.plugin", "pytest_timeout"]
+
+
+def grade(
+    exercise: Exercise,
+    path: Path,
+    *,
+    hidden: bool = True,
+    seed: int | None = None,
+    attempts: int = 3,
+    label: str | None = None,
+) -> Report:
+    """Run the exercise's checks (hidden ones too, unless `hidden` is false) on `path`."""
+    if not path.is_file():
+        raise MissingFile(f"no file at {path}")
+    started = now()
+    report = Report(exercise=exercise.id, submission=label or str(path), max_score=exercise.points)
+    problem = asyncio.run(_import_problem(path, exercise))
+    if problem is not None:
+        report.status = ReportStatus.ERROR
+        report.message = problem
+    else:
+        report.checks = _run_checks(exercise, path, hidden=hidden, seed=seed, attempts=attempts)
+        if not hidden:
+            report.max_score = sum(check.max_score for check in report.checks)
+    report.duration = now() - started
+    return report
+
+
+async def _import_problem(path: Path, exercise: Exercise) -> str | None:
+    """Why the submission cannot be run at all, or None when it imports."""
+    student = Submission(path, exercise.limits)
+    try:
+        await student.functions()
+    except ImportFailed as fault:
+        return str(fault)
+    except SubmissionFault as fault:
+        return str(fault)
+    finally:
+        await student.close()
+    return None
+
+
+def _run_checks(
+    exercise: Exercise, path: Path, *, hidden: bool, seed: int | None, attempts: int
+) -> list[CheckResult]:
+    files = exercise.check_files(hidden=hidden)
+    if not files:
+        raise GradingFailed(f"exercise {exercise.id} has no checks in {exercise.root / 'checks'}")
+    with tempfile.TemporaryDirectory(prefix="grader-run-") as scratch:
+        results = Path(scratch) / "results.jsonl"
+        command = [sys.executable, "-m", "pytest", *map(str, files)]
+        for plugin in _PLUGINS:
+            command += ["-p", plugin]
+        command += [
+            "-c", str(_INI), "--rootdir", str(exercise.root), "-q", "--assert=plain",
+            "-p", "no:cacheprovider", "--import-mode=importlib", "--timeout=300",
+            "--submission", str(path.resolve()), "--grader-results", str(results),
+            "--grader-attempts", str(attempts),
+        ]  # fmt: skip
+        if seed is not None:
+            command += ["--grader-seed", str(seed)]
+        env = dict(os.environ)
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
+        env.pop("PYTEST_ADDOPTS", None)
+        budget = 60 + len(files) * 20 * attempts * exercise.limits.call_timeout
+        try:
+            done = subprocess.run(
+                command, cwd=scratch, env=env, capture_output=True, text=True,
+                timeout=budget, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise GradingFailed(f"the checks of {exercise.id} did not finish in {budget:g} s") from None
+        return _read_results(results, done, exercise)
+
+
+def _read_results(
+    results: Path, done: subprocess.CompletedProcess[str], exercise: Exercise
+) -> list[CheckResult]:
+    records: list[dict[str, Any]] = []
+    if results.exists():
+        records = [json.loads(line) for line in results.read_text().splitlines() if line]
+    collected = next((r["collected"] for r in records if "collected" in r), None)
+    checks = [CheckResult.from_dict(r["check"]) for r in records if "check" in r]
+    if collected is None or len(checks) != len(collected):
+        tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-6:])
+        raise GradingFailed(f"the checks of {exercise.id} could not be run: {tail}")
+    return checks

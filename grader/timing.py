@@ -1,0 +1,281 @@
+"""Elapsed-time verdicts: the one place every exercise's checks take them from.
+
+Two kinds of bound, treated differently because load only ever adds time:
+
+- a lower bound ("the waiting really happened") failing means the submission
+  was too fast, which no load can cause: it fails at once (`AssertionError`);
+- an upper bound ("about the longest wait, far from the sum") failing may be
+  the machine's fault: it raises `TimingError`, and the grader's plugin runs
+  the check again, with fresh durations, before the failure counts.
+
+Every time here is read on the trusted clock (`grader.clock.now`), from
+observations the grader made itself: when a call was sent and answered, when
+each printed line arrived, when each injected callable started and ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from grader.clock import now
+from grader.sandbox import Call
+
+T = TypeVar("T")
+
+#: How much earlier than its wait something may appear: timer and pipe jitter.
+EARLY = 0.005
+#: Upper bounds allow this much over the expected time, plus `SLACK_RATIO` of it.
+SLACK = 0.12
+SLACK_RATIO = 0.25
+#: The longest the submission's event loop may leave a ping unanswered.
+STALL = 0.1
+#: Sequential code must take at least this many times the concurrent time.
+SPREAD = 4.0
+
+
+class TimingError(AssertionError):
+    """An upper time bound was missed; the check is retried before this counts."""
+
+
+def slack(expected: float) -> float:
+    """How far over `expected` concurrent code may run on a busy machine."""
+    return SLACK + SLACK_RATIO * expected
+
+
+def expect_waited(elapsed: float, at_least: float, *, what: str, hint: str) -> None:
+    """Lower bound: `what` really waited `at_least` seconds."""
+    if elapsed < at_least - EARLY:
+        raise AssertionError(
+            f"{what} took {elapsed:.2f} s, but its waits add up to at least {at_least:.2f} s; "
+            f"{hint}"
+        )
+
+
+def expect_within(
+    elapsed: float,
+    expected: float,
+    *,
+    what: str,
+    sequential: float | None = None,
+    hint: str = "did the waits run one after another?",
+    about: str = "concurrent code takes about",
+) -> None:
+    """Upper bound: `what` took about `expected` seconds, not more (retried)."""
+    if elapsed > expected + slack(expected):
+        versus = f" (one after another: {sequential:.2f} s)" if sequential is not None else ""
+        raise TimingError(
+            f"{what} took {elapsed:.2f} s; {about} {expected:.2f} s{versus}; {hint}"
+        )
+
+
+def expect_concurrent(
+    elapsed: float,
+    longest: float,
+    *,
+    what: str,
+    sequential: float | None = None,
+    too_fast: str = "did it skip the waiting?",
+    too_slow: str = "did the waits run one after another?",
+) -> None:
+    """Elapsed ≈ `longest`: at least the longest wait, and far from the sum."""
+    expect_waited(elapsed, longest, what=what, hint=too_fast)
+    expect_within(elapsed, longest, what=what, sequential=sequential, hint=too_slow)
+
+
+def expect_on_time(
+    at: float, due: float, *, what: str, early: str, late: str
+) -> None:
+    """One observation (a printed line, a shown part) came when it was due."""
+    if at < due - EARLY:
+        raise AssertionError(f"{what} came after {at:.2f} s, before it was due at {due:.2f} s; {early}")
+    if at > due + slack(due):
+        raise TimingError(f"{what} came after {at:.2f} s, but was due at {due:.2f} s; {late}")
+
+
+def expect_responsive(call: Call, *, what: str, limit: float = STALL) -> None:
+    """The submission's event loop kept answering while `call` ran (retried)."""
+    if call.stall is not None and call.stall > limit:
+        raise TimingError(
+            f"while {what} ran, its event loop was blocked for {call.stall:.2f} s at a stretch "
+            f"(at most {limit:.2f} s is fine); blocking calls such as time.sleep stop every "
+            "other task: use `await asyncio.sleep(...)`"
+        )
+
+
+def expect_printed_on_time(
+    call: Call, due: Mapping[str, float], *, late_hint: str, early_hint: str
+) -> None:
+    """Every line of `due` was printed once, when its own wait was over."""
+    times = call.line_times()
+    seen: dict[str, float] = {}
+    for at, text in times:
+        seen.setdefault(text.strip(), at)
+    for text, when in due.items():
+        if text not in seen:
+            raise AssertionError(f"{text} was never printed")
+        expect_on_time(
+            seen[text], when, what=f"the line {text!r}", early=early_hint, late=late_hint
+        )
+
+
+class Durations:
+    """Random, short waits for one attempt of a check; fresh on every attempt."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def between(self, low: float, high: float) -> float:
+        return round(self.rng.uniform(low, high), 3)
+
+    def distinct(self, count: int, low: float, high: float, gap: float = 0.03) -> list[float]:
+        """`count` waits in [low, high], at least `gap` apart, in random order."""
+        slots = int((high - low) / gap) + 1
+        if count > slots:
+            raise ValueError(f"{count} waits {gap} s apart do not fit in [{low}, {high}]")
+        picks = self.rng.sample(range(slots), count)
+        return [round(low + i * gap + self.rng.uniform(0, gap / 3), 3) for i in picks]
+
+    def spread(self, *, shortest: float = 0.04, longest: float = 0.3, at_least: int = 3) -> list[float]:
+        """Waits whose sum is at least SPREAD times the longest, one of them short.
+
+        Concurrent code then takes about the longest, sequential code at least
+        four times that, and the short one is due long before the longest ends.
+        """
+        top = self.between(longest * 0.85, longest)
+        waits = [top, self.between(shortest, shortest * 1.5)]
+        while len(waits) < at_least or sum(waits) < SPREAD * top:
+            candidate = self.between(top * 0.3, top * 0.9)
+            if all(abs(candidate - w) >= 0.02 for w in waits):
+                waits.append(candidate)
+            if len(waits) > 40:
+                raise ValueError("could not spread the waits")
+        self.rng.shuffle(waits)
+        return waits
+
+    def choose(self, population: Iterable[T], count: int) -> list[T]:
+        return self.rng.sample(list(population), count)
+
+
+@dataclass
+class Span:
+    """One call of an injected callable, as the trusted side saw it."""
+
+    key: Any
+    started: float
+    ended: float | None = None
+    cancelled: bool = False
+    raised: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.ended is None
+
+
+class Recorder:
+    """Builds the callables a check injects, and notes when each call ran."""
+
+    def __init__(self) -> None:
+        self.spans: list[Span] = []
+
+    def sleeper(
+        self,
+        delays: Mapping[Hashable, float],
+        result: Callable[[Any], Any] = lambda key: key,
+        fail: Mapping[Hashable, BaseException] | None = None,
+    ) -> Callable[[Any], Awaitable[Any]]:
+        """An async callable taking a key: waits `delays[key]`, then returns or raises."""
+        failures = dict(fail or {})
+
+        async def wait(key: Any) -> Any:
+            await asyncio.sleep(delays[key])
+            if key in failures:
+                raise failures[key]
+            return result(key)
+
+        return self.watch(wait)
+
+    def watch(self, fn: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+        """Wrap an async callable so each call is recorded as a `Span`."""
+
+        async def recorded(*args: Any, **kwargs: Any) -> T:
+            span = Span(args[0] if len(args) == 1 else args, now())
+            self.spans.append(span)
+            try:
+                return await fn(*args, **kwargs)
+            except asyncio.CancelledError:
+                span.cancelled = True
+                raise
+            except Exception as exc:
+                span.raised = type(exc).__name__
+                raise
+            finally:
+                span.ended = now()
+
+        return recorded
+
+    def watch_blocking(self, fn: Callable[..., T]) -> Callable[..., T]:
+        """Wrap a plain callable so each call is recorded as a `Span`."""
+
+        def recorded(*args: Any, **kwargs: Any) -> T:
+            span = Span(args[0] if len(args) == 1 else args, now())
+            self.spans.append(span)
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                span.raised = type(exc).__name__
+                raise
+            finally:
+                span.ended = now()
+
+        return recorded
+
+    @property
+    def keys(self) -> list[Any]:
+        return [span.key for span in self.spans]
+
+    def running(self) -> list[Span]:
+        return [span for span in self.spans if span.running]
+
+    def in_flight(self, at: float) -> int:
+        """How many calls had started and not yet ended at trusted time `at`."""
+        return sum(
+            1 for s in self.spans if s.started <= at and (s.ended is None or s.ended > at)
+        )
+
+    def most_in_flight(self) -> int:
+        """The largest number of calls in flight at any one moment."""
+        events = sorted(
+            [(s.started, 1) for s in self.spans]
+            + [(s.ended, -1) for s in self.spans if s.ended is not None],
+            key=lambda e: (e[0], e[1]),
+        )
+        most = level = 0
+        for _, step in events:
+            level += step
+            most = max(most, level)
+        return most
+
+    def idle_while_waiting(self, slots: int) -> float:
+        """Seconds during which fewer than `slots` calls ran although some had not started.
+
+        A pool that keeps its slots busy leaves this near zero; one that works
+        in batches leaves a slot idle until the slowest of its batch is done.
+        """
+        if not self.spans:
+            return 0.0
+        last_start = max(s.started for s in self.spans)
+        moments = sorted(
+            {s.started for s in self.spans}
+            | {s.ended for s in self.spans if s.ended is not None and s.ended < last_start}
+        )
+        idle = 0.0
+        for begin, end in zip(moments, moments[1:], strict=False):
+            if end > last_start:
+                end = last_start
+            if end > begin and self.in_flight((begin + end) / 2) < slots:
+                idle += end - begin
+        return idle

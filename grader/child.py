@@ -159,7 +159,9 @@ class Server:
             function = getattr(module, message["name"], None)
             if function is None or not callable(function):
                 raise AttributeError(f"your file does not define {message['name']}()")
-            if inspect.iscoroutinefunction(function):
+            if message.get("in_loop"):
+                value = self.run_in_loop(function, message, call_id)
+            elif inspect.iscoroutinefunction(function):
                 value = self.run_async(function, message, call_id)
             else:
                 args, kwargs = self.arguments(message)
@@ -167,7 +169,7 @@ class Server:
                 if inspect.iscoroutine(value):
                     value.close()  # report it, and don't warn "never awaited" on stderr
         except BaseException as exc:
-            self.send({"op": "raise", "id": call_id, **self.describe(exc)})
+            self.send({"op": "raise", "id": call_id, **self.describe(exc), **self.watch.report()})
         else:
             result = encode(value)
             self.send({"op": "return", "id": call_id, "value": result, **self.watch.report()})
@@ -193,6 +195,38 @@ class Server:
             self.loop = None
             finish(loop)
 
+    def run_in_loop(self, function: Any, message: dict[str, Any], call_id: int) -> Any:
+        """Call a plain function inside a running loop; await what it returns, if awaitable.
+
+        For contracts like `deliver_later`, which is called from a running
+        loop and must return a pending future at once.
+        """
+        loop = self.watch.own_loop()
+
+        async def call() -> Any:
+            args, kwargs = self.arguments(message)
+            result = function(*args, **kwargs)
+            awaitable = inspect.isawaitable(result)
+            self.send(
+                {
+                    "op": "returned",
+                    "id": call_id,
+                    "type": type(result).__name__,
+                    "future": isinstance(result, asyncio.Future),
+                    "pending": awaitable and not (isinstance(result, asyncio.Future) and result.done()),
+                }
+            )
+            value = await result if awaitable else result
+            self.send({"op": "done", "id": call_id, "pending": 0})
+            return value
+
+        self.loop = loop
+        try:
+            return loop.run_until_complete(call())
+        finally:
+            self.loop = None
+            finish(loop)
+
     def resolve(self, ref: Ref) -> Any:
         """Build this side's stand-in for a callable of the trusted side."""
         if ref.kind == "sync":
@@ -206,6 +240,8 @@ class Server:
             return asyncio.ensure_future(remote(*ref.args))
         if ref.kind == "future":
             return future_of(remote(*ref.args))
+        if ref.kind == "aiter":
+            return RemoteIterator(remote)
         raise ValueError(f"unknown kind of callable {ref.kind!r}")
 
     def async_proxy(self, fn_id: int) -> Callable[..., Any]:
@@ -339,6 +375,23 @@ def finish(loop: asyncio.AbstractEventLoop) -> None:
         loop.close()
 
 
+class RemoteIterator:
+    """An async iterator whose items come from a trusted callable.
+
+    Each `__anext__` awaits the callable; it ends the iteration by raising
+    StopAsyncIteration, which crosses back as that very exception.
+    """
+
+    def __init__(self, remote: Callable[[], Any]) -> None:
+        self.remote = remote
+
+    def __aiter__(self) -> RemoteIterator:
+        return self
+
+    async def __anext__(self) -> Any:
+        return await self.remote()
+
+
 def future_of(coro: Any) -> asyncio.Future[Any]:
     """A plain Future that settles with `coro`; cancelling it cancels the work."""
     loop = asyncio.get_running_loop()
@@ -378,7 +431,12 @@ def exception_type(name: str) -> type[BaseException]:
 def unpack(message: dict[str, Any]) -> Any:
     if "error" in message:
         error = message["error"]
-        raise exception_type(str(error["type"]))(str(error["message"]))
+        kind = exception_type(str(error["type"]))
+        try:
+            exc = kind(str(error["message"]))
+        except TypeError:  # a builtin that wants other arguments (UnicodeDecodeError, ...)
+            exc = exception_type("_" + kind.__name__)(str(error["message"]))
+        raise exc
     return decode(message.get("value"))
 
 

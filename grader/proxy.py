@@ -44,6 +44,12 @@ def future(fn: Callable[..., Awaitable[Any]], *args: Any) -> Made:
     return Made("future", fn, args)
 
 
+def iterator(fn: Callable[[], Awaitable[Any]]) -> Made:
+    """In the child: an async iterator; each item is `await fn()`, and `fn`
+    ends it by raising StopAsyncIteration."""
+    return Made("aiter", fn, ())
+
+
 class Function:
     """One of the submission's functions; calling it runs it in the child."""
 
@@ -80,12 +86,33 @@ class Submission:
         args: tuple[Any, ...] = (),
         kwargs: dict[str, Any] | None = None,
         deadline: float | None = None,
+        in_loop: bool = False,
     ) -> Call:
-        """Run one function of the submission and return all that was seen of it."""
+        """Run one function of the submission and return all that was seen of it.
+
+        `in_loop` calls a plain function from inside a running event loop (as
+        the catalog's `deliver_later` expects) and awaits what it returns.
+        """
         sandbox = await self._ready()
-        record = await sandbox.call(name, args, kwargs or {}, deadline or self.limits.call_timeout)
+        record = await sandbox.call(
+            name, args, kwargs or {}, deadline or self.limits.call_timeout, in_loop
+        )
         self.calls.append(record)
         return record
+
+    async def call_in_loop(
+        self,
+        name: str,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        deadline: float | None = None,
+    ) -> Call:
+        """Call a plain function from inside a running loop and await what it returns.
+
+        `Call.returned_at` is when the function itself returned, and
+        `Call.returned` says what it returned (type, whether a pending future).
+        """
+        return await self.call(name, args, kwargs, deadline, in_loop=True)
 
     async def functions(self) -> dict[str, str]:
         """The submission's public functions, each "async" or "sync"."""

@@ -74,9 +74,12 @@ class SubmissionFault(Exception):
 
 
 class SubmissionRaised(SubmissionFault):
-    """The submission's function raised an exception."""
+    """The submission's function raised an exception; `call` is what was seen of the call."""
 
-    def __init__(self, name: str, type_name: str, message: str, where: list[str]) -> None:
+    def __init__(
+        self, name: str, type_name: str, message: str, where: list[str], call: Call | None = None
+    ) -> None:
+        self.call = call
         self.type_name = type_name
         self.detail = message
         self.where = where
@@ -121,6 +124,8 @@ class Call:
     stall: float | None = None  # the longest its event loop left a ping unanswered
     loops: list[dict[str, bool]] = field(default_factory=list)
     runners: int = 0
+    returned_at: float | None = None  # `in_loop` calls: when the plain function returned
+    returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
 
     @property
     def elapsed(self) -> float:
@@ -282,9 +287,18 @@ class Sandbox:
     # -- calls -----------------------------------------------------------
 
     async def call(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], deadline: float
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        deadline: float,
+        in_loop: bool = False,
     ) -> Call:
-        """Run `name(*args, **kwargs)` in the child; raise a SubmissionFault if it misbehaves."""
+        """Run `name(*args, **kwargs)` in the child; raise a SubmissionFault if it misbehaves.
+
+        With `in_loop`, a plain function is called inside a running event loop,
+        and what it returns is awaited when it is awaitable.
+        """
         if self.fault is not None:
             raise self.fault
         loop = asyncio.get_running_loop()
@@ -297,13 +311,15 @@ class Sandbox:
             "name": name,
             "args": encode(list(args), self._register),
             "kwargs": encode(dict(kwargs), self._register),
+            "in_loop": in_loop,
         }
         record = Call(name=name, started=now())
         self._current = record
         self._pings.clear()
         first_line = len(self.lines)
         self._send(message)
-        pinger = loop.create_task(self._ping(record)) if self.functions.get(name) == "async" else None
+        looped = in_loop or self.functions.get(name) == "async"
+        pinger = loop.create_task(self._ping(record)) if looped else None
         try:
             reply = await asyncio.wait_for(future, deadline)
         except TimeoutError:
@@ -321,13 +337,15 @@ class Sandbox:
         await self._drain_stdout()
         record.lines = self.lines[first_line:]
         record.stall = self._stall(record) if pinger is not None else None
+        record.loops = list(reply.get("loops", []))
+        record.runners = int(reply.get("runners", 0))
         if reply["op"] == "raise":
-            raise SubmissionRaised(name, reply["type"], reply["message"], reply.get("where", []))
+            raise SubmissionRaised(
+                name, reply["type"], reply["message"], reply.get("where", []), record
+            )
         if "oversize" in reply:
             raise SubmissionFault(f"{name}() returned a value too large to grade")
         record.value = decode(reply.get("value"))
-        record.loops = list(reply.get("loops", []))
-        record.runners = int(reply.get("runners", 0))
         return record
 
     def _register(self, value: Any) -> Ref | None:
@@ -374,6 +392,10 @@ class Sandbox:
                 future = self._pending.get(int(message["id"]))
                 if future is not None and not future.done():
                     future.set_result(message)
+            elif op == "returned":
+                if self._current is not None:
+                    self._current.returned_at = at
+                    self._current.returned = {k: v for k, v in message.items() if k != "op"}
             elif op == "done":
                 if self._current is not None:
                     self._current.done_at = at

@@ -61,7 +61,9 @@ class Results:
 
     def add(self, result: CheckResult) -> None:
         self.checks.append(result)
-        self.write({"check": {**result.to_dict(), "attempts": result.attempts}})
+        self.write(
+            {"check": {**result.to_dict(), "attempts": result.attempts, "timing": result.timing}}
+        )
 
     def close(self) -> None:
         if self._file is not None:
@@ -220,6 +222,7 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         message=outcome.message,
         duration=duration,
         attempts=attempts,
+        timing=outcome.retryable,
     )
 
 

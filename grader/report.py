@@ -40,6 +40,7 @@ class CheckResult:
     message: str = ""
     duration: float = 0.0
     attempts: int = 1
+    timing: bool = False  # failed only a time bound, on every attempt
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class CheckResult:
             message=str(data.get("message", "")),
             duration=float(data.get("duration", 0.0)),
             attempts=int(data.get("attempts", 1)),
+            timing=bool(data.get("timing", False)),
         )
 
 
@@ -83,6 +85,12 @@ class Report:
         if self.status is ReportStatus.ERROR:
             return 0.0
         return round(sum(check.score for check in self.checks), 2)
+
+    @property
+    def timing_only(self) -> bool:
+        """Graded, and every failed check failed only on time: load could be the cause."""
+        failed = [c for c in self.checks if c.status is not CheckStatus.PASSED]
+        return self.status is ReportStatus.GRADED and bool(failed) and all(c.timing for c in failed)
 
     @property
     def passed(self) -> bool:

@@ -36,7 +36,7 @@ class Exercise:
     points: float
     root: Path
     order: int = 0
-    limits: Limits = Limits()
+    limits: Limits = dataclasses.field(default_factory=Limits)
     solution_path: Path | None = None
 
     @property

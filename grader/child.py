@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import importlib.util
 import inspect
 import itertools
@@ -56,10 +57,9 @@ def apply_limits(limits: dict[str, int]) -> None:
         resource.RLIMIT_CORE: (0, 0),
     }
     for which, pair in pairs.items():
-        try:
+        # A hard limit already lower than ours stays: setrlimit refuses to raise it.
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(which, pair)
-        except (ValueError, OSError):
-            pass  # e.g. a hard limit already lower than ours: keep the lower one
 
 
 def keep(out_fd: int, in_fd: int) -> None:
@@ -147,10 +147,8 @@ class Server:
         loop = self.loop
         if loop is None:
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop closed in between
             loop.call_soon_threadsafe(self.send, {"op": "pong", "seq": seq})
-        except RuntimeError:
-            pass  # the loop closed in between
 
     def run(self, module: Any, message: dict[str, Any]) -> None:
         call_id = message["id"]
@@ -213,7 +211,8 @@ class Server:
                     "id": call_id,
                     "type": type(result).__name__,
                     "future": isinstance(result, asyncio.Future),
-                    "pending": awaitable and not (isinstance(result, asyncio.Future) and result.done()),
+                    "pending": awaitable
+                    and not (isinstance(result, asyncio.Future) and result.done()),
                 }
             )
             value = await result if awaitable else result
@@ -252,10 +251,8 @@ class Server:
             future: asyncio.Future[dict[str, Any]] = loop.create_future()
 
             def settle(message: dict[str, Any]) -> None:
-                try:
+                with contextlib.suppress(RuntimeError):  # loop closed: nobody waits any more
                     loop.call_soon_threadsafe(_settle, future, message)
-                except RuntimeError:
-                    pass  # the loop is closed: nobody waits any more
 
             call_id = next(server.ids)
             server.waiting[call_id] = settle
@@ -340,8 +337,8 @@ class LoopWatch:
             watch.runners += 1
             runner_init(runner, *args, **kwargs)
 
-        asyncio.BaseEventLoop.__init__ = loop_init  # type: ignore[method-assign]
-        asyncio.Runner.__init__ = counting_runner_init  # type: ignore[method-assign]
+        asyncio.BaseEventLoop.__init__ = loop_init  # type: ignore[method-assign,assignment]
+        asyncio.Runner.__init__ = counting_runner_init  # type: ignore[method-assign,assignment]
 
     def own_loop(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.new_event_loop()
@@ -356,7 +353,9 @@ class LoopWatch:
         loops = [ref() for ref in self.loops]
         theirs = [loop for loop in loops if loop is not None and id(loop) not in self.own]
         return {
-            "loops": [{"closed": loop.is_closed(), "running": loop.is_running()} for loop in theirs],
+            "loops": [
+                {"closed": loop.is_closed(), "running": loop.is_running()} for loop in theirs
+            ],
             "runners": self.runners,
         }
 

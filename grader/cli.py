@@ -177,7 +177,9 @@ def release(ctx: click.Context, out_dir: Path, force: bool) -> None:
     click.echo(f"students run: grader check EXERCISE FILE --exercises {out_dir}")
 
 
-def _grade(ctx: click.Context, exercise: str, file: str, *, hidden: bool, seed: int | None) -> Report:
+def _grade(
+    ctx: click.Context, exercise: str, file: str, *, hidden: bool, seed: int | None
+) -> Report:
     found = _exercise(ctx, exercise)
     with _reported():
         return grade_submission(found, _file(file), hidden=hidden, seed=seed, label=file)
@@ -194,6 +196,8 @@ def main() -> None:
     """Console entry point; the last guard against a traceback reaching a user."""
     try:
         cli.main(prog_name="grader")
-    except Exception as error:  # noqa: BLE001 - anything unforeseen is still one line
-        click.echo(f"Error: the grader failed unexpectedly: {type(error).__name__}: {error}", err=True)
+    except Exception as error:
+        click.echo(
+            f"Error: the grader failed unexpectedly: {type(error).__name__}: {error}", err=True
+        )
         sys.exit(3)

@@ -31,9 +31,9 @@ import pytest_asyncio
 from _pytest.runner import runtestprotocol
 
 from grader import catalog
-from grader.proxy import Submission
+from grader.proxy import Spares, Submission
 from grader.report import CheckResult, CheckStatus, Visibility
-from grader.sandbox import SubmissionFault, SubmissionTimeout
+from grader.sandbox import ImportFailed, SubmissionFault, SubmissionTimeout
 from grader.timing import Durations, Recorder, TimingError
 
 
@@ -44,6 +44,7 @@ class Outcome:
     status: CheckStatus = CheckStatus.PASSED
     message: str = ""
     retryable: bool = False
+    import_failed: bool = False
 
 
 class Results:
@@ -72,6 +73,7 @@ class Results:
 
 
 results_key = pytest.StashKey[Results]()
+spares_key = pytest.StashKey[Spares]()
 outcome_key = pytest.StashKey[Outcome]()
 attempt_key = pytest.StashKey[int]()
 
@@ -99,7 +101,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Close the results file."""
+    """Kill an unused spare sandbox; close the results file."""
+    if spares_key in config.stash:
+        config.stash[spares_key].discard()
     if results_key in config.stash:
         config.stash[results_key].close()
 
@@ -117,7 +121,9 @@ async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission
     if not path:
         pytest.fail("no submission to check: run pytest with --submission FILE", pytrace=False)
     exercise = catalog.load(Path(request.path).parent.parent)
-    student = Submission(Path(path), exercise.limits)
+    if spares_key not in request.config.stash:
+        request.config.stash[spares_key] = Spares(Path(path), exercise.limits)
+    student = Submission(Path(path), exercise.limits, request.config.stash[spares_key])
     try:
         yield student
     finally:
@@ -146,6 +152,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     attempts = max(1, item.config.getoption("grader_attempts"))
     started = time.monotonic()
+    if spares_key in item.config.stash:
+        item.config.stash[spares_key].more = nextitem is not None
     for attempt in range(1, attempts + 1):
         item.stash[attempt_key] = attempt
         item.stash[outcome_key] = Outcome()
@@ -156,7 +164,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
     item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
-    item.config.stash[results_key].add(result(item, outcome, attempt, time.monotonic() - started))
+    results = item.config.stash[results_key]
+    if outcome.import_failed:
+        # Nothing else can run either: say so once, and stop the session.
+        results.write({"import_failed": outcome.message})
+        item.session.shouldstop = "the submission could not be imported"
+    results.add(result(item, outcome, attempt, time.monotonic() - started))
     return True
 
 
@@ -195,6 +208,8 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
         return Outcome(CheckStatus.FAILED, _assertion_text(error) or "the check failed")
     if isinstance(error, SubmissionTimeout):
         return Outcome(CheckStatus.TIMEOUT, str(error))
+    if isinstance(error, ImportFailed):
+        return Outcome(CheckStatus.ERROR, str(error), import_failed=True)
     if isinstance(error, SubmissionFault):
         return Outcome(CheckStatus.ERROR, str(error))
     text = str(error)
@@ -229,7 +244,7 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
 def title(item: pytest.Item) -> str:
     """The check's title: its docstring's first line, or its name in words."""
     doc = getattr(getattr(item, "function", None), "__doc__", None)
-    if doc and doc.strip():
+    if isinstance(doc, str) and doc.strip():
         return doc.strip().splitlines()[0].strip()
     return item.name.removeprefix("test_").replace("_", " ")
 

@@ -7,7 +7,6 @@ as JSON lines in a file, each written as soon as its check is done.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -19,9 +18,7 @@ from typing import Any
 from grader.catalog import Exercise
 from grader.clock import now
 from grader.errors import GradingFailed, MissingFile
-from grader.proxy import Submission
 from grader.report import CheckResult, Report, ReportStatus
-from grader.sandbox import ImportFailed, SubmissionFault
 
 _INI = Path(__file__).with_name("pytest.ini")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -42,35 +39,24 @@ def grade(
         raise MissingFile(f"no file at {path}")
     started = now()
     report = Report(exercise=exercise.id, submission=label or str(path), max_score=exercise.points)
-    problem = asyncio.run(_import_problem(path, exercise))
-    if problem is not None:
+    checks, import_problem = _run_checks(
+        exercise, path, hidden=hidden, seed=seed, attempts=attempts
+    )
+    if import_problem is not None:
         report.status = ReportStatus.ERROR
-        report.message = problem
+        report.message = import_problem
     else:
-        report.checks = _run_checks(exercise, path, hidden=hidden, seed=seed, attempts=attempts)
+        report.checks = checks
         if not hidden:
             report.max_score = sum(check.max_score for check in report.checks)
     report.duration = now() - started
     return report
 
 
-async def _import_problem(path: Path, exercise: Exercise) -> str | None:
-    """Why the submission cannot be run at all, or None when it imports."""
-    student = Submission(path, exercise.limits)
-    try:
-        await student.functions()
-    except ImportFailed as fault:
-        return str(fault)
-    except SubmissionFault as fault:
-        return str(fault)
-    finally:
-        await student.close()
-    return None
-
-
 def _run_checks(
     exercise: Exercise, path: Path, *, hidden: bool, seed: int | None, attempts: int
-) -> list[CheckResult]:
+) -> tuple[list[CheckResult], str | None]:
+    """The checks' results, or why the submission could not be imported at all."""
     files = exercise.check_files(hidden=hidden)
     if not files:
         raise GradingFailed(f"exercise {exercise.id} has no checks in {exercise.root / 'checks'}")
@@ -98,19 +84,24 @@ def _run_checks(
                 timeout=budget, stdin=subprocess.DEVNULL,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
-            raise GradingFailed(f"the checks of {exercise.id} did not finish in {budget:g} s") from None
+            raise GradingFailed(
+                f"the checks of {exercise.id} did not finish in {budget:g} s"
+            ) from None
         return _read_results(results, done, exercise)
 
 
 def _read_results(
     results: Path, done: subprocess.CompletedProcess[str], exercise: Exercise
-) -> list[CheckResult]:
+) -> tuple[list[CheckResult], str | None]:
     records: list[dict[str, Any]] = []
     if results.exists():
         records = [json.loads(line) for line in results.read_text().splitlines() if line]
+    import_failed = next((r["import_failed"] for r in records if "import_failed" in r), None)
+    if import_failed is not None:
+        return [], str(import_failed)
     collected = next((r["collected"] for r in records if "collected" in r), None)
     checks = [CheckResult.from_dict(r["check"]) for r in records if "check" in r]
     if collected is None or len(checks) != len(collected):
         tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-6:])
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {tail}")
-    return checks
+    return checks, None

@@ -27,6 +27,7 @@ import struct
 import sys
 import tempfile
 import termios
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,7 +85,9 @@ class SubmissionRaised(SubmissionFault):
         self.detail = message
         self.where = where
         place = f" ({where[-1]})" if where else ""
-        text = f"{name}() raised {type_name}: {message}" if message else f"{name}() raised {type_name}"
+        text = (
+            f"{name}() raised {type_name}: {message}" if message else f"{name}() raised {type_name}"
+        )
         super().__init__(text + place)
 
 
@@ -215,7 +218,12 @@ class Sandbox:
         }
         try:
             self._process = await asyncio.create_subprocess_exec(
-                sys.executable, "-I", "-c", _BOOT, json.dumps(settings), _PACKAGE_ROOT,
+                sys.executable,
+                "-I",
+                "-c",
+                _BOOT,
+                json.dumps(settings),
+                _PACKAGE_ROOT,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=stdout_w,
                 stderr=stderr_w,
@@ -245,24 +253,47 @@ class Sandbox:
                 os.fdopen(fd, "rb", buffering=0),
             )
             self._transports.append(transport)
-        writer, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(in_w, "wb", buffering=0))
+        writer, _ = await loop.connect_write_pipe(
+            asyncio.Protocol, os.fdopen(in_w, "wb", buffering=0)
+        )
         self._transports.append(writer)
         self._writer = writer
         self._watcher = loop.create_task(self._watch(process))
         try:
             ready = await asyncio.wait_for(asyncio.shield(self._ready), self.limits.import_timeout)
+        except asyncio.CancelledError:
+            await self.close()
+            raise
         except TimeoutError:
             await self.close()
             raise ImportFailed(
                 f"your file did not finish importing within {self.limits.import_timeout:g} s; "
                 "is there code at the top level that waits or loops forever? "
-                "Put it under `if __name__ == \"__main__\":`"
+                'Put it under `if __name__ == "__main__":`'
             ) from None
         except SubmissionFault:
             await self.close()
             raise
         self._importing = False
         self.functions = dict(ready.get("functions", {}))
+
+    def kill_now(self) -> None:
+        """Kill the child without an event loop (its loop may be closed already)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            for _ in range(200):
+                left = _survivors(self._process.pid, self._token)
+                if not left:
+                    break
+                for pid in left:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, signal.SIGKILL)
+                time.sleep(0.005)
+        shutil.rmtree(self._workdir, ignore_errors=True)
 
     async def close(self) -> None:
         """Kill the child and everything it started; return when none of it is left."""
@@ -440,7 +471,11 @@ class Sandbox:
         except asyncio.CancelledError:
             return
         except Exception as exc:
-            reply = {"op": "reply", "id": call_id, "error": {"type": type(exc).__name__, "message": str(exc)}}
+            reply = {
+                "op": "reply",
+                "id": call_id,
+                "error": {"type": type(exc).__name__, "message": str(exc)},
+            }
         else:
             reply = {"op": "reply", "id": call_id, "value": encode(value)}
         finally:

@@ -16,6 +16,7 @@ each printed line arrived, when each injected callable started and ended.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -67,9 +68,7 @@ def expect_within(
     """Upper bound: `what` took about `expected` seconds, not more (retried)."""
     if elapsed > expected + slack(expected):
         versus = f" (one after another: {sequential:.2f} s)" if sequential is not None else ""
-        raise TimingError(
-            f"{what} took {elapsed:.2f} s; {about} {expected:.2f} s{versus}; {hint}"
-        )
+        raise TimingError(f"{what} took {elapsed:.2f} s; {about} {expected:.2f} s{versus}; {hint}")
 
 
 def expect_concurrent(
@@ -86,12 +85,12 @@ def expect_concurrent(
     expect_within(elapsed, longest, what=what, sequential=sequential, hint=too_slow)
 
 
-def expect_on_time(
-    at: float, due: float, *, what: str, early: str, late: str
-) -> None:
+def expect_on_time(at: float, due: float, *, what: str, early: str, late: str) -> None:
     """One observation (a printed line, a shown part) came when it was due."""
     if at < due - EARLY:
-        raise AssertionError(f"{what} came after {at:.2f} s, before it was due at {due:.2f} s; {early}")
+        raise AssertionError(
+            f"{what} came after {at:.2f} s, before it was due at {due:.2f} s; {early}"
+        )
     if at > due + slack(due):
         raise TimingError(f"{what} came after {at:.2f} s, but was due at {due:.2f} s; {late}")
 
@@ -139,7 +138,9 @@ class Durations:
         picks = self.rng.sample(range(slots), count)
         return [round(low + i * gap + self.rng.uniform(0, gap / 3), 3) for i in picks]
 
-    def spread(self, *, shortest: float = 0.04, longest: float = 0.3, at_least: int = 3) -> list[float]:
+    def spread(
+        self, *, shortest: float = 0.04, longest: float = 0.3, at_least: int = 3
+    ) -> list[float]:
         """Waits whose sum is at least SPREAD times the longest, one of them short.
 
         Concurrent code then takes about the longest, sequential code at least
@@ -242,9 +243,7 @@ class Recorder:
 
     def in_flight(self, at: float) -> int:
         """How many calls had started and not yet ended at trusted time `at`."""
-        return sum(
-            1 for s in self.spans if s.started <= at and (s.ended is None or s.ended > at)
-        )
+        return sum(1 for s in self.spans if s.started <= at and (s.ended is None or s.ended > at))
 
     def most_in_flight(self) -> int:
         """The largest number of calls in flight at any one moment."""
@@ -273,7 +272,7 @@ class Recorder:
             | {s.ended for s in self.spans if s.ended is not None and s.ended < last_start}
         )
         idle = 0.0
-        for begin, end in zip(moments, moments[1:], strict=False):
+        for begin, end in itertools.pairwise(moments):
             if end > last_start:
                 end = last_start
             if end > begin and self.in_flight((begin + end) / 2) < slots:

@@ -33,7 +33,7 @@ from _pytest.runner import runtestprotocol
 from grader import catalog
 from grader.proxy import Spares, Submission
 from grader.report import CheckResult, CheckStatus, Visibility
-from grader.sandbox import ImportFailed, SubmissionFault, SubmissionTimeout
+from grader.sandbox import ImportFailed, Limits, SubmissionFault, SubmissionTimeout
 from grader.timing import Durations, Recorder, TimingError
 
 
@@ -85,6 +85,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-results", default=None, help="write results as JSON lines here")
     group.addoption("--grader-seed", type=int, default=None, help="seed for the random waits")
     group.addoption(
+        "--grader-limits", default=None, help="the sandbox limits as JSON (default: exercise.yaml)"
+    )
+    group.addoption(
         "--grader-attempts", type=int, default=3, help="runs of a check that misses a time bound"
     )
 
@@ -120,10 +123,13 @@ async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission
     path = request.config.getoption("submission")
     if not path:
         pytest.fail("no submission to check: run pytest with --submission FILE", pytrace=False)
-    exercise = catalog.load(Path(request.path).parent.parent)
+    given = request.config.getoption("grader_limits")
+    limits = (
+        Limits(**json.loads(given)) if given else catalog.load(request.path.parent.parent).limits
+    )
     if spares_key not in request.config.stash:
-        request.config.stash[spares_key] = Spares(Path(path), exercise.limits)
-    student = Submission(Path(path), exercise.limits, request.config.stash[spares_key])
+        request.config.stash[spares_key] = Spares(Path(path), limits)
+    student = Submission(Path(path), limits, request.config.stash[spares_key])
     try:
         yield student
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import fcntl
 import inspect
 import itertools
@@ -57,6 +58,9 @@ class Limits:
     open_files: int = 256
     processes: int = 64
     output_kb: int = 256
+
+    def to_dict(self) -> dict[str, float]:
+        return dataclasses.asdict(self)
 
     def for_child(self) -> dict[str, int]:
         return {
@@ -370,6 +374,14 @@ class Sandbox:
         record.stall = self._stall(record) if pinger is not None else None
         record.loops = list(reply.get("loops", []))
         record.runners = int(reply.get("runners", 0))
+        if reply["op"] == "raise" and reply["type"] == "SystemExit":
+            code = reply.get("message") or "0"
+            raise SubmissionDied(f"your program exited during the check (sys.exit({code}))")
+        if reply["op"] == "raise" and reply["type"] == "MemoryError":
+            raise SubmissionDied(
+                f"your program ran out of memory during the check "
+                f"(the limit is {self.limits.memory_mb} MB)"
+            )
         if reply["op"] == "raise":
             raise SubmissionRaised(
                 name, reply["type"], reply["message"], reply.get("where", []), record

@@ -34,6 +34,8 @@ SLACK = 0.12
 SLACK_RATIO = 0.25
 #: The longest the submission's event loop may leave a ping unanswered.
 STALL = 0.1
+#: Things due this close together may come out swapped on a loaded machine.
+ORDER_JITTER = 0.05
 #: Sequential code must take at least this many times the concurrent time.
 SPREAD = 4.0
 
@@ -95,6 +97,27 @@ def expect_on_time(at: float, due: float, *, what: str, early: str, late: str) -
         raise TimingError(f"{what} came after {at:.2f} s, but was due at {due:.2f} s; {late}")
 
 
+def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: str) -> None:
+    """`seen` is `due`'s keys in order of due time (ties in `seen`'s natural order).
+
+    Items due within ORDER_JITTER of each other can swap when the machine is
+    busy, so a mismatch made only of such swaps is retried (`TimingError`);
+    any other mismatch is the submission's doing and fails at once.
+    """
+    expected = sorted(due, key=lambda item: (due[item], item))
+    if list(seen) == expected:
+        return
+    message = f"{what} came out as {list(seen)}, but should come out as {expected}; {hint}"
+    if sorted(map(repr, seen)) != sorted(map(repr, expected)):
+        raise AssertionError(message)
+    inversions = [
+        (a, b) for i, a in enumerate(seen) for b in seen[i + 1 :] if (due[a], a) > (due[b], b)
+    ]
+    if all(0 < due[a] - due[b] <= ORDER_JITTER for a, b in inversions):
+        raise TimingError(message)
+    raise AssertionError(message)
+
+
 def expect_responsive(call: Call, *, what: str, limit: float = STALL) -> None:
     """The submission's event loop kept answering while `call` ran (retried)."""
     if call.stall is not None and call.stall > limit:
@@ -141,19 +164,24 @@ class Durations:
     def spread(
         self, *, shortest: float = 0.04, longest: float = 0.3, at_least: int = 3
     ) -> list[float]:
-        """Waits whose sum is at least SPREAD times the longest, one of them short.
+        """Distinct waits whose sum is at least SPREAD times the longest, one of them short.
 
         Concurrent code then takes about the longest, sequential code at least
         four times that, and the short one is due long before the longest ends.
+        Always terminates: the middle waits come from a grid whose spacing
+        halves whenever it runs out of room.
         """
         top = self.between(longest * 0.85, longest)
         waits = [top, self.between(shortest, shortest * 1.5)]
+        gap = 0.03
         while len(waits) < at_least or sum(waits) < SPREAD * top:
-            candidate = self.between(top * 0.3, top * 0.9)
-            if all(abs(candidate - w) >= 0.02 for w in waits):
-                waits.append(candidate)
-            if len(waits) > 40:
-                raise ValueError("could not spread the waits")
+            low, high = top * 0.3, top * 0.9
+            grid = [round(low + i * gap, 3) for i in range(int((high - low) / gap) + 1)]
+            free = [g for g in grid if all(abs(g - w) >= gap / 2 for w in waits)]
+            if not free:
+                gap /= 2
+                continue
+            waits.append(self.rng.choice(free))
         self.rng.shuffle(waits)
         return waits
 

@@ -6,7 +6,7 @@ import pytest
 
 from grader.assertions import expect_async, expect_type, printed_numbers
 from grader.proxy import Submission
-from grader.timing import Durations, expect_concurrent, expect_printed_on_time
+from grader.timing import Durations, expect_concurrent, expect_in_order, expect_printed_on_time
 
 
 def pick(durations: Durations) -> tuple[int, dict[int, float]]:
@@ -18,11 +18,6 @@ def pick(durations: Durations) -> tuple[int, dict[int, float]]:
     waits = durations.spread(shortest=0.04, longest=0.3)
     n = durations.rng.randint(max(12, 2 * len(waits)), 30)
     return n, dict(zip(durations.choose(range(1, n + 1), len(waits)), waits, strict=True))
-
-
-def expected_order(n: int, pauses: dict[int, float]) -> list[int]:
-    """Unpaused numbers at once in ascending order, then shortest pause first."""
-    return sorted(range(1, n + 1), key=lambda k: (pauses.get(k, 0.0), k))
 
 
 @pytest.mark.points(2)
@@ -47,11 +42,11 @@ async def test_order(submission: Submission, durations: Durations) -> None:
     """unpaused numbers come first in ascending order, then the shortest pause first"""
     n, pauses = pick(durations)
     await submission.count(n, pauses)
-    printed = printed_numbers(submission.last)
-    expected = expected_order(n, pauses)
-    assert printed == expected, (
-        f"with pauses {pauses}, count({n}) should print {expected}, but printed {printed}; "
-        "does every number wait for its own pause only?"
+    expect_in_order(
+        printed_numbers(submission.last),
+        {k: pauses.get(k, 0.0) for k in range(1, n + 1)},
+        what=f"the numbers count({n}, {pauses}) printed",
+        hint="does every number wait for its own pause only, all at the same time?",
     )
 
 

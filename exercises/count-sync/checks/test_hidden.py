@@ -20,8 +20,11 @@ async def test_defaults(submission: Submission) -> None:
         f"count() returned {returned!r}, but the call took {submission.last.elapsed:.3f} s"
     )
     expect_within(
-        submission.last.elapsed, 0.0, what="count() with no pauses",
-        about="it should take about", hint="did it sleep?",
+        submission.last.elapsed,
+        0.0,
+        what="count() with no pauses",
+        about="it should take about",
+        hint="did it sleep?",
     )
 
 

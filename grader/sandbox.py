@@ -275,9 +275,12 @@ class Sandbox:
                 "is there code at the top level that waits or loops forever? "
                 'Put it under `if __name__ == "__main__":`'
             ) from None
-        except SubmissionFault:
+        except ImportFailed:
             await self.close()
             raise
+        except SubmissionFault as fault:  # it exited, crashed or flooded while importing
+            await self.close()
+            raise ImportFailed(str(fault)) from None
         self._importing = False
         self.functions = dict(ready.get("functions", {}))
 

@@ -1,0 +1,4 @@
+"""Loops forever while being imported."""
+
+while True:
+    pass

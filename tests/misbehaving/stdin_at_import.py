@@ -1,0 +1,3 @@
+"""Asks for input while being imported."""
+
+name = input("your name? ")

@@ -1,0 +1,60 @@
+"""Whole gradings of misbehaving submissions: a report, in bounded time, small, no leftovers."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from support import grade_file
+from test_sandbox import LIMITS, MISBEHAVING, leftovers
+
+from grader.report import CheckStatus, ReportStatus
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "says"),
+    [
+        ("exit_at_import.py", ReportStatus.ERROR, "exited while being imported"),
+        ("os_exit_at_import.py", ReportStatus.ERROR, "exited while being imported"),
+        ("hang_at_import.py", ReportStatus.ERROR, "did not finish importing"),
+        ("stdin_at_import.py", ReportStatus.ERROR, "tried to read input"),
+        ("exit_in_call.py", ReportStatus.GRADED, "exited during the check"),
+        ("os_exit_in_call.py", ReportStatus.GRADED, "exited during the check"),
+        ("busy_loop.py", ReportStatus.GRADED, "did not finish within"),
+        ("busy_coroutine.py", ReportStatus.GRADED, "did not finish within"),
+        ("memory_hog.py", ReportStatus.GRADED, "ran out of memory"),
+        ("output_flood.py", ReportStatus.GRADED, "printed more than"),
+        ("kill_parent.py", ReportStatus.GRADED, ""),
+        ("forker.py", ReportStatus.GRADED, ""),
+        ("patch_pytest.py", ReportStatus.GRADED, ""),
+    ],
+)
+def test_misbehaving_submission_gets_a_report(name: str, status: ReportStatus, says: str) -> None:
+    path = MISBEHAVING / name
+    started = time.monotonic()
+    report = grade_file("count-async", path, limits=LIMITS)
+    took = time.monotonic() - started
+    assert report.status is status, report.message
+    assert report.score == 0
+    assert took < 60
+    messages = [report.message] + [c.message for c in report.checks]
+    assert any(says in m for m in messages), messages
+    if status is ReportStatus.GRADED:
+        assert report.checks and all(c.status is not CheckStatus.PASSED for c in report.checks)
+    assert len(json.dumps(report.to_dict())) < 20_000
+    assert leftovers(path) == []
+
+
+def test_busy_loop_check_status_is_timeout() -> None:
+    report = grade_file("count-async", MISBEHAVING / "busy_coroutine.py", limits=LIMITS)
+    assert {c.status for c in report.checks} == {CheckStatus.TIMEOUT}
+
+
+def test_grading_other_files_is_unaffected_after_a_parent_killer(tmp_path: Path) -> None:
+    grade_file("count-async", MISBEHAVING / "kill_parent.py", limits=LIMITS)
+    from support import SOLUTIONS
+
+    report = grade_file("count-async", SOLUTIONS / "count-async.py")
+    assert report.score == report.max_score

@@ -1,0 +1,138 @@
+"""The sandbox against submissions that misbehave on purpose.
+
+Each must end within a bounded time, with a message saying what happened,
+leave no process behind, and leave the next call a fresh child.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.proxy import Submission
+from grader.sandbox import (
+    ImportFailed,
+    Limits,
+    SubmissionDied,
+    SubmissionFault,
+    SubmissionTimeout,
+)
+
+MISBEHAVING = Path(__file__).resolve().parent / "misbehaving"
+LIMITS = Limits(call_timeout=1.5, import_timeout=1.5, output_kb=64)
+
+
+def leftovers(path: Path) -> list[int]:
+    """Live processes started for `path` (its path is in every child's command line)."""
+    mark = str(path).encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                if stat.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                    continue
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if mark in cmdline.read() and b"grader.child" in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    found.append(int(entry))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("exit_at_import.py", "exited while being imported"),
+        ("os_exit_at_import.py", r"exited while being imported \(exit code 4\)"),
+        ("hang_at_import.py", "did not finish importing within 1.5 s"),
+        ("stdin_at_import.py", "tried to read input while being imported"),
+    ],
+)
+async def test_import_failures_are_reported(name: str, says: str) -> None:
+    path = MISBEHAVING / name
+    student = Submission(path, LIMITS)
+    started = time.monotonic()
+    with pytest.raises(ImportFailed, match=says):
+        await student.functions()
+    await student.close()
+    assert time.monotonic() - started < LIMITS.import_timeout + 3
+    assert leftovers(path) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "fault", "says"),
+    [
+        ("exit_in_call.py", SubmissionDied, r"exited during the check \(sys.exit\(2\)\)"),
+        ("os_exit_in_call.py", SubmissionDied, "exited during the check"),
+        ("busy_loop.py", SubmissionTimeout, "did not finish within 1.5 s"),
+        ("busy_coroutine.py", SubmissionTimeout, "did not finish within 1.5 s"),
+        ("memory_hog.py", SubmissionDied, "ran out of memory"),
+        ("output_flood.py", SubmissionDied, "printed more than 64 KiB"),
+        ("huge_result.py", SubmissionFault, "too large"),
+    ],
+)
+async def test_misbehaving_calls_fail_alone(name: str, fault: type, says: str) -> None:
+    path = MISBEHAVING / name
+    student = Submission(path, LIMITS)
+    for _ in range(2):  # the second call gets a fresh child, and the same verdict
+        started = time.monotonic()
+        with pytest.raises(fault, match=says):
+            await student.count(5, {})
+        assert time.monotonic() - started < LIMITS.call_timeout + 3
+    await student.close()
+    assert leftovers(path) == []
+
+
+async def test_killing_its_parent_hurts_only_the_submission() -> None:
+    """Its parent is a keeper process, not the grader: the grader carries on."""
+    path = MISBEHAVING / "kill_parent.py"
+    student = Submission(path, LIMITS)
+    for _ in range(2):
+        try:
+            assert await student.count(3) == [1, 2, 3]  # the reply may beat the news
+        except SubmissionDied as died:
+            assert "killed its parent process" in str(died)
+    await student.close()
+    assert leftovers(path) == []
+
+
+async def test_forked_children_are_killed_with_the_sandbox() -> None:
+    path = MISBEHAVING / "forker.py"
+    student = Submission(path, LIMITS)
+    assert await student.count(3) == [1, 2, 3]
+    assert len(leftovers(path)) >= 4  # keeper, server and the forks, one of them escaped
+    await student.close()
+    assert leftovers(path) == []
+
+
+async def test_child_has_no_stdin_and_a_minimal_environment(tmp_path: Path) -> None:
+    path = tmp_path / "peek.py"
+    path.write_text(
+        "import os, sys\n"
+        "def peek():\n"
+        "    return [sorted(os.environ), sys.stdin.read(), os.getcwd(), os.getppid() == 1]\n"
+    )
+    student = Submission(path, LIMITS)
+    names, stdin, cwd, _ = await student.peek()
+    await student.close()
+    assert set(names) <= {"PATH", "LANG", "HOME", "TMPDIR", "GRADER_SANDBOX", "LC_CTYPE"}
+    assert stdin == ""
+    assert cwd != os.getcwd() and not Path(cwd).exists()  # a private folder, removed after
+
+
+async def test_the_submission_cannot_raise_its_limits(tmp_path: Path) -> None:
+    path = tmp_path / "limits.py"
+    path.write_text(
+        "import resource\n"
+        "def raise_limit():\n"
+        "    resource.setrlimit(resource.RLIMIT_CPU, (10**6, 10**6))\n"
+    )
+    student = Submission(path, LIMITS)
+    with pytest.raises(SubmissionFault, match="ValueError"):
+        await student.raise_limit()
+    await student.close()

@@ -26,7 +26,6 @@ import resource
 import sys
 import threading
 import traceback
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -316,13 +315,14 @@ class LoopWatch:
     """Notes the event loops a submission makes during a call, and asyncio.run use.
 
     The catalog's `event-loop` exercise asks that the loop is closed and that
-    asyncio.run is not used; only the child can see its own loops.
+    asyncio.run is not used; only the child can see its own loops. The loops
+    are held until the call's report is sent: one the submission closed and
+    dropped is still counted.
     """
 
     def __init__(self) -> None:
-        self.loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+        self.loops: list[asyncio.AbstractEventLoop] = []
         self.runners = 0
-        self.own: set[int] = set()
 
     def install(self) -> None:
         watch = self
@@ -331,7 +331,7 @@ class LoopWatch:
 
         def loop_init(loop: asyncio.BaseEventLoop, *args: Any, **kwargs: Any) -> None:
             base_init(loop, *args, **kwargs)
-            watch.loops.append(weakref.ref(loop))
+            watch.loops.append(loop)
 
         def counting_runner_init(runner: asyncio.Runner, *args: Any, **kwargs: Any) -> None:
             watch.runners += 1
@@ -341,8 +341,9 @@ class LoopWatch:
         asyncio.Runner.__init__ = counting_runner_init  # type: ignore[method-assign,assignment]
 
     def own_loop(self) -> asyncio.AbstractEventLoop:
+        """A loop of the bootstrap's own, left out of the report."""
         loop = asyncio.new_event_loop()
-        self.own.add(id(loop))
+        loop._grader_own = True  # type: ignore[attr-defined]
         return loop
 
     def reset(self) -> None:
@@ -350,8 +351,8 @@ class LoopWatch:
         self.runners = 0
 
     def report(self) -> dict[str, Any]:
-        loops = [ref() for ref in self.loops]
-        theirs = [loop for loop in loops if loop is not None and id(loop) not in self.own]
+        theirs = [loop for loop in self.loops if not getattr(loop, "_grader_own", False)]
+        self.loops.clear()
         return {
             "loops": [
                 {"closed": loop.is_closed(), "running": loop.is_running()} for loop in theirs
@@ -431,8 +432,9 @@ def unpack(message: dict[str, Any]) -> Any:
     if "error" in message:
         error = message["error"]
         kind = exception_type(str(error["type"]))
+        args = decode(error["args"]) if "args" in error else [str(error["message"])]
         try:
-            exc = kind(str(error["message"]))
+            exc = kind(*args)
         except TypeError:  # a builtin that wants other arguments (UnicodeDecodeError, ...)
             exc = exception_type("_" + kind.__name__)(str(error["message"]))
         raise exc

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from grader import catalog, kit
+from grader import batch as batching
+from grader import catalog, gradescope, kit
 from grader.catalog import Exercise
 from grader.errors import GraderError, GradingFailed
 from grader.report import Report, render_text
@@ -131,12 +132,21 @@ def check(ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | No
 @cli.command()
 @click.argument("exercise")
 @click.argument("file")
-@_format
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "gradescope"]), default="text",
+    show_default=True, help="How to print the result (gradescope: its results.json).",
+)  # fmt: skip
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write the result to this file instead of printing it.",
+)  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
 @click.pass_context
-def grade(ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | None) -> None:
+def grade(
+    ctx: click.Context, exercise: str, file: str, fmt: str, output: Path | None, seed: int | None
+) -> None:
     """Run every check, public and hidden, on FILE and print the report."""
-    _show(_grade(ctx, exercise, file, hidden=True, seed=seed), fmt)
+    _show(_grade(ctx, exercise, file, hidden=True, seed=seed), fmt, output)
 
 
 @cli.command()
@@ -185,11 +195,103 @@ def _grade(
         return grade_submission(found, _file(file), hidden=hidden, seed=seed, label=file)
 
 
-def _show(report: Report, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2))
+def _show(report: Report, fmt: str, output: Path | None = None) -> None:
+    if fmt == "gradescope":
+        text = json.dumps(gradescope.results(report), indent=2)
+    elif fmt == "json":
+        text = json.dumps(report.to_dict(), indent=2)
     else:
-        click.echo(render_text(report))
+        text = render_text(report)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+@cli.command()
+@click.argument("class_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+    help="Where to write grades.csv and a JSON report per student and exercise.",
+)  # fmt: skip
+@click.option("--resume", is_flag=True, help="Grade only what has no report in OUT yet.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Submissions graded at once (default: 2 per core).",
+)  # fmt: skip
+@click.option(
+    "--scheduler", metavar="tcp://HOST:PORT", default=None,
+    help="Grade on this dask.distributed cluster (pip install 'asyncio-grader[dask]'); "
+    "its workers need the exercises and class folders at the same paths.",
+)  # fmt: skip
+@click.option(
+    "--exercise", "only", multiple=True, metavar="EXERCISE",
+    help="Grade only this exercise (repeatable; default: every exercise handed in).",
+)  # fmt: skip
+@click.option(
+    "--strict-timing", is_flag=True,
+    help="Also re-grade alone a file that failed a timing check next to other failures "
+    "(slower; by default only files whose only failures are timing checks are).",
+)  # fmt: skip
+@click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.pass_context
+def batch(
+    ctx: click.Context, class_dir: Path, out_dir: Path, resume: bool, workers: int | None,
+    scheduler: str | None, only: tuple[str, ...], strict_timing: bool, seed: int | None,
+    quiet: bool,
+) -> None:  # fmt: skip
+    """Grade a whole class: CLASS_DIR/<student>/<exercise>.py, several at a time.
+
+    Writes OUT/grades.csv and OUT/<student>/<exercise>.json; exit 1 when some
+    file could not be graded (run again with --resume).
+    """
+    with _reported():
+        exercises = catalog.catalog(ctx.obj["exercises"])
+        classroom = batching.scan(class_dir, exercises, only=only, skip=out_dir)
+    with _reported(), contextlib.ExitStack() as stack:
+        if scheduler:
+            executor = stack.enter_context(batching.dask_executor(scheduler))
+        else:
+            executor = stack.enter_context(
+                batching.local_executor(workers or batching.default_workers())
+            )
+        result = batching.run(
+            classroom, out_dir, ctx.obj["exercises"], executor, resume=resume, seed=seed,
+            strict_timing=strict_timing, progress=None if quiet else _progress_bar(stack),
+        )  # fmt: skip
+    if not quiet:
+        click.echo(batching.render_summary(result))
+    ctx.exit(1 if result.unfinished else 0)
+
+
+def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], None]:
+    """A callback for the batch that draws a progress bar on stderr, opened on first use."""
+    bars: list[Any] = []
+
+    def show(progress: batching.Progress | None) -> str:
+        if progress is None:
+            return ""
+        doing = f", re-grading {progress.current} alone" if progress.current else ""
+        return (
+            f"{progress.students_done}/{progress.students} students, "
+            f"{progress.failed} lost points{doing}"
+        )
+
+    def update(progress: batching.Progress) -> None:
+        if not bars:
+            bar = click.progressbar(
+                length=progress.total, label="grading", item_show_func=show, show_pos=True,
+                file=sys.stderr,
+            )  # fmt: skip
+            bars.append(stack.enter_context(bar))
+        bar = bars[0]
+        bar.update(progress.done - bar.pos, progress)
+
+    return update
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -133,7 +133,9 @@ def build(
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader, or a crash, never sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+    temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
+    # os.open rather than mkstemp: the file gets the usual permissions (umask), not 0600.
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)

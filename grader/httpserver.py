@@ -117,6 +117,20 @@ class HttpServer:
             if protocol.transport is not None and not protocol.transport.is_closing()
         ]
 
+    async def wait_closed(self, within: float) -> list[int]:
+        """Wait up to `within` s for the client to close every connection; return those left.
+
+        A client that closes its connections before it returns has sent its
+        side of the close already; this gives the server's loop the moment it
+        needs to notice.
+        """
+        deadline = now() + within
+        while True:
+            left = self.open_connections()
+            if not left or now() >= deadline:
+                return left
+            await asyncio.sleep(0.005)
+
     @property
     def connections(self) -> int:
         """How many connections the server has seen in all."""

@@ -486,11 +486,12 @@ class Sandbox:
         except asyncio.CancelledError:
             return
         except Exception as exc:
-            reply = {
-                "op": "reply",
-                "id": call_id,
-                "error": {"type": type(exc).__name__, "message": str(exc)},
-            }
+            error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+            if all(a is None or isinstance(a, str | int | float) for a in exc.args):
+                error["args"] = list(
+                    exc.args
+                )  # rebuilt as they were: KeyError('x'), OSError(28, ..)
+            reply = {"op": "reply", "id": call_id, "error": error}
         else:
             reply = {"op": "reply", "id": call_id, "value": encode(value)}
         finally:

@@ -1,0 +1,445 @@
+"""Grading a whole class at once: concurrent, resumable, and on more than one machine.
+
+A class folder holds one folder per student, each with one file per exercise,
+named by the exercise id (`count-async.py`, or `count_async.py`). Every file is
+one job for a `concurrent.futures.Executor`: a local thread pool by default
+(each grading already runs its checks in processes of its own), or a
+dask.distributed cluster. A job is `grade_job`, a top-level function that
+takes and returns plain data, so it can be sent to another machine; the
+workers find the course's files by path, so they need the exercises folder
+and the class folder at the same paths as here (a shared filesystem).
+
+Each report is written as soon as it is final, atomically; `grades.csv` is
+rebuilt from the reports at the end. Checks measure time, and a loaded
+machine only adds time: a submission whose only failures were timing checks
+while others ran (`Report.timing_only`) is graded again alone, with nothing
+else running, before its grade is final. With `strict_timing`, so is one that
+failed a timing check next to other failures (it could have passed that check
+alone too); that costs a second grading of most wrong concurrent submissions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import gradebook
+from grader.catalog import Exercise, find
+from grader.errors import GraderError, MissingFile, UnknownExercise
+from grader.report import CheckStatus, Report, ReportStatus
+from grader.runner import grade
+
+#: The note a report gets when its grade comes from a second grading, alone.
+REGRADED_ONLY_TIMING = "re-graded alone because only timing checks failed under load"
+REGRADED_SOME_TIMING = "re-graded alone because a timing check failed under load"
+
+
+class SchedulerUnavailable(GraderError):
+    """The dask cluster asked for cannot be used (dask missing, or no scheduler there)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to grade: a student's submission for an exercise."""
+
+    student: str
+    exercise: str
+    path: Path
+
+    @property
+    def label(self) -> str:
+        """How reports name the submission: relative to the class folder."""
+        return f"{self.student}/{self.path.name}"
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A file of the class folder that is not graded, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Classroom:
+    """What a class folder holds: its students, the exercises graded, the files to grade."""
+
+    root: Path
+    students: list[str]
+    exercises: list[Exercise]
+    jobs: list[Job]
+    ignored: list[Ignored] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a batch is; sent to the caller's callback after each final grade."""
+
+    total: int  # files to grade in this run
+    done: int
+    students: int
+    students_done: int
+    failed: int  # reports of this run that lost points
+    current: str = ""  # what is being re-graded alone, if anything
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A file whose grading could not be completed; a later `--resume` tries again."""
+
+    label: str
+    reason: str
+
+
+@dataclass
+class BatchResult:
+    """What a batch did and the gradebook it ended with."""
+
+    classroom: Classroom
+    out_dir: Path
+    gradebook: gradebook.Gradebook
+    graded: int = 0  # files graded in this run
+    resumed: int = 0  # files whose report was already there
+    regraded_alone: list[str] = field(default_factory=list)
+    unfinished: list[Unfinished] = field(default_factory=list)
+
+    @property
+    def grades_csv(self) -> Path:
+        return self.out_dir / "grades.csv"
+
+
+def default_workers() -> int:
+    """About two gradings per core: they mostly wait, but timers must stay on time."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(2, 2 * cores)
+
+
+def scan(
+    class_dir: Path,
+    exercises: Sequence[Exercise],
+    *,
+    only: Sequence[str] = (),
+    skip: Path | None = None,
+) -> Classroom:
+    """Find the students and their files; `only` restricts the exercises graded.
+
+    Students are the folders of `class_dir`, hidden ones aside (and `skip`,
+    the output folder if it lies inside). Without `only`, the exercises graded
+    are those at least one student handed in, in course order.
+    """
+    if not class_dir.is_dir():
+        raise MissingFile(f"no class folder at {class_dir}")
+    root = class_dir.resolve()
+    known = {e.id: e for e in exercises}
+    unknown = [e for e in only if e not in known]
+    if unknown:
+        raise UnknownExercise(
+            f"unknown exercise {unknown[0]!r} (known: {', '.join(known) or 'none'})"
+        )
+    skipped = skip.resolve() if skip is not None else None
+    students: list[str] = []
+    found: list[Job] = []
+    ignored: list[Ignored] = []
+    for entry in sorted(root.iterdir()):
+        if _skipped(entry):
+            continue
+        if not entry.is_dir():
+            ignored.append(Ignored(entry.name, "not in a student's folder"))
+            continue
+        if entry == skipped:
+            continue
+        students.append(entry.name)
+        jobs, left_out = _student_files(entry, known)
+        found += jobs
+        ignored += left_out
+    if only:
+        chosen = [known[e] for e in sorted(set(only), key=[x.id for x in exercises].index)]
+    else:
+        handed_in = {job.exercise for job in found}
+        chosen = [e for e in exercises if e.id in handed_in]
+    ids = {e.id for e in chosen}
+    ignored += [Ignored(j.label, "exercise not chosen") for j in found if j.exercise not in ids]
+    jobs = [j for j in found if j.exercise in ids]
+    if not jobs:
+        raise MissingFile(
+            f"no submissions found in {class_dir} "
+            "(expected one folder per student, each with files named like count-async.py)"
+        )
+    return Classroom(root, students, chosen, jobs, ignored)
+
+
+def _skipped(path: Path) -> bool:
+    """Hidden files and folders, and Python's caches, are not the class's work."""
+    return path.name.startswith(".") or path.name == "__pycache__"
+
+
+def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job], list[Ignored]]:
+    by_exercise: dict[str, list[Path]] = {}
+    ignored: list[Ignored] = []
+    for file in sorted(folder.iterdir()):
+        if _skipped(file):
+            continue
+        label = f"{folder.name}/{file.name}"
+        exercise = file.stem.replace("_", "-") if file.suffix == ".py" else None
+        if not file.is_file() or exercise not in known:
+            ignored.append(Ignored(label, "matches no exercise"))
+            continue
+        by_exercise.setdefault(exercise, []).append(file)
+    jobs: list[Job] = []
+    for exercise, files in by_exercise.items():
+        # `count-async.py` sorts before `count_async.py`: the id's own spelling wins.
+        jobs.append(Job(folder.name, exercise, files[0]))
+        ignored += [
+            Ignored(f"{folder.name}/{f.name}", f"{files[0].name} is graded instead")
+            for f in files[1:]
+        ]
+    return jobs, ignored
+
+
+def grade_job(
+    exercises_dir: str, exercise_id: str, path: str, label: str, seed: int | None = None
+) -> dict[str, Any]:
+    """Grade one file, wherever an executor runs it: plain data in, plain data out.
+
+    Returns ``{"report": Report.to_dict(), "timing": bool, "timing_only": bool}``:
+    whether a check failed on time only (what load can cause), and whether
+    those were its only failures (`Report.timing_only`). A grading the
+    grader could not complete for this file becomes an error report; a file or
+    exercise this machine cannot see raises, since that is no fault of the file.
+    """
+    exercise = find(exercise_id, Path(exercises_dir))
+    file = Path(path)
+    if not file.is_file():
+        raise MissingFile(f"cannot read {path} here: do the workers share the class folder?")
+    try:
+        report = grade(exercise, file, seed=seed, label=label)
+    except GraderError as error:
+        report = Report(
+            exercise=exercise.id,
+            submission=label,
+            max_score=exercise.points,
+            status=ReportStatus.ERROR,
+            message=f"the grader could not grade this file: {error}",
+        )
+    return {
+        "report": report.to_dict(),
+        "timing": _timing_failed(report),
+        "timing_only": report.timing_only,
+    }
+
+
+def _timing_failed(report: Report) -> bool:
+    """Whether load could have cost this report points: a check failed only on time.
+
+    `Report.timing_only` is the case where that is the only failure; a check
+    that failed on time next to a real failure could also have passed alone.
+    """
+    return any(c.timing and c.status is not CheckStatus.PASSED for c in report.checks)
+
+
+@contextlib.contextmanager
+def local_executor(workers: int) -> Iterator[Executor]:
+    """A thread pool: each grading runs its checks in processes of its own."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grader-batch")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """An executor on the dask.distributed cluster whose scheduler is at `address`."""
+    try:
+        distributed = importlib.import_module("distributed")
+    except ImportError:
+        raise SchedulerUnavailable(
+            "grading on a dask cluster needs dask.distributed: pip install 'asyncio-grader[dask]'"
+        ) from None
+    try:
+        client = distributed.Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise SchedulerUnavailable(
+            f"cannot reach the dask scheduler at {address}: {error}"
+        ) from None
+    try:
+        # pure=False: the same file graded twice must be graded twice, not served from a cache.
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+
+
+def run(
+    classroom: Classroom,
+    out_dir: Path,
+    exercises_dir: Path,
+    executor: Executor,
+    *,
+    resume: bool = False,
+    seed: int | None = None,
+    strict_timing: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+) -> BatchResult:
+    """Grade the class's files through `executor`, writing each report as soon as it is final.
+
+    With `resume`, a file whose report is already in `out_dir` (and parses) is
+    not graded again. A file whose only failures were timing checks (any
+    timing failure, with `strict_timing`) is graded again alone at the end.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    gradebook.remove_leftovers(out_dir)
+    todo: list[Job] = []
+    for job in classroom.jobs:
+        stored = gradebook.report_path(out_dir, job.student, job.exercise)
+        if resume and gradebook.read_report(stored) is not None:
+            continue
+        if stored.exists():  # a report of an earlier run must not outlive this one's grading
+            stored.unlink()
+        todo.append(job)
+    result = BatchResult(classroom, out_dir, gradebook.Gradebook([], {}))
+    result.resumed = len(classroom.jobs) - len(todo)
+    tracker = _Tracker(classroom, todo, progress)
+    tracker.send()
+
+    submit = _submitter(executor, str(exercises_dir.resolve()), seed)
+    again: dict[Job, bool] = {}  # job -> whether timing was its only failure
+    pending = {submit(job): job for job in todo}
+    try:
+        for future in as_completed(pending):
+            job = pending[future]
+            outcome = _outcome(future, job, result)
+            if outcome is None:
+                tracker.finish(job, failed=True)
+            elif outcome["timing_only"] or (strict_timing and outcome["timing"]):
+                again[job] = outcome["timing_only"]
+            else:
+                _save(out_dir, job, Report.from_dict(outcome["report"]), result, tracker)
+    finally:
+        for future in pending:
+            future.cancel()
+
+    for job, only_timing in sorted(again.items(), key=lambda item: item[0].label):
+        tracker.send(current=job.label)
+        outcome = _outcome(submit(job), job, result)
+        if outcome is None:
+            tracker.finish(job, failed=True)
+            continue
+        report = Report.from_dict(outcome["report"])
+        note = REGRADED_ONLY_TIMING if only_timing else REGRADED_SOME_TIMING
+        report.message = f"{report.message} ({note})" if report.message else note
+        result.regraded_alone.append(job.label)
+        _save(out_dir, job, report, result, tracker)
+
+    result.gradebook = gradebook.build(
+        out_dir,
+        classroom.students,
+        {e.id: e.points for e in classroom.exercises},
+        [(j.student, j.exercise) for j in classroom.jobs],
+    )
+    gradebook.write_atomic(result.grades_csv, result.gradebook.to_csv())
+    return result
+
+
+def _submitter(
+    executor: Executor, exercises_dir: str, seed: int | None
+) -> Callable[[Job], Future[Any]]:
+    def submit(job: Job) -> Future[Any]:
+        return executor.submit(
+            grade_job, exercises_dir, job.exercise, str(job.path), job.label, seed
+        )
+
+    return submit
+
+
+def _outcome(future: Future[Any], job: Job, result: BatchResult) -> dict[str, Any] | None:
+    """The job's plain-data outcome, or None (noted in `result`) when it could not be had."""
+    try:
+        outcome: dict[str, Any] = future.result()
+    except Exception as error:  # a lost worker costs one job, not the batch
+        reason = str(error) or type(error).__name__
+        result.unfinished.append(Unfinished(job.label, reason))
+        return None
+    return outcome
+
+
+def _save(out_dir: Path, job: Job, report: Report, result: BatchResult, tracker: _Tracker) -> None:
+    gradebook.write_report(gradebook.report_path(out_dir, job.student, job.exercise), report)
+    result.graded += 1
+    tracker.finish(job, failed=not report.passed)
+
+
+class _Tracker:
+    """Counts what is done, per student too, and tells the caller's callback."""
+
+    def __init__(
+        self, classroom: Classroom, todo: list[Job], callback: Callable[[Progress], None] | None
+    ) -> None:
+        self.callback = callback
+        self.total = len(todo)
+        self.left = Counter(job.student for job in todo)
+        self.students = len(classroom.students)
+        self.done = 0
+        self.failed = 0
+
+    def finish(self, job: Job, *, failed: bool) -> None:
+        self.done += 1
+        self.failed += failed
+        self.left[job.student] -= 1
+        self.send()
+
+    def send(self, current: str = "") -> None:
+        if self.callback is None:
+            return
+        busy = sum(1 for left in self.left.values() if left > 0)
+        self.callback(
+            Progress(
+                total=self.total,
+                done=self.done,
+                students=self.students,
+                students_done=self.students - busy,
+                failed=self.failed,
+                current=current,
+            )
+        )
+
+
+def render_summary(result: BatchResult) -> str:
+    """What a batch did, in a few lines for the teacher."""
+    book = result.gradebook
+    errors = book.count(gradebook.CellState.ERROR)
+    lines = [
+        f"graded {len(result.classroom.jobs) - len(result.unfinished)} of "
+        f"{len(result.classroom.jobs)} submissions from {len(result.classroom.students)} "
+        f"students ({result.graded} now, {result.resumed} already graded); "
+        f"{errors} could not be run, {book.count(gradebook.CellState.MISSING)} missing"
+    ]
+    for exercise in book.exercises:
+        mean = book.mean(exercise)
+        handed = sum(c.state is not gradebook.CellState.MISSING for c in book.cells(exercise))
+        shown = "-" if mean is None else f"{mean:g}"
+        lines.append(
+            f"  {exercise:<16} mean {shown}/{book.max_scores[exercise]:g} over {handed} submissions"
+        )
+    if result.regraded_alone:
+        lines.append(
+            f"re-graded alone (timing checks failed under load): {', '.join(result.regraded_alone)}"
+        )
+    if result.classroom.ignored:
+        lines.append("ignored:")
+        lines += [f"  {i.path}: {i.reason}" for i in result.classroom.ignored]
+    for lost in result.unfinished:
+        lines.append(f"NOT GRADED {lost.label}: {lost.reason}")
+    if result.unfinished:
+        lines.append("run the same command again with --resume to grade what is left")
+    lines.append(f"wrote {result.grades_csv} and a JSON report per submission")
+    return "\n".join(lines)

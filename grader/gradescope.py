@@ -1,0 +1,55 @@
+"""A report in Gradescope's autograder format (`/autograder/results/results.json`).
+
+Each check is one Gradescope test. Public checks are `visible`; hidden checks
+are `after_published` and say nothing of how they went beyond their score:
+their details are for the teacher, who finds them in the full report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
+
+#: What a hidden check's output says, in place of its details.
+HIDDEN_OUTPUT = (
+    "A hidden check: it is shown once the grades are published; its details are for your teacher."
+)
+
+
+def results(report: Report) -> dict[str, Any]:
+    """The `results.json` Gradescope reads for one submission."""
+    return {
+        "score": report.score,
+        "execution_time": round(report.duration),
+        "output": _summary(report),
+        "tests": [_test(check) for check in report.checks],
+    }
+
+
+def _test(check: CheckResult) -> dict[str, Any]:
+    hidden = check.visibility is Visibility.HIDDEN
+    return {
+        "name": check.name,
+        "score": check.score,
+        "max_score": check.max_score,
+        "status": "passed" if check.status is CheckStatus.PASSED else "failed",
+        "output": HIDDEN_OUTPUT if hidden else _output(check),
+        "visibility": "after_published" if hidden else "visible",
+    }
+
+
+def _output(check: CheckResult) -> str:
+    if check.status in (CheckStatus.ERROR, CheckStatus.TIMEOUT):
+        return f"{check.status}: {check.message}" if check.message else str(check.status)
+    return check.message
+
+
+def _summary(report: Report) -> str:
+    if report.status is ReportStatus.ERROR:
+        return f"Your file could not be run, so it scores 0: {report.message}"
+    hidden = sum(check.visibility is Visibility.HIDDEN for check in report.checks)
+    lines = [f"{report.exercise}: {len(report.checks)} checks, {hidden} of them hidden."]
+    if report.message:
+        lines.append(report.message)
+    return "\n".join(lines)

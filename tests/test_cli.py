@@ -1,0 +1,155 @@
+"""Every command of the CLI contract, through Click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from support import EXERCISES, SOLUTIONS
+
+from grader.cli import cli
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_list_text_and_json() -> None:
+    text = run("list")
+    assert text.exit_code == 0 and "count-async" in text.output
+    rows = json.loads(run("list", "--format", "json").output)
+    assert rows[:2] == [
+        {"id": "count-sync", "title": "Count 1 to 30 and time it", "points": 10.0},
+        {"id": "count-async", "title": "Now make it async", "points": 10.0},
+    ]
+
+
+def test_start_writes_stub_and_task_and_never_overwrites(tmp_path: Path) -> None:
+    result = run("start", "count-async", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    stub = tmp_path / "count-async.py"
+    assert stub.read_text() == (EXERCISES / "count-async" / "stub.py").read_text()
+    assert (tmp_path / "count-async.md").exists()
+    stub.write_text("# my work")
+    assert "already exists" in one_line_error(run("start", "count-async", str(tmp_path)))
+    assert stub.read_text() == "# my work"
+    assert run("start", "count-async", str(tmp_path), "--force").exit_code == 0
+    assert stub.read_text() != "# my work"
+
+
+def test_check_runs_public_checks_only_and_exits_by_result() -> None:
+    good = run("check", "count-async", str(SOLUTIONS / "count-async.py"), "--format", "json")
+    assert good.exit_code == 0, good.output
+    report = json.loads(good.output)
+    assert {c["visibility"] for c in report["checks"]} == {"public"}
+    assert report["score"] == report["max_score"] > 0
+    stub = run("check", "count-async", str(EXERCISES / "count-async" / "stub.py"))
+    assert stub.exit_code == 1
+    assert "NotImplementedError" in stub.output and "score: 0/" in stub.output
+
+
+def test_grade_prints_the_json_report() -> None:
+    result = run("grade", "count-sync", str(SOLUTIONS / "count-sync.py"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["exercise"] == "count-sync" and report["status"] == "graded"
+    assert report["score"] == report["max_score"] == 10
+    assert {c["visibility"] for c in report["checks"]} == {"public", "hidden"}
+
+
+def test_grade_exits_zero_whatever_the_score() -> None:
+    result = run("grade", "count-sync", str(EXERCISES / "count-sync" / "stub.py"))
+    assert result.exit_code == 0 and "score: 0/10" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("grade", "no-such-exercise", "x.py"), "unknown exercise 'no-such-exercise'"),
+        (("grade", "count-async", "missing.py"), "no file at missing.py"),
+        (("check", "count-async", "missing.py"), "no file at missing.py"),
+        (("start", "nope"), "unknown exercise 'nope'"),
+        (("grade", "count-async"), "Missing argument 'FILE'"),
+        (("frobnicate",), "No such command 'frobnicate'"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], says: str) -> None:
+    assert says in one_line_error(run(*args))
+
+
+def bad_course(tmp_path: Path, yaml_text: str) -> Path:
+    folder = tmp_path / "course" / "broken"
+    folder.mkdir(parents=True)
+    (folder / "exercise.yaml").write_text(yaml_text)
+    return tmp_path / "course"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "says"),
+    [
+        ("id: broken\ntitle: T\n", "missing key 'points'"),
+        ("id: broken\ntitle: T\npoints: ten\n", "key 'points' has the wrong type"),
+        ("id: other\ntitle: T\npoints: 1\n", "key 'id' is 'other'"),
+        ("id: broken\ntitle: T\npoints: 1\nlimits: {call_timeout: -1}\n", "limits.call_timeout"),
+        ("id: broken\ntitle: T\npoints: 1\nlimits: {speed: 1}\n", "unknown key 'limits.speed'"),
+        ("id: [broken\n", "is not valid YAML"),
+    ],
+)
+def test_malformed_exercise_yaml_names_the_key(tmp_path: Path, yaml_text: str, says: str) -> None:
+    course = bad_course(tmp_path, yaml_text)
+    message = one_line_error(run("--exercises", str(course), "list"))
+    assert says in message and "exercise.yaml" in message
+
+
+def test_exercises_folder_from_the_environment(tmp_path: Path) -> None:
+    course = bad_course(tmp_path, "id: broken\ntitle: Broken one\npoints: 3\n")
+    result = run("list", "--format", "json", env={"GRADER_EXERCISES": str(course)})
+    assert json.loads(result.output) == [{"id": "broken", "title": "Broken one", "points": 3.0}]
+    assert "no exercise folder" in one_line_error(run("--exercises", str(tmp_path / "x"), "list"))
+
+
+def test_verify_passes_on_count_sync() -> None:
+    result = run("verify", "count-sync")
+    assert result.exit_code == 0, result.output
+    assert "solution 10/10" in result.output and "stub 0/10" in result.output
+
+
+def test_verify_fails_when_the_stub_scores(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    (course / "count-sync").mkdir(parents=True)
+    for name in ("exercise.yaml", "task.md"):
+        (course / "count-sync" / name).write_text((EXERCISES / "count-sync" / name).read_text())
+    (course / "count-sync" / "checks").mkdir()
+    for check in (EXERCISES / "count-sync" / "checks").glob("test_*.py"):
+        (course / "count-sync" / "checks" / check.name).write_text(check.read_text())
+    (course / "count-sync" / "stub.py").write_text((SOLUTIONS / "count-sync.py").read_text())
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "count-sync.py").write_text((SOLUTIONS / "count-sync.py").read_text())
+    result = run("--exercises", str(course), "verify", "count-sync")
+    assert result.exit_code == 1 and "the stub scored 10" in result.output
+
+
+def test_release_writes_a_kit_without_hidden_checks_or_solutions(tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    result = run("release", str(kit))
+    assert result.exit_code == 0, result.output
+    files = {p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file()}
+    assert "count-async/stub.py" in files and "count-async/task.md" in files
+    assert "count-async/checks/test_public.py" in files
+    assert not any("hidden" in f or "solution" in f for f in files)
+    assert "count-async" in run("--exercises", str(kit), "list").output
+    checked = run(
+        "--exercises", str(kit), "check", "count-async", str(SOLUTIONS / "count-async.py")
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "not empty" in one_line_error(run("release", str(kit)))

@@ -1,0 +1,39 @@
+"""The plugin: retries of timing failures only, points, titles, visibility."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from grader import catalog
+from grader.report import CheckStatus
+from grader.runner import grade
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_only_timing_failures_are_retried() -> None:
+    exercise = catalog.find("flaky", FIXTURES / "course")
+    report = grade(exercise, FIXTURES / "answer.py")
+    checks = {c.name: c for c in report.checks}
+    third = checks["slow twice, then on time"]
+    assert (third.status, third.attempts, third.score) == (CheckStatus.PASSED, 3, 1)
+    slow = checks["always too slow"]
+    assert (slow.status, slow.attempts, slow.timing) == (CheckStatus.FAILED, 3, True)
+    assert "took 9.99 s" in slow.message
+    wrong = checks["a wrong answer is not retried"]
+    assert (wrong.status, wrong.attempts, wrong.timing) == (CheckStatus.FAILED, 1, False)
+    assert wrong.message == "answer() should return 41"
+    assert report.score == 2 and report.max_score == 4
+    assert not report.timing_only
+
+
+def test_teachers_can_run_checks_with_plain_pytest() -> None:
+    checks = FIXTURES / "course" / "flaky" / "checks"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(checks), "-q", "-p", "no:cacheprovider",
+         "--submission", str(FIXTURES / "answer.py"), "-o", "asyncio_default_test_loop_scope=function"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "grader score: 2/4" in done.stdout, done.stdout + done.stderr

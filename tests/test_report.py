@@ -1,0 +1,70 @@
+"""The report: the JSON shape of the contract, scores, and the text students read."""
+
+from __future__ import annotations
+
+from grader.report import (
+    CheckResult,
+    CheckStatus,
+    Report,
+    ReportStatus,
+    Visibility,
+    render_text,
+)
+
+
+def example() -> Report:
+    return Report(
+        exercise="count-async",
+        submission="alice/count-async.py",
+        max_score=10,
+        duration=2.4,
+        checks=[
+            CheckResult("prints every number once", CheckStatus.PASSED, 2, 2, Visibility.PUBLIC),
+            CheckResult(
+                "takes about the longest pause",
+                CheckStatus.FAILED,
+                0,
+                3,
+                Visibility.HIDDEN,
+                "took 1.21 s; concurrent code takes about 0.40 s",
+                attempts=3,
+                timing=True,
+            ),
+        ],
+    )
+
+
+def test_json_shape_is_the_contract() -> None:
+    data = example().to_dict()
+    assert list(data) == [
+        "exercise", "submission", "score", "max_score", "status", "message", "duration", "checks",
+    ]  # fmt: skip
+    assert list(data["checks"][0]) == [
+        "name", "status", "score", "max_score", "visibility", "message", "duration",
+    ]  # fmt: skip
+    assert data["score"] == 2 and data["status"] == "graded"
+    assert data["checks"][1]["visibility"] == "hidden"
+
+
+def test_round_trip() -> None:
+    report = example()
+    assert Report.from_dict(report.to_dict()).to_dict() == report.to_dict()
+
+
+def test_an_error_report_scores_zero() -> None:
+    report = example()
+    report.status = ReportStatus.ERROR
+    assert report.score == 0
+
+
+def test_timing_only() -> None:
+    assert example().timing_only
+    report = example()
+    report.checks[1].timing = False
+    assert not report.timing_only
+
+
+def test_text_names_the_measured_times() -> None:
+    text = render_text(example())
+    assert "took 1.21 s" in text and "score: 2/10" in text and "(hidden)" in text
+    assert "[after 3 attempts]" in text

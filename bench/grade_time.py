@@ -1,0 +1,49 @@
+"""How long `grader grade` takes beyond the waits its checks need.
+
+    python bench/grade_time.py [EXERCISE ...] [--runs 5]
+
+For each exercise, grades the reference solution with the `grader` command (a
+whole process, as a teacher runs it) and prints the wall time, the time spent
+inside the checks (which is the waiting they need, plus each call's overhead),
+and the difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("exercises", nargs="*", default=["count-sync", "count-async"])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(f"{'exercise':<16} {'wall s':>7} {'checks s':>9} {'overhead s':>11}")
+    for exercise in args.exercises:
+        walls, inside = [], []
+        for _ in range(args.runs):
+            started = time.monotonic()
+            done = subprocess.run(
+                [sys.executable, "-m", "grader", "grade", exercise,
+                 str(REPO / "solutions" / f"{exercise}.py"), "--format", "json"],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            walls.append(time.monotonic() - started)
+            report = json.loads(done.stdout)
+            assert report["score"] == report["max_score"], report
+            inside.append(sum(c["duration"] for c in report["checks"]))
+        wall, checks = statistics.median(walls), statistics.median(inside)
+        print(f"{exercise:<16} {wall:>7.2f} {checks:>9.2f} {wall - checks:>11.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

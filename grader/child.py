@@ -175,6 +175,7 @@ class Server:
         return decode(message["args"], self.resolve), decode(message["kwargs"], self.resolve)
 
     def run_async(self, function: Any, message: dict[str, Any], call_id: int) -> Any:
+        """Run a coroutine function on a fresh loop; report tasks it left pending."""
         loop = self.watch.own_loop()
 
         async def call() -> Any:
@@ -185,6 +186,10 @@ class Server:
             self.send({"op": "done", "id": call_id, "pending": len(pending)})
             return result
 
+        return self.on_own_loop(loop, call)
+
+    def on_own_loop(self, loop: asyncio.AbstractEventLoop, call: Callable[[], Any]) -> Any:
+        """Run `call()` on a loop of the bootstrap's, answering pings, then close it."""
         self.loop = loop
         try:
             return loop.run_until_complete(call())
@@ -218,12 +223,7 @@ class Server:
             self.send({"op": "done", "id": call_id, "pending": 0})
             return value
 
-        self.loop = loop
-        try:
-            return loop.run_until_complete(call())
-        finally:
-            self.loop = None
-            finish(loop)
+        return self.on_own_loop(loop, call)
 
     def resolve(self, ref: Ref) -> Any:
         """Build this side's stand-in for a callable of the trusted side."""

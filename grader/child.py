@@ -384,12 +384,19 @@ class RemoteIterator:
 
     def __init__(self, remote: Callable[[], Any]) -> None:
         self.remote = remote
+        self.ended = False
 
     def __aiter__(self) -> RemoteIterator:
         return self
 
     async def __anext__(self) -> Any:
-        return await self.remote()
+        if self.ended:  # an ended iterator stays ended, without asking again
+            raise StopAsyncIteration
+        try:
+            return await self.remote()
+        except StopAsyncIteration:
+            self.ended = True
+            raise
 
 
 def future_of(coro: Any) -> asyncio.Future[Any]:

@@ -118,13 +118,19 @@ def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: s
     raise AssertionError(message)
 
 
-def expect_responsive(call: Call, *, what: str, limit: float = STALL) -> None:
+def expect_responsive(
+    call: Call,
+    *,
+    what: str,
+    limit: float = STALL,
+    hint: str = "blocking calls such as time.sleep stop every other task: "
+    "use `await asyncio.sleep(...)`",
+) -> None:
     """The submission's event loop kept answering while `call` ran (retried)."""
     if call.stall is not None and call.stall > limit:
         raise TimingError(
             f"while {what} ran, its event loop was blocked for {call.stall:.2f} s at a stretch "
-            f"(at most {limit:.2f} s is fine); blocking calls such as time.sleep stop every "
-            "other task: use `await asyncio.sleep(...)`"
+            f"(at most {limit:.2f} s is fine); {hint}"
         )
 
 

@@ -1,0 +1,90 @@
+"""offload: the checks only the grader runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+import pytest
+
+from grader.proxy import Submission
+from grader.sandbox import SubmissionRaised
+from grader.timing import Durations, Recorder, expect_responsive
+
+WORDS = ["order", "invoice", "user", "photo", "backup", "event", "payment", "log", "report"]
+
+
+def make_lines(durations: Durations, count: int) -> list[str]:
+    """`count` distinct lines of text, as an application would save them."""
+    words = durations.choose(WORDS, count)
+    return [f"{word} {durations.rng.randint(100, 999)} saved" for word in words]
+
+
+def make_write(
+    recorder: Recorder, delays: Mapping[str, float], full: set[str] | None = None
+) -> Callable[[str], None]:
+    """A plain, blocking `write(line)`: sleeps `delays[line]`, then raises OSError for `full`."""
+    failing = set(full or ())
+
+    def write(line: str) -> None:
+        time.sleep(delays[line])  # a slow disk: blocks the thread that calls it
+        if line in failing:
+            raise OSError(28, "No space left on device")
+
+    return recorder.watch_blocking(write)
+
+
+def expect_each_written_once(recorder: Recorder, lines: list[str]) -> None:
+    """write() was called exactly once for every line."""
+    called = sorted(map(str, recorder.keys))
+    assert called == sorted(lines), (
+        f"write() should be called once for each line {sorted(lines)}, "
+        f"but it was called for {called}"
+    )
+
+
+@pytest.mark.points(3)
+async def test_skips_failed_writes(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """skips a write that raises OSError: counts only the lines written, and writes the rest"""
+    rng = durations.rng
+    lines = make_lines(durations, 4)
+    full = set(durations.choose(lines, rng.randint(1, 2)))
+    waits = durations.distinct(4, 0.03, 0.15)
+    delays = dict(zip(lines, waits, strict=True))
+    write = make_write(recorder, delays, full)
+    what = f"save_all(write, {lines}) where write raises OSError for {sorted(full)}"
+    try:
+        returned = await submission.save_all(write, lines)
+    except SubmissionRaised as raised:
+        raise AssertionError(
+            f"{what} raised {raised.type_name}: {raised.detail}; a write that raises OSError "
+            "must be skipped (catch OSError around that one write), not crash save_all"
+        ) from None
+    expect_each_written_once(recorder, lines)
+    written = len(lines) - len(full)
+    assert returned == written, (
+        f"{what} should return {written} (the lines actually written), but returned "
+        f"{returned!r}; a write that raised OSError does not count"
+    )
+
+
+@pytest.mark.points(2)
+async def test_loop_stays_free(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """keeps the event loop free while the writes run"""
+    lines = make_lines(durations, durations.rng.randint(3, 4))
+    waits = durations.distinct(len(lines), 0.15, 0.27)
+    delays = dict(zip(lines, waits, strict=True))
+    returned = await submission.save_all(make_write(recorder, delays), lines)
+    what = f"save_all(write, {lines})"
+    expect_each_written_once(recorder, lines)
+    assert returned == len(lines), f"{what} should return {len(lines)}, but returned {returned!r}"
+    expect_responsive(
+        submission.last,
+        what=what,
+        hint="here the blocking call is write(line) itself: run it in a thread with "
+        "`await asyncio.to_thread(write, line)`",
+    )

@@ -1,0 +1,89 @@
+"""offload: the checks a student can run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+import pytest
+
+from grader.assertions import expect_async, expect_type
+from grader.proxy import Submission
+from grader.timing import Durations, Recorder, expect_concurrent
+
+WORDS = ["order", "invoice", "user", "photo", "backup", "event", "payment", "log", "report"]
+
+
+def make_lines(durations: Durations, count: int) -> list[str]:
+    """`count` distinct lines of text, as an application would save them."""
+    words = durations.choose(WORDS, count)
+    return [f"{word} {durations.rng.randint(100, 999)} saved" for word in words]
+
+
+def make_write(
+    recorder: Recorder, delays: Mapping[str, float], full: set[str] | None = None
+) -> Callable[[str], None]:
+    """A plain, blocking `write(line)`: sleeps `delays[line]`, then raises OSError for `full`."""
+    failing = set(full or ())
+
+    def write(line: str) -> None:
+        time.sleep(delays[line])  # a slow disk: blocks the thread that calls it
+        if line in failing:
+            raise OSError(28, "No space left on device")
+
+    return recorder.watch_blocking(write)
+
+
+def expect_each_written_once(recorder: Recorder, lines: list[str]) -> None:
+    """write() was called exactly once for every line."""
+    called = sorted(map(str, recorder.keys))
+    assert called == sorted(lines), (
+        f"write() should be called once for each line {sorted(lines)}, "
+        f"but it was called for {called}"
+    )
+
+
+@pytest.mark.points(2)
+async def test_counts_lines_written(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """writes every line once and returns how many were written"""
+    await expect_async(submission, "save_all")
+    lines = make_lines(durations, durations.rng.randint(2, 4))
+    delays = {line: durations.between(0.02, 0.1) for line in lines}
+    returned = await submission.save_all(make_write(recorder, delays), lines)
+    expect_type(returned, int, what=f"the value save_all(write, {lines}) returned")
+    expect_each_written_once(recorder, lines)
+    assert returned == len(lines), (
+        f"save_all(write, {lines}) wrote {len(lines)} lines, all without error, so it should "
+        f"return {len(lines)}, but returned {returned}"
+    )
+    returned = await submission.save_all(make_write(recorder, {}), [])
+    assert returned == 0, (
+        f"save_all(write, []) has nothing to write: it should return 0, not {returned!r}"
+    )
+
+
+@pytest.mark.points(3)
+async def test_writes_run_concurrently(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs the writes in threads at the same time: takes about as long as the slowest"""
+    lines = make_lines(durations, 4)
+    waits = durations.distinct(4, 0.15, 0.3)
+    delays = dict(zip(lines, waits, strict=True))
+    returned = await submission.save_all(make_write(recorder, delays), lines)
+    what = f"save_all(write, {lines}) with writes of {[round(w, 2) for w in waits]} s"
+    expect_each_written_once(recorder, lines)
+    assert returned == len(lines), f"{what} should return {len(lines)}, but returned {returned!r}"
+    expect_concurrent(
+        submission.last.elapsed,
+        max(waits),
+        what=what,
+        sequential=sum(waits),
+        too_fast="did it wait for every write?",
+        too_slow=(
+            "did the writes run one after another? Start every write with "
+            "asyncio.to_thread(write, line), then await them all together (asyncio.gather)"
+        ),
+    )

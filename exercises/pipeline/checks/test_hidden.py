@@ -1,0 +1,170 @@
+"""pipeline: the checks only the grader runs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+
+import pytest
+
+from grader.assertions import expect_type
+from grader.pools import Feed, plan
+from grader.proxy import Submission, iterator
+from grader.timing import Durations, Recorder, expect_on_time
+
+#: How long before a new job arrives a worker should be done, in the checks
+#: that want a worker free for every job the moment it arrives.
+MARGIN = 0.04
+
+
+DISHES = [
+    "pizza", "pasta", "salad", "soup", "burger", "curry", "tacos", "ramen",
+    "sushi", "steak", "risotto", "falafel", "lasagne", "paella", "gnocchi",
+]  # fmt: skip
+
+
+def make_jobs(durations: Durations, count: int) -> list[str]:
+    """`count` distinct orders, such as 'pizza 42'."""
+    return [f"{dish} {durations.rng.randint(10, 99)}" for dish in durations.choose(DISHES, count)]
+
+
+def result_of(job: str) -> str:
+    """What the worker returns for a job."""
+    return job.upper() + " DONE"
+
+
+def make_worker(
+    recorder: Recorder, seconds: Mapping[str, float]
+) -> Callable[[str], Awaitable[str]]:
+    """The async worker: takes `seconds[job]`, then returns the job's result."""
+
+    async def cook(job: str) -> str:
+        await asyncio.sleep(seconds[job])
+        return result_of(job)
+
+    return recorder.watch(cook)
+
+
+def show(jobs: list[str], arrivals: list[float], seconds: Mapping[str, float]) -> str:
+    """The jobs as a student reads them: 'pizza 42' at 0.00 s taking 0.25 s, ..."""
+    return ", ".join(
+        f"{job!r} at {at:.2f} s taking {seconds[job]:.2f} s"
+        for job, at in zip(jobs, arrivals, strict=True)
+    )
+
+
+def expect_every_result(returned: object, jobs: list[str], what: str) -> None:
+    """Every job's result came back once, in any order."""
+    expect_type(returned, list, what=f"the value {what} returned")
+    assert isinstance(returned, list)
+    expected = sorted(result_of(job) for job in jobs)
+    got = sorted(map(str, returned))
+    assert got == expected, (
+        f"{what} should return the result of every job ({expected}, in arrival order), "
+        f"but returned {returned}"
+    )
+
+
+def unqueued(durations: Durations, n_workers: int, count: int) -> tuple[list[float], list[float]]:
+    """Arrival times and lengths of `count` jobs that never have to wait for a worker.
+
+    Jobs arrive every few hundredths of a second, but a new one comes only
+    when fewer than `n_workers` jobs are still being worked on (with MARGIN).
+    """
+    seconds = [durations.between(0.08, 0.2) for _ in range(count)]
+    arrivals = [0.0]
+    for i in range(1, count):
+        at = arrivals[-1] + durations.between(0.03, 0.07)
+        ends = sorted(a + s for a, s in zip(arrivals, seconds[:i], strict=False))
+        busy = [end for end in ends if end + MARGIN > at]
+        if len(busy) >= n_workers:
+            at = busy[len(busy) - n_workers] + MARGIN
+        arrivals.append(round(at, 3))
+    assert plan(arrivals, seconds, n_workers) == arrivals
+    return arrivals, seconds
+
+
+@pytest.mark.points(2)
+async def test_starts_each_job_on_arrival(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """starts working on each job as soon as it arrives, while the source is still open"""
+    rng = durations.rng
+    n_workers = rng.randint(2, 3)
+    jobs = make_jobs(durations, rng.randint(5, 6))
+    arrivals, waits = unqueued(durations, n_workers, len(jobs))
+    seconds = dict(zip(jobs, waits, strict=True))
+    done = max(a + s for a, s in zip(arrivals, waits, strict=True))
+    feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
+    what = f"process(source, worker, {n_workers})"
+    returned = await submission.process(
+        iterator(feed.next), make_worker(recorder, seconds), n_workers
+    )
+    described = f"{what} with jobs {show(jobs, arrivals, seconds)}"
+    expect_every_result(returned, jobs, described)
+    assert feed.started is not None
+    started = {span.key: span.started - feed.started for span in reversed(recorder.spans)}
+    for job, arrival in zip(jobs, arrivals, strict=True):
+        expect_on_time(
+            started[job],
+            arrival,
+            what=f"in {described}, the work on {job!r}",
+            early="a job cannot be worked on before it arrives",
+            late=(
+                "a worker was free when it arrived; start the worker tasks before reading "
+                "the source, and put each job in the queue as soon as it arrives"
+            ),
+        )
+
+
+@pytest.mark.points(2)
+async def test_no_task_left_pending(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """leaves no task pending when it returns: the workers are stopped and awaited"""
+    rng = durations.rng
+    n_workers = rng.randint(2, 4)
+    jobs = make_jobs(durations, n_workers + rng.randint(2, 4))
+    arrivals = [0.0]
+    for i in range(1, len(jobs)):
+        gap = 0.005 if i <= n_workers else durations.between(0.02, 0.05)
+        arrivals.append(round(arrivals[-1] + gap, 3))
+    waits = [durations.between(0.04, 0.15) for _ in jobs]
+    seconds = dict(zip(jobs, waits, strict=True))
+    done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))
+    feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
+    what = f"process(source, worker, {n_workers})"
+    returned = await submission.process(
+        iterator(feed.next), make_worker(recorder, seconds), n_workers
+    )
+    expect_every_result(returned, jobs, f"{what} with jobs {show(jobs, arrivals, seconds)}")
+    call = submission.last
+    end = call.done_at if call.done_at is not None else call.ended
+    working = sorted(str(s.key) for s in recorder.spans if s.running or (s.ended or 0) > end)
+    assert not working, (
+        f"{what} returned while the work on {working} was still going on; wait until every "
+        "job is done (`await queue.join()`) before returning"
+    )
+    pending = call.pending or 0
+    assert pending == 0, (
+        f"when {what} returned, {pending} task(s) it started were still pending (workers "
+        "still waiting on queue.get()?); when the queue is drained, cancel each worker task "
+        "and await them all (asyncio.gather(*workers, return_exceptions=True)), or put one "
+        "stop marker per worker in the queue and await the workers"
+    )
+
+
+@pytest.mark.points(1)
+async def test_empty_source(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """returns an empty list when the source has no jobs"""
+    n_workers = durations.rng.randint(1, 4)
+    feed = Feed([], [])
+    returned = await submission.process(iterator(feed.next), make_worker(recorder, {}), n_workers)
+    what = f"process(source, worker, {n_workers}) with a source that has no jobs"
+    expect_type(returned, list, what=f"the value {what} returned")
+    assert returned == [], f"{what} should return [], but returned {returned}"
+    assert not recorder.spans, (
+        f"{what} called the worker with {recorder.keys}, but there are no jobs"
+    )

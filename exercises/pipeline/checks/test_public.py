@@ -1,0 +1,158 @@
+"""pipeline: the checks a student can run."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+
+import pytest
+
+from grader.assertions import expect_async, expect_type
+from grader.pools import Feed, expect_slots_busy, plan
+from grader.proxy import Submission, iterator
+from grader.timing import Durations, Recorder
+
+DISHES = [
+    "pizza", "pasta", "salad", "soup", "burger", "curry", "tacos", "ramen",
+    "sushi", "steak", "risotto", "falafel", "lasagne", "paella", "gnocchi",
+]  # fmt: skip
+
+
+def make_jobs(durations: Durations, count: int) -> list[str]:
+    """`count` distinct orders, such as 'pizza 42'."""
+    return [f"{dish} {durations.rng.randint(10, 99)}" for dish in durations.choose(DISHES, count)]
+
+
+def result_of(job: str) -> str:
+    """What the worker returns for a job."""
+    return job.upper() + " DONE"
+
+
+def make_worker(
+    recorder: Recorder, seconds: Mapping[str, float]
+) -> Callable[[str], Awaitable[str]]:
+    """The async worker: takes `seconds[job]`, then returns the job's result."""
+
+    async def cook(job: str) -> str:
+        await asyncio.sleep(seconds[job])
+        return result_of(job)
+
+    return recorder.watch(cook)
+
+
+def show(jobs: list[str], arrivals: list[float], seconds: Mapping[str, float]) -> str:
+    """The jobs as a student reads them: 'pizza 42' at 0.00 s taking 0.25 s, ..."""
+    return ", ".join(
+        f"{job!r} at {at:.2f} s taking {seconds[job]:.2f} s"
+        for job, at in zip(jobs, arrivals, strict=True)
+    )
+
+
+def expect_every_result(returned: object, jobs: list[str], what: str) -> None:
+    """Every job's result came back once, in any order."""
+    expect_type(returned, list, what=f"the value {what} returned")
+    assert isinstance(returned, list)
+    expected = sorted(result_of(job) for job in jobs)
+    got = sorted(map(str, returned))
+    assert got == expected, (
+        f"{what} should return the result of every job ({expected}, in arrival order), "
+        f"but returned {returned}"
+    )
+
+
+@pytest.mark.points(2)
+async def test_results_in_arrival_order(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """returns the results in the order the jobs arrived, not the order they finished"""
+    await expect_async(submission, "process")
+    rng = durations.rng
+    n_workers = rng.randint(2, 3)
+    jobs = make_jobs(durations, rng.randint(5, 7))
+    arrivals = [0.0]
+    for _ in jobs[1:]:
+        arrivals.append(round(arrivals[-1] + durations.between(0.02, 0.05), 3))
+    # The first job is the slowest and the second the fastest: the second (and
+    # others) finish long before the first, so the finishing order is never
+    # the arrival order.
+    waits = [durations.between(0.2, 0.25), durations.between(0.03, 0.06)]
+    waits += [durations.between(0.08, 0.18) for _ in jobs[2:]]
+    seconds = dict(zip(jobs, waits, strict=True))
+    feed = Feed(jobs, arrivals)  # the source ends right after the last job
+    what = f"process(source, worker, {n_workers})"
+    returned = await submission.process(
+        iterator(feed.next), make_worker(recorder, seconds), n_workers
+    )
+    expect_every_result(returned, jobs, f"{what} with jobs {show(jobs, arrivals, seconds)}")
+    expected = [result_of(job) for job in jobs]
+    assert returned == expected, (
+        f"with jobs {show(jobs, arrivals, seconds)}, {what} should return {expected} "
+        f"(the order the jobs arrived), but returned {returned}; number each job as it "
+        "arrives and store its result under that number"
+    )
+
+
+@pytest.mark.points(1)
+async def test_finishes_queued_jobs(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """finishes the jobs still waiting in the queue when the source ends"""
+    rng = durations.rng
+    n_workers = rng.randint(2, 3)
+    jobs = make_jobs(durations, n_workers * 2 + rng.randint(1, 2))
+    arrivals = [round(0.005 * i, 3) for i in range(len(jobs))]  # a rush: all at once
+    seconds = {job: durations.between(0.03, 0.15) for job in jobs}
+    feed = Feed(jobs, arrivals)  # ends right after the last job, long before the work is done
+    what = f"process(source, worker, {n_workers})"
+    returned = await submission.process(
+        iterator(feed.next), make_worker(recorder, seconds), n_workers
+    )
+    expect_every_result(
+        returned,
+        jobs,
+        f"{what} with jobs {show(jobs, arrivals, seconds)} (the source ends right after "
+        "the last one, while most are still queued)",
+    )
+    unfinished = sorted(str(span.key) for span in recorder.spans if span.cancelled or span.running)
+    assert not unfinished, (
+        f"{what} cancelled the work on {unfinished}: wait until the queue is drained "
+        "(`await queue.join()`) before stopping the workers"
+    )
+
+
+@pytest.mark.points(2)
+async def test_n_workers_busy(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """keeps exactly n_workers jobs in flight while jobs are waiting"""
+    rng = durations.rng
+    n_workers = rng.randint(2, 4)
+    groups = rng.randint(2, 3)
+    jobs = make_jobs(durations, n_workers * groups + 1)
+    # Every group of n_workers jobs has a short one, so a worker is free long
+    # before the slowest of its group is done: a pool that waits for a whole
+    # batch leaves it idle, a pool of workers hands it the next job at once.
+    waits: list[float] = []
+    for _ in range(groups):
+        group = [durations.between(0.03, 0.05)]
+        group += [durations.between(0.12, 0.18) for _ in range(n_workers - 1)]
+        waits += durations.choose(group, len(group))
+    waits.append(durations.between(0.03, 0.1))
+    seconds = dict(zip(jobs, waits, strict=True))
+    arrivals = [round(0.003 * i, 3) for i in range(len(jobs))]  # a rush: they queue up
+    done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))
+    feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
+    what = f"process(source, worker, {n_workers})"
+    returned = await submission.process(
+        iterator(feed.next), make_worker(recorder, seconds), n_workers
+    )
+    expect_every_result(returned, jobs, f"{what} with jobs {show(jobs, arrivals, seconds)}")
+    expect_slots_busy(
+        recorder,
+        n_workers,
+        what=f"with {len(jobs)} jobs arriving at once ({show(jobs, arrivals, seconds)}), {what}",
+        hint=(
+            f"start exactly {n_workers} worker tasks, each taking the next job from the queue "
+            "as soon as it is done with the last"
+        ),
+    )

@@ -1,0 +1,131 @@
+"""status-updates: the checks only the grader runs."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pytest
+
+from grader.assertions import expect_type
+from grader.proxy import Submission
+from grader.timing import Durations, Recorder
+
+SERVICES = [
+    "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",
+    "webhook", "push", "feed", "index", "billing", "search",
+]  # fmt: skip
+
+FAILURES: list[Callable[[], Exception]] = [
+    lambda: ConnectionError("service down"),
+    lambda: TimeoutError("no answer in 30 s"),
+    lambda: ValueError("bad status text"),
+    lambda: PermissionError("token expired"),
+    lambda: RuntimeError("quota reached"),
+]
+
+# What a job may return: anything, falsy values and error-looking text included.
+RETURNS: list[Any] = [None, 0, False, "", [], {}, "error: none", 201, "sent", {"status": 500}]
+
+
+def make_jobs(
+    recorder: Recorder,
+    delays: Mapping[str, float],
+    fail: Mapping[str, Exception] | None = None,
+    returns: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """`{name: async callable, no arguments}`: each waits its delay, then returns or raises."""
+    values = dict(returns or {})
+    run = recorder.sleeper(delays, result=lambda name: values.get(name), fail=fail)
+    return {name: functools.partial(run, name) for name in delays}
+
+
+def describe(delays: Mapping[str, float], fail: Mapping[str, Exception] | None = None) -> str:
+    """The jobs as a student reads them: `{'post': ok after 0.12 s, ...}`."""
+    fail = fail or {}
+    parts = []
+    for name, delay in delays.items():
+        if name in fail:
+            exc = fail[name]
+            parts.append(f"{name!r}: raises {type(exc).__name__} after {delay:.2f} s")
+        else:
+            parts.append(f"{name!r}: ok after {delay:.2f} s")
+    return "{" + ", ".join(parts) + "}"
+
+
+@pytest.mark.points(2)
+async def test_ok_whatever_returned(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """reports "ok" for every job that finished, whatever it returned"""
+    names = durations.choose(SERVICES, durations.rng.randint(4, 6))
+    returns = dict(zip(names, durations.choose(RETURNS, len(names)), strict=True))
+    falsy = durations.choose([None, 0, False, ""], 1)[0]
+    returns[names[0]] = falsy  # always at least one falsy result
+    delays = {name: durations.between(0.02, 0.15) for name in names}
+    jobs = make_jobs(recorder, delays, returns=returns)
+    returned = await submission.run_all(jobs)
+    expect_type(returned, dict, what="the value run_all returned")
+    expected = {name: "ok" for name in names}
+    assert returned == expected, (
+        f"the jobs returned {returns} (after {describe(delays)}) and none raised, so run_all "
+        f"should return {expected}, but returned {returned}; a job that did not raise is "
+        '"ok", whatever value it returned'
+    )
+    started = sorted(recorder.keys)
+    assert started == sorted(names), (
+        f"each job should be run exactly once, but the jobs started were {started}"
+    )
+
+
+@pytest.mark.points(3)
+async def test_failure_cancels_nothing(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """a failing job never cancels the others: every job runs to its end"""
+    rng = durations.rng
+    names = durations.choose(SERVICES, rng.randint(4, 6))
+    waits = durations.distinct(len(names), 0.1, 0.3)
+    delays = dict(zip(names, waits, strict=True))
+    first = names[0]
+    delays[first] = durations.between(0.02, 0.05)  # fails long before the others end
+    later = rng.choice(names[1:])  # and one more, later on
+    fail = {first: rng.choice(FAILURES)(), later: rng.choice(FAILURES)()}
+    jobs = make_jobs(recorder, delays, fail=fail)
+    described = describe(delays, fail)
+    returned = await submission.run_all(jobs)
+    call = submission.last
+    expect_type(returned, dict, what=f"the value run_all({described}) returned")
+    assert sorted(returned) == sorted(names), (
+        f"run_all({described}) should report on every job ({sorted(names)}), "
+        f"but reported on {sorted(returned)}"
+    )
+    cancelled = sorted(str(span.key) for span in recorder.spans if span.cancelled)
+    assert not cancelled, (
+        f"with jobs {described}, the job(s) {cancelled} were cancelled; when {first!r} "
+        "fails, the other jobs must go on to their own end (a TaskGroup, or gather without "
+        "return_exceptions, stops or abandons them)"
+    )
+    unfinished = sorted(
+        str(span.key) for span in recorder.spans if span.running or span.ended > call.ended
+    )
+    assert not unfinished, (
+        f"with jobs {described}, run_all returned while {unfinished} were still running; "
+        "wait for every job to end"
+    )
+    started = sorted(recorder.keys)
+    assert started == sorted(names), (
+        f"each job should be run exactly once, but the jobs started were {started}"
+    )
+    ok = {name: "ok" for name in names if name not in fail}
+    got = {name: returned[name] for name in ok}
+    assert got == ok, (
+        f"run_all({described}) should report {ok} for the jobs that did not raise, "
+        f"but reported {got}"
+    )
+    for name, exc in fail.items():
+        assert isinstance(returned[name], str) and returned[name].startswith("error"), (
+            f"the job {name!r} raised {type(exc).__name__}, so run_all should report "
+            f'"error: {type(exc).__name__}" for it, but reported {returned[name]!r}'
+        )

@@ -1,0 +1,120 @@
+"""status-updates: the checks a student can run."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pytest
+
+from grader.assertions import expect_async, expect_type
+from grader.proxy import Submission
+from grader.timing import Durations, Recorder, expect_concurrent
+
+SERVICES = [
+    "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",
+    "webhook", "push", "feed", "index", "billing", "search",
+]  # fmt: skip
+
+BUILTIN_FAILURES: list[Callable[[], Exception]] = [
+    lambda: ConnectionError("service down"),
+    lambda: TimeoutError("no answer in 30 s"),
+    lambda: ValueError("bad status text"),
+    lambda: PermissionError("token expired"),
+    lambda: KeyError("video-17"),
+    lambda: RuntimeError("quota reached"),
+]
+CUSTOM_FAILURES = ["RateLimited", "QuotaExceeded", "ServiceUnavailable", "UploadRejected"]
+
+
+def make_jobs(
+    recorder: Recorder,
+    delays: Mapping[str, float],
+    fail: Mapping[str, Exception] | None = None,
+    returns: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """`{name: async callable, no arguments}`: each waits its delay, then returns or raises."""
+    values = dict(returns or {})
+    run = recorder.sleeper(delays, result=lambda name: values.get(name), fail=fail)
+    return {name: functools.partial(run, name) for name in delays}
+
+
+def expect_each_ran_once(recorder: Recorder, names: list[str]) -> None:
+    """Every job was started exactly once."""
+    started = sorted(recorder.keys)
+    assert started == sorted(names), (
+        f"each job should be run exactly once, but the jobs started were {started} "
+        f"(the jobs were {sorted(names)})"
+    )
+
+
+@pytest.mark.points(3)
+async def test_reports_type_names(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """reports "error: ExceptionTypeName" for a job that raised, and "ok" for the others"""
+    await expect_async(submission, "run_all")
+    rng = durations.rng
+    custom = type(rng.choice(CUSTOM_FAILURES), (Exception,), {})
+    # Two rounds: a builtin exception, then one of a type the submission cannot know.
+    # The failing job is the slowest, so no other job is still running when it fails.
+    for failure in (rng.choice(BUILTIN_FAILURES)(), custom("try again in 60 s")):
+        recorder.spans.clear()
+        names = durations.choose(SERVICES, rng.randint(3, 5))
+        failing = rng.choice(names)
+        delays = {name: durations.between(0.02, 0.12) for name in names}
+        delays[failing] = durations.between(0.16, 0.22)
+        jobs = make_jobs(recorder, delays, fail={failing: failure})
+        described = describe(delays, {failing: failure})
+        returned = await submission.run_all(jobs)
+        expect_type(returned, dict, what=f"the value run_all({described}) returned")
+        expected = {name: "ok" for name in names}
+        expected[failing] = f"error: {type(failure).__name__}"
+        assert returned.get(failing) == expected[failing], (
+            f"with jobs {described}, the job {failing!r} raised "
+            f"{type(failure).__name__}({str(failure)!r}), so run_all should report "
+            f"{expected[failing]!r} for it, but reported {returned.get(failing)!r}; "
+            "the type's name is type(exc).__name__ (not str(exc), which is the message)"
+        )
+        assert returned == expected, (
+            f"run_all({described}) should return {expected}, but returned {returned}"
+        )
+        expect_each_ran_once(recorder, names)
+
+
+@pytest.mark.points(2)
+async def test_runs_jobs_concurrently(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs all the jobs at the same time: takes about as long as the slowest"""
+    waits = durations.spread(shortest=0.04, longest=0.3)
+    names = durations.choose(SERVICES, len(waits))
+    delays = dict(zip(names, waits, strict=True))
+    jobs = make_jobs(recorder, delays)
+    described = describe(delays)
+    returned = await submission.run_all(jobs)
+    expected = {name: "ok" for name in names}
+    assert returned == expected, f"run_all({described}) should return {expected}, not {returned}"
+    expect_each_ran_once(recorder, names)
+    expect_concurrent(
+        submission.last.elapsed,
+        max(waits),
+        what=f"run_all({described})",
+        sequential=sum(waits),
+        too_fast="did it wait for every job?",
+        too_slow="did the jobs run one after another? Start them all, then wait for them all",
+    )
+
+
+def describe(delays: Mapping[str, float], fail: Mapping[str, Exception] | None = None) -> str:
+    """The jobs as a student reads them: `{'post': ok after 0.12 s, ...}`."""
+    fail = fail or {}
+    parts = []
+    for name, delay in delays.items():
+        if name in fail:
+            exc = fail[name]
+            parts.append(f"{name!r}: raises {type(exc).__name__} after {delay:.2f} s")
+        else:
+            parts.append(f"{name!r}: ok after {delay:.2f} s")
+    return "{" + ", ".join(parts) + "}"

@@ -1,12 +1,20 @@
-"""Jobs that arrive over time, and verdicts on the pool of workers that serves them.
+"""Pools of slots: jobs that arrive over time, and verdicts on the pool that serves them.
 
-For contracts like the catalog's `pipeline`: the submission reads jobs from an
-async iterator and hands them to a fixed number of workers. `Feed` is the
-trusted side of that iterator (hand `grader.proxy.iterator(feed.next)` to the
-submission); `expect_slots_busy` judges, from a `Recorder`'s spans, whether the
-pool kept every slot busy while jobs were waiting, and never used more.
+For contracts like the catalog's `downloads` (at most `limit` at a time) and
+`pipeline` (a fixed number of workers fed from a queue). Two promises are
+judged from a `Recorder`'s spans: at most `limit` calls are in flight at any
+moment (`expect_at_most`: no load can break that, so it fails at once), and
+while calls are still waiting to start, `limit` are in flight
+(`expect_slots_busy`). The second is a matter of time: handing a freed slot to
+the next call takes a message each way between the grader and the submission,
+and a busy machine makes that slower. So idle time is allowed up to the same
+slack as any upper time bound, and more raises `TimingError`, which the grader
+retries. A pool that works in batches, or never fills its slots, leaves a slot
+idle for far longer than that.
 
-Every time here is read on the trusted clock, like the rest of `grader.timing`.
+`Feed` is the trusted side of an async iterator of jobs that arrive over time
+(hand `grader.proxy.iterator(feed.next)` to the submission). Every time here is
+read on the trusted clock, like the rest of `grader.timing`.
 """
 
 from __future__ import annotations
@@ -16,11 +24,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.clock import now
-from grader.timing import Recorder, TimingError
+from grader.timing import Recorder, TimingError, slack
 
-#: How long, in all, a pool may leave a slot free while jobs wait for one:
-#: handing a job to a worker costs a round trip to the child, not more.
-IDLE = 0.08
 #: How often a held-open feed looks whether the work is done.
 _POLL = 0.005
 
@@ -103,27 +108,34 @@ def plan(arrivals: Sequence[float], seconds: Sequence[float], slots: int) -> lis
     return starts
 
 
-def expect_slots_busy(recorder: Recorder, slots: int, *, what: str, hint: str) -> None:
-    """While calls were waiting for a slot, exactly `slots` of them were in flight.
+def expect_at_most(recorder: Recorder, limit: int, *, what: str, hint: str) -> None:
+    """No more than `limit` recorded calls were ever in flight at one moment."""
+    most = recorder.most_in_flight()
+    if most > limit:
+        raise AssertionError(
+            f"{what} had {most} calls in flight at one moment, but at most {limit} are allowed; "
+            f"{hint}"
+        )
 
-    More than `slots` at once fails at once: no load can cause it. Fewer, or
-    slots left free for longer than `IDLE` in all while calls were still to
-    start, may be a busy machine's doing: that raises `TimingError` (retried).
+
+def expect_slots_busy(recorder: Recorder, slots: int, *, what: str, hint: str) -> None:
+    """While calls were waiting to start, `slots` of them were in flight (retried).
+
+    Fewer at every moment, or slots left free for longer than the timing
+    module's slack in all while calls were still to start, raises `TimingError`.
     """
     most = recorder.most_in_flight()
-    if most > slots:
-        raise AssertionError(
-            f"{what} had {most} jobs in flight at once, but at most {slots} may be; {hint}"
-        )
     wanted = min(slots, len(recorder.spans))
     if most < wanted:
         raise TimingError(
-            f"{what} never had more than {most} jobs in flight at once, although {wanted} "
-            f"workers could have been busy while jobs were waiting; {hint}"
+            f"{what} never had more than {most} calls in flight at once, although {wanted} "
+            f"could have been while others were waiting; {hint}"
         )
     idle = recorder.idle_while_waiting(slots)
-    if idle > IDLE:
+    allowed = slack(0.0)
+    if idle > allowed:
         raise TimingError(
-            f"{what} left a worker without a job for {idle:.2f} s in all while jobs were "
-            f"waiting (at most {IDLE:.2f} s is fine); {hint}"
+            f"{what} left a slot idle for {idle:.2f} s in all while other calls were still "
+            f"waiting to start (at most {allowed:.2f} s is fine): fewer than {slots} were in "
+            f"flight; {hint}"
         )

@@ -131,6 +131,7 @@ class Call:
     stall: float | None = None  # the longest its event loop left a ping unanswered
     loops: list[dict[str, bool]] = field(default_factory=list)
     runners: int = 0
+    stderr: str = ""  # what it wrote to stderr (warnings, tracebacks), capped
     returned_at: float | None = None  # `in_loop` calls: when the plain function returned
     returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
 
@@ -354,7 +355,7 @@ class Sandbox:
         record = Call(name=name, started=now())
         self._current = record
         self._pings.clear()
-        first_line = len(self.lines)
+        first_line, first_error = len(self.lines), len(self.stderr)
         self._send(message)
         looped = in_loop or self.functions.get(name) == "async"
         pinger = loop.create_task(self._ping(record)) if looped else None
@@ -374,6 +375,7 @@ class Sandbox:
         record.ended = now()
         await self._drain_stdout()
         record.lines = self.lines[first_line:]
+        record.stderr = self.stderr[first_error:].decode("utf-8", "replace")
         record.stall = self._stall(record) if pinger is not None else None
         record.loops = list(reply.get("loops", []))
         record.runners = int(reply.get("runners", 0))

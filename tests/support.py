@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from grader import catalog
 from grader.report import CheckStatus, Report
@@ -37,3 +40,35 @@ def explain(report: Report) -> str:
         if c.status is not CheckStatus.PASSED
     ]
     return "\n".join(lines) or "every check passed"
+
+
+def verdict_tests(exercise_id: str, wrong: dict[str, set[str]]) -> tuple[Callable[..., None], ...]:
+    """The tests that prove an exercise's checks, given which checks each wrong file loses.
+
+    Every `ok_*.py` beside the exercise gets full marks; every `bad_*.py` is
+    listed in `wrong` and loses exactly the checks named there, each with a
+    message. (The reference solution and the stub are graded by test_verify.)
+    """
+    folder = SUBMISSIONS / exercise_id
+    right = sorted(folder.glob("ok_*.py"))
+
+    @pytest.mark.parametrize("path", right, ids=[p.stem for p in right])
+    def test_right_submissions_get_full_marks(path: Path) -> None:
+        report = grade_file(exercise_id, path)
+        assert lost(report) == set() and report.score == report.max_score, explain(report)
+
+    def test_every_wrong_submission_is_listed() -> None:
+        assert right, f"no ok_*.py beside {exercise_id}"
+        assert {p.name for p in folder.glob("bad_*.py")} == set(wrong)
+
+    @pytest.mark.parametrize("name", sorted(wrong))
+    def test_wrong_submissions_lose_their_checks(name: str) -> None:
+        report = grade_file(exercise_id, folder / name)
+        assert lost(report) == wrong[name], explain(report)
+        assert all(c.message for c in report.checks if c.name in wrong[name]), explain(report)
+
+    return (
+        test_right_submissions_get_full_marks,
+        test_every_wrong_submission_is_listed,
+        test_wrong_submissions_lose_their_checks,
+    )

@@ -31,9 +31,8 @@ def test_only_timing_failures_are_retried() -> None:
 
 def test_teachers_can_run_checks_with_plain_pytest() -> None:
     checks = FIXTURES / "course" / "flaky" / "checks"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(checks), "-q", "-p", "no:cacheprovider",
-         "--submission", str(FIXTURES / "answer.py"), "-o", "asyncio_default_test_loop_scope=function"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "pytest", str(checks), "-q", "-p", "no:cacheprovider"]
+    command += ["--submission", str(FIXTURES / "answer.py")]
+    command += ["-o", "asyncio_default_test_loop_scope=function"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert "grader score: 2/4" in done.stdout, done.stdout + done.stderr

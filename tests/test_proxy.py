@@ -77,7 +77,8 @@ async def test_coroutines_tasks_and_futures_are_made_in_the_child(toolbox: Submi
     wait = recorder.sleeper({1: 0.01, 2: 0.02, 3: 0.03})
     made = [coroutine(wait, 1), task(wait, 2), future(wait, 3)]
     assert await toolbox.kinds(made) == ["coroutine", "Task", "Future"]
-    assert await toolbox.await_each([coroutine(wait, 1), task(wait, 2), future(wait, 3)]) == [1, 2, 3]
+    again = [coroutine(wait, 1), task(wait, 2), future(wait, 3)]
+    assert await toolbox.await_each(again) == [1, 2, 3]
 
 
 async def test_async_iterators_end_when_the_trusted_side_says(toolbox: Submission) -> None:

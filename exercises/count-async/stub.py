@@ -1,6 +1,6 @@
 """count-async: every number waits for its own pause, all at the same time."""
 
-import asyncio  # noqa: F401  (you will need it)
+import asyncio
 
 
 async def count(n: int = 30, pauses: dict[int, float] | None = None) -> list[int]:

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import pytest
 
 from grader.assertions import expect_async, expect_type
-from grader.pools import Feed, expect_slots_busy, plan
+from grader.pools import Feed, expect_at_most, expect_slots_busy, plan
 from grader.proxy import Submission, iterator
 from grader.timing import Durations, Recorder
 
@@ -147,12 +147,10 @@ async def test_n_workers_busy(
         iterator(feed.next), make_worker(recorder, seconds), n_workers
     )
     expect_every_result(returned, jobs, f"{what} with jobs {show(jobs, arrivals, seconds)}")
-    expect_slots_busy(
-        recorder,
-        n_workers,
-        what=f"with {len(jobs)} jobs arriving at once ({show(jobs, arrivals, seconds)}), {what}",
-        hint=(
-            f"start exactly {n_workers} worker tasks, each taking the next job from the queue "
-            "as soon as it is done with the last"
-        ),
+    scene = f"with {len(jobs)} jobs arriving at once ({show(jobs, arrivals, seconds)}), {what}"
+    workers = (
+        f"start exactly {n_workers} worker tasks, each taking the next job from the queue "
+        "as soon as it is done with the last"
     )
+    expect_at_most(recorder, n_workers, what=scene, hint=workers)
+    expect_slots_busy(recorder, n_workers, what=scene, hint=workers)

@@ -1,4 +1,4 @@
-"""forgets return_when=FIRST_COMPLETED: waits for all of them, then returns any one."""
+"""no return_when=FIRST_COMPLETED: waits for all, then returns the first done in list order."""
 
 import asyncio
 
@@ -12,7 +12,7 @@ def deliver_later(value, delay):
 
 async def first_done(aws):
     tasks = [asyncio.ensure_future(aw) for aw in aws]
-    done, pending = await asyncio.wait(tasks)
+    done, pending = await asyncio.wait(tasks)  # without return_when, this waits for ALL of them
     for task in pending:
         task.cancel()
-    return done.pop().result()
+    return next(task for task in tasks if task in done).result()

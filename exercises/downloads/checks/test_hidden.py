@@ -1,0 +1,103 @@
+"""downloads: the checks only the grader runs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from grader.assertions import expect_type
+from grader.pools import expect_at_most
+from grader.proxy import Submission
+from grader.timing import (
+    Durations,
+    Recorder,
+    expect_concurrent,
+    expect_on_time,
+    expect_waited,
+    expect_within,
+)
+
+
+def make_urls(durations: Durations, count: int) -> list[str]:
+    numbers = durations.choose(range(100, 1000), count)
+    return [f"https://mirror.example.org/pkg-{n}.tar.gz" for n in numbers]
+
+
+async def download_all(
+    submission: Submission, recorder: Recorder, waits: dict[str, float], limit: int
+) -> Any:
+    download = recorder.sleeper(waits, result=lambda url: f"<{url}>")
+    return await submission.download_all(download, list(waits), limit)
+
+
+def expect_results(returned: Any, recorder: Recorder, urls: list[str]) -> None:
+    expect_type(returned, dict, what="the value download_all returned")
+    for url in urls:
+        times = recorder.keys.count(url)
+        if times != 1:
+            raise AssertionError(
+                f"download({url!r}) was called {times} times; call it once for every url"
+            )
+    expected = {url: f"<{url}>" for url in urls}
+    assert returned == expected, f"download_all should return {expected}, but returned {returned}"
+
+
+@pytest.mark.points(2)
+async def test_equal_downloads(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """n downloads of d seconds each take about ceil(n / limit) × d"""
+    limit = durations.rng.randint(3, 5)
+    urls = make_urls(durations, 2 * limit)
+    d = durations.between(0.06, 0.1)
+    returned = await download_all(submission, recorder, dict.fromkeys(urls, d), limit)
+    expect_results(returned, recorder, urls)
+    expected = math.ceil(len(urls) / limit) * d
+    expect_concurrent(
+        submission.last.elapsed,
+        expected,
+        what=f"download_all with {len(urls)} downloads of {d} s and limit {limit}",
+        sequential=len(urls) * d,
+        too_fast=f"were more than {limit} downloads running at once?",
+        too_slow=f"were fewer than {limit} downloads running at once?",
+    )
+
+
+@pytest.mark.points(1)
+async def test_limit_one(submission: Submission, durations: Durations, recorder: Recorder) -> None:
+    """with limit 1, downloads one url at a time"""
+    urls = make_urls(durations, 4)
+    waits = dict(zip(urls, durations.distinct(4, 0.03, 0.12, gap=0.02), strict=True))
+    returned = await download_all(submission, recorder, waits, 1)
+    expect_results(returned, recorder, urls)
+    what = f"download_all with downloads taking {list(waits.values())} s and limit 1"
+    expect_at_most(recorder, 1, what=what, hint="a limit of 1 means one download at a time")
+    total = sum(waits.values())
+    expect_waited(submission.last.elapsed, total, what=what, hint="were downloads skipped?")
+    expect_within(submission.last.elapsed, total, what=what, about="one after another they take",
+                  hint="did it wait between downloads?")  # fmt: skip
+
+
+@pytest.mark.points(1)
+async def test_all_at_once_when_the_limit_allows(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """with as many slots as urls, starts every download at once"""
+    count = durations.rng.randint(3, 5)
+    urls = make_urls(durations, count)
+    waits = dict(zip(urls, durations.distinct(count, 0.15, 0.3, gap=0.03), strict=True))
+    returned = await download_all(submission, recorder, waits, count)
+    expect_results(returned, recorder, urls)
+    call = submission.last
+    for span in recorder.spans:
+        expect_on_time(
+            span.started - call.started,
+            0.0,
+            what=f"download({span.key!r}) (limit {count}, {count} urls)",
+            early="",
+            late=f"with limit {count}, all {count} downloads should start right away",
+        )
+    expect_concurrent(call.elapsed, max(waits.values()), what=f"download_all with limit {count}",
+                      sequential=sum(waits.values()))  # fmt: skip

@@ -1,0 +1,145 @@
+"""event-loop: the checks only the grader runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import proxy
+from grader.assertions import expect_type
+from grader.proxy import Made, Submission
+from grader.sandbox import Call, SubmissionRaised
+from grader.timing import Durations, Recorder
+
+#: Exceptions a coroutine raises; builtins, so the submission sees the very same type.
+FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
+
+
+def coroutines(
+    durations: Durations,
+    recorder: Recorder,
+    waits: list[float],
+    fail: dict[int, BaseException] | None = None,
+) -> tuple[list[Made], dict[str, float]]:
+    """Coroutine objects that wait these times (the i-th raising `fail[i]` after its wait)."""
+    if len(waits) > 1 and waits == sorted(waits):
+        waits = waits[1:] + waits[:1]
+    names = [f"job {i}" for i in durations.choose(range(1, 100), len(waits))]
+    delays = dict(zip(names, waits, strict=True))
+    failures = {names[i]: error for i, error in (fail or {}).items()}
+    job = recorder.sleeper(delays, result_of, fail=failures)
+    return [proxy.coroutine(job, name) for name in names], delays
+
+
+def result_of(name: str) -> str:
+    """What each coroutine returns."""
+    return f"result of {name}"
+
+
+def expect_results(returned: object, delays: dict[str, float]) -> None:
+    """run_in_new_loop returned every coroutine's result (the order is another check's)."""
+    what = f"run_in_new_loop(<coroutines {list(delays)}>)"
+    expect_type(returned, list, what=f"the value {what} returned")
+    assert isinstance(returned, list)
+    expected = [result_of(name) for name in delays]
+    assert sorted(map(repr, returned)) == sorted(map(repr, expected)), (
+        f"{what} should return {expected}, but returned {returned}"
+    )
+
+
+def expect_closed(call: Call, what: str) -> None:
+    """The call made an event loop of its own, and closed it."""
+    assert call.loops, (
+        f"{what} created no event loop; create a new one with asyncio.new_event_loop()"
+    )
+    still_open = [loop for loop in call.loops if not loop.get("closed")]
+    assert not still_open, (
+        f"{what} left {len(still_open)} event loop(s) open; close the loop with loop.close() "
+        "before returning (in a `finally:` block)"
+    )
+
+
+async def run_failing(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> tuple[SubmissionRaised, str, BaseException]:
+    """Run coroutines one of which raises; return what run_in_new_loop raised.
+
+    The failing coroutine is not the first, and raises while the others still wait.
+    """
+    waits = durations.distinct(4, 0.12, 0.3, gap=0.04)
+    where = durations.rng.randint(1, 3)
+    waits[where] = durations.between(0.03, 0.07)
+    error = durations.choose(FAILURES, 1)[0](f"job number {where + 1} went wrong")
+    coros, delays = coroutines(durations, recorder, waits, fail={where: error})
+    failing = list(delays)[where]
+    expected = f"{type(error).__name__}: {error}"
+    what = f"run_in_new_loop(<{len(coros)} coroutines>)"
+    try:
+        returned = await submission.run_in_new_loop(coros)
+    except SubmissionRaised as raised:
+        assert raised.type_name == type(error).__name__ and str(error) in raised.detail, (
+            f"the coroutine {failing!r} raised {expected}, so {what} should raise it too, but "
+            f"it raised {raised.type_name}: {raised.detail}"
+        )
+        return raised, what, error
+    raise AssertionError(
+        f"the coroutine {failing!r} raised {expected}, so {what} should raise it too, but it "
+        f"returned {returned!r}; let the exception propagate"
+    )
+
+
+@pytest.mark.points(1)
+async def test_no_asyncio_run(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """drives the loop itself, without asyncio.run"""
+    coros, delays = coroutines(durations, recorder, durations.distinct(3, 0.04, 0.15, gap=0.03))
+    returned = await submission.run_in_new_loop(coros)
+    expect_results(returned, delays)
+    assert submission.last.runners == 0, (
+        "run_in_new_loop used asyncio.run (or asyncio.Runner); the point is to drive the loop "
+        "yourself: asyncio.new_event_loop(), loop.run_until_complete(...), loop.close()"
+    )
+
+
+@pytest.mark.points(1)
+async def test_fresh_loop_every_call(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """uses a fresh event loop at every call"""
+    for attempt in ("first", "second"):
+        coros, delays = coroutines(durations, recorder, durations.distinct(2, 0.04, 0.1, gap=0.03))
+        try:
+            returned = await submission.run_in_new_loop(coros)
+        except SubmissionRaised as raised:
+            if attempt == "first":
+                raise
+            raise AssertionError(
+                f"the first call of run_in_new_loop worked, but the second raised "
+                f"{raised.type_name}: {raised.detail}; "
+                "does it reuse the first call's loop (asyncio.get_event_loop() hands back the "
+                "same one)? Make a new loop at every call with asyncio.new_event_loop()"
+            ) from None
+        expect_results(returned, delays)
+        assert submission.last.loops, (
+            f"the {attempt} call of run_in_new_loop created no event loop; every call should "
+            "make a new one with asyncio.new_event_loop() (a closed loop cannot run again, "
+            "and one left open keeps its resources)"
+        )
+
+
+@pytest.mark.points(1)
+async def test_exception_propagates(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """when a coroutine raises, run_in_new_loop raises that exception"""
+    await run_failing(submission, durations, recorder)
+
+
+@pytest.mark.points(2)
+async def test_closes_after_exception(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """closes the loop also when a coroutine raised"""
+    raised, what, error = await run_failing(submission, durations, recorder)
+    assert raised.call is not None
+    expect_closed(raised.call, f"{what}, when a coroutine raised {type(error).__name__},")

@@ -1,0 +1,90 @@
+"""gather: the checks a student can run."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.assertions import expect_async, expect_type
+from grader.proxy import Submission
+from grader.timing import Durations, Recorder, expect_concurrent
+
+WORDS = [
+    "profile", "friends", "inbox", "photos", "news", "weather", "calendar", "music",
+    "orders", "cart", "wishlist", "reviews", "maps", "contacts", "notes", "alerts",
+]  # fmt: skip
+
+
+def keys_with_waits(durations: Durations, waits: list[float]) -> dict[str, float]:
+    """Keys with these fetch times, listed so that their order is not the finishing order."""
+    if len(waits) > 1 and waits == sorted(waits):
+        waits = waits[1:] + waits[:1]  # the quickest fetch must not be first
+    return dict(zip(durations.choose(WORDS, len(waits)), waits, strict=True))
+
+
+def result_of(key: object) -> str:
+    """What the checks' fetch returns for `key`."""
+    return f"data for {key}"
+
+
+def expect_results(returned: object, keys: list[str], call: str, *, in_order: bool = True) -> None:
+    """fetch_all returned the result of every key (in the order of keys, when asked)."""
+    expect_type(returned, list, what=f"the value {call} returned")
+    assert isinstance(returned, list)
+    expected = [result_of(key) for key in keys]
+    if not in_order and sorted(map(repr, returned)) == sorted(map(repr, expected)):
+        return  # every result is there; the order is another check's business
+    assert returned == expected, (
+        f"{call} should return {expected} (the results in the order of keys), but returned "
+        f"{returned}; keep the order of keys, whatever order the fetches finish in"
+    )
+
+
+@pytest.mark.points(2)
+async def test_order_of_keys(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """returns the results in the order of keys, not in the order they finished"""
+    await expect_async(submission, "fetch_all")
+    delays = keys_with_waits(durations, durations.distinct(4, 0.04, 0.34, gap=0.09))
+    keys = list(delays)
+    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    expect_results(returned, keys, f"fetch_all(fetch, {keys})")
+    assert sorted(recorder.keys) == sorted(keys), (
+        f"fetch should be called once for each of {keys}, but was called for {recorder.keys}"
+    )
+
+
+@pytest.mark.points(1)
+async def test_all_in_flight(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """calls fetch for every key with all the calls in flight at once"""
+    # Every fetch takes at least 0.15 s: a concurrent fetch_all starts them all long before.
+    delays = keys_with_waits(durations, durations.distinct(5, 0.15, 0.35, gap=0.04))
+    keys = list(delays)
+    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    expect_results(returned, keys, f"fetch_all(fetch, {keys})", in_order=False)
+    most = recorder.most_in_flight()
+    assert most == len(keys), (
+        f"at most {most} of the {len(keys)} fetches were in flight at the same time, but all "
+        f"{len(keys)} should be: start every fetch before awaiting any of them "
+        "(asyncio.gather does that)"
+    )
+
+
+@pytest.mark.points(2)
+async def test_takes_the_slowest(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """takes about as long as the slowest fetch, not the sum"""
+    delays = keys_with_waits(durations, durations.spread(shortest=0.04, longest=0.3))
+    keys = list(delays)
+    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    expect_results(returned, keys, f"fetch_all(fetch, {keys})", in_order=False)
+    expect_concurrent(
+        submission.last.elapsed,
+        max(delays.values()),
+        what=f"fetch_all(fetch, {keys}) with fetch times {delays}",
+        sequential=sum(delays.values()),
+        too_slow="were the fetches awaited one after another?",
+    )

@@ -1,0 +1,89 @@
+"""http: the checks only the grader runs.
+
+One `ClientSession` shows on the server's side as one pool of connections:
+a connection the pool got back from one url's request serves another url's
+next request. Sessions of their own never share a connection. To give the
+pool that chance, every url first answers with a redirect that ends its
+connection ("Connection: close"); the follow-up request then needs a
+connection, and by then the urls whose redirect came earlier are done and
+their connections idle in the pool. A session that is closed closes its
+connections; the server sees which are still open after the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from grader.assertions import expect_type
+from grader.httpserver import HttpServer
+from grader.proxy import Submission
+from grader.timing import Durations, TimingError, slack
+
+
+@pytest_asyncio.fixture
+async def server() -> AsyncIterator[HttpServer]:
+    """A local HTTP server for this check."""
+    http = HttpServer()
+    await http.start()
+    try:
+        yield http
+    finally:
+        await http.close()
+
+
+def expect_statuses(returned: Any, expected: dict[str, int]) -> None:
+    expect_type(returned, dict, what="the value fetch_statuses returned")
+    assert returned == expected, f"fetch_statuses should return {expected}, but returned {returned}"
+
+
+@pytest.mark.points(2)
+async def test_one_session(
+    submission: Submission, durations: Durations, server: HttpServer
+) -> None:
+    """sends every request through one ClientSession"""
+    numbers = durations.choose(range(100, 1000), 4)
+    redirects = durations.distinct(len(numbers), 0.03, 0.3, gap=0.08)
+    expected: dict[str, int] = {}
+    for number, wait in zip(numbers, redirects, strict=True):
+        final = f"/go/{number}/page"
+        status = durations.rng.choice([200, 201])
+        server.route(final, delay=durations.between(0.0, 0.01), status=status)
+        url = server.route(f"/go/{number}", delay=wait, status=302, redirect=final, close=True)
+        expected[url] = status
+    returned = await submission.fetch_statuses(list(expected))
+    expect_statuses(returned, expected)
+    urls_on: dict[int, set[str]] = {}
+    for hit in server.hits:
+        urls_on.setdefault(hit.connection, set()).add(hit.path.removesuffix("/page"))
+    shared = [paths for paths in urls_on.values() if len(paths) > 1]
+    assert shared, (
+        f"the {len(expected)} urls were requested on {server.connections} connections, none of "
+        "which ever served two of them: each request had a connection pool of its own. "
+        "Create one aiohttp.ClientSession and make every request through it"
+    )
+
+
+@pytest.mark.points(2)
+async def test_closes_its_session(
+    submission: Submission, durations: Durations, server: HttpServer
+) -> None:
+    """closes its session: leaves no connection open when it returns"""
+    numbers = durations.choose(range(100, 1000), 3)
+    waits = durations.distinct(len(numbers), 0.02, 0.1, gap=0.03)
+    expected = {
+        server.route(f"/status/{number}", delay=wait): 200
+        for number, wait in zip(numbers, waits, strict=True)
+    }
+    returned = await submission.fetch_statuses(list(expected))
+    expect_statuses(returned, expected)
+    left = await server.wait_closed(within=slack(0.0))
+    if left:
+        raise TimingError(
+            f"after fetch_statuses returned, {len(left)} of its {server.connections} connections "
+            "to the server were still open: its ClientSession was never closed. Use "
+            "`async with aiohttp.ClientSession() as session:`, which closes it"
+        )

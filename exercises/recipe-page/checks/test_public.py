@@ -1,0 +1,146 @@
+"""recipe-page: the checks a student can run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from grader.assertions import expect_async
+from grader.proxy import Submission
+from grader.sandbox import Call
+from grader.timing import Durations, Recorder, expect_concurrent, expect_on_time
+
+NAMES = [
+    "title", "ingredients", "steps", "photo", "reviews", "nutrition",
+    "tips", "video", "author", "comments", "related", "wine",
+]  # fmt: skip
+
+
+def page(durations: Durations, longest: float = 0.3) -> tuple[list[str], dict[str, float]]:
+    """Parts and how long each takes to arrive.
+
+    The waits add up to at least four times the longest, the quickest part is
+    not first in the list, and the parts do not arrive in list order.
+    """
+    waits = durations.spread(shortest=0.04, longest=longest)
+    parts = durations.choose(NAMES, len(waits))
+    if waits[0] == min(waits):
+        waits = waits[1:] + waits[:1]
+    return parts, dict(zip(parts, waits, strict=True))
+
+
+def contents_for(durations: Durations, parts: list[str]) -> dict[str, str]:
+    """Content unique to each part, so a shown content tells which fetch it came from."""
+    tag = durations.rng.randrange(1000, 9999)
+    return {part: f"<{part} #{tag}>" for part in parts}
+
+
+def shows_of(shown: Recorder) -> list[tuple[Any, Any]]:
+    """The (part, content) of each call of show, in the order they came."""
+    pairs = []
+    for span in shown.spans:
+        key = span.key
+        if not isinstance(key, tuple) or len(key) != 2:
+            raise AssertionError(
+                f"show should be called as show(part, content), but was called with {key!r}"
+            )
+        pairs.append(key)
+    return pairs
+
+
+def expect_every_content_once(shown: Recorder, contents: dict[str, str]) -> None:
+    """Each part's content was shown exactly once (whatever it was labelled)."""
+    seen = [content for _, content in shows_of(shown)]
+    for part, content in contents.items():
+        if content not in seen:
+            raise AssertionError(
+                f"the content of {part!r} ({content!r}) was never shown; "
+                f"show was called {len(seen)} times for {len(contents)} parts"
+            )
+        if seen.count(content) > 1:
+            raise AssertionError(
+                f"the content of {part!r} was shown {seen.count(content)} times; show each once"
+            )
+    strays = [c for c in seen if c not in contents.values()]
+    if strays:
+        raise AssertionError(f"show was called with {strays[0]!r}, which no fetch returned")
+
+
+async def load(
+    submission: Submission, recorder: Recorder, parts: list[str], delays: dict[str, float],
+    contents: dict[str, str],
+) -> tuple[Any, Recorder, Call]:  # fmt: skip
+    """Run load_page with a recorded fetch and a recorded show."""
+    fetch = recorder.sleeper(delays, result=lambda part: contents[part])
+    shown = Recorder()
+    show = shown.watch_blocking(lambda part, content: None)
+    returned = await submission.load_page(fetch, parts, show)
+    return returned, shown, submission.last
+
+
+@pytest.mark.points(2)
+async def test_shows_each_part_with_its_content(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """shows every part once, with that part's own content"""
+    await expect_async(submission, "load_page")
+    parts, delays = page(durations)
+    contents = contents_for(durations, parts)
+    _, shown, _ = await load(submission, recorder, parts, delays, contents)
+    expect_every_content_once(shown, contents)
+    owner = {content: part for part, content in contents.items()}
+    for part, content in shows_of(shown):
+        if part != owner[content]:
+            raise AssertionError(
+                f"show({part!r}, {content!r}) shows the content of {owner[content]!r} under "
+                f"{part!r}; results come back in arrival order, not in the order of `parts`, "
+                "so keep each part's name with its content"
+            )
+
+
+@pytest.mark.points(2)
+async def test_shows_each_part_as_soon_as_it_arrives(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """shows each part as soon as it has arrived, in arrival order"""
+    parts, delays = page(durations)
+    contents = contents_for(durations, parts)
+    _, shown, call = await load(submission, recorder, parts, delays, contents)
+    expect_every_content_once(shown, contents)
+    arrived = {span.key: span.ended - call.started for span in recorder.spans if span.ended}
+    owner = {content: part for part, content in contents.items()}
+    for span in shown.spans:
+        part = owner[span.key[1]]
+        expect_on_time(
+            span.started - call.started,
+            arrived[part],
+            what=f"the show of {part!r} (it arrived after {arrived[part]:.2f} s)",
+            early="show a part only once its fetch has returned",
+            late="call show for a part the moment its fetch returns, not after the others",
+        )
+    expected = sorted(parts, key=lambda part: arrived[part])
+    order = [owner[content] for _, content in shows_of(shown)]
+    assert order == expected, (
+        f"the parts arrived in the order {expected}, but were shown in the order {order}; "
+        "show each part as it arrives"
+    )
+
+
+@pytest.mark.points(2)
+async def test_takes_the_slowest_part(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """fetches all parts at once: takes about as long as the slowest part"""
+    parts, delays = page(durations)
+    contents = contents_for(durations, parts)
+    _, shown, call = await load(submission, recorder, parts, delays, contents)
+    expect_every_content_once(shown, contents)
+    expect_concurrent(
+        call.elapsed,
+        max(delays.values()),
+        what=f"load_page with parts taking {delays}",
+        sequential=sum(delays.values()),
+        too_fast="did it wait for every part?",
+        too_slow="were the parts fetched one after another? start every fetch at once",
+    )

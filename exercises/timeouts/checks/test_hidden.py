@@ -1,0 +1,75 @@
+"""timeouts: the checks only the grader runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from grader.assertions import expect_type
+from grader.proxy import Submission
+from grader.timing import Durations, Recorder, expect_concurrent, expect_on_time
+
+
+def fast_shops(durations: Durations) -> tuple[float, dict[str, float]]:
+    """Shops that all answer well within the timeout; the first in the list is a slow one."""
+    waits = durations.distinct(durations.rng.randint(4, 5), 0.04, 0.22, gap=0.03)
+    waits.sort(reverse=True)
+    waits = waits[:1] + durations.choose(waits[1:], len(waits) - 1)
+    names = [f"shop-{n}" for n in durations.choose(range(10, 100), len(waits))]
+    timeout = round(max(waits) + durations.between(0.15, 0.25), 3)
+    return timeout, dict(zip(names, waits, strict=True))
+
+
+async def fetch_all_fast(
+    submission: Submission, recorder: Recorder, plan: dict[str, float], timeout: float
+) -> None:
+    """Run fetch_with_timeout; every fetch is in time, so every result must be there."""
+    fetch = recorder.sleeper(plan, result=lambda key: f"price from {key}")
+    returned: Any = await submission.fetch_with_timeout(fetch, list(plan), timeout)
+    expect_type(returned, dict, what="the value fetch_with_timeout returned")
+    expected = {key: f"price from {key}" for key in plan}
+    assert returned == expected, (
+        f"with fetches taking {plan}, all within the timeout of {timeout} s, "
+        f"fetch_with_timeout should return {expected}, but returned {returned}"
+    )
+    cancelled = [span.key for span in recorder.spans if span.cancelled]
+    assert not cancelled, (
+        f"fetch_with_timeout cancelled {cancelled}, although they finish within the timeout "
+        f"of {timeout} s"
+    )
+
+
+@pytest.mark.points(2)
+async def test_fast_fetches_take_the_slowest(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """when every fetch is in time, returns all results after about the slowest one"""
+    timeout, plan = fast_shops(durations)
+    await fetch_all_fast(submission, recorder, plan, timeout)
+    expect_concurrent(
+        submission.last.elapsed,
+        max(plan.values()),
+        what=f"fetch_with_timeout with fetches taking {plan} and timeout {timeout}",
+        sequential=sum(plan.values()),
+        too_fast="did it wait for every fetch?",
+        too_slow="did the fetches run one after another, or did it wait out the timeout?",
+    )
+
+
+@pytest.mark.points(2)
+async def test_starts_every_fetch_at_once(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """starts every fetch at once"""
+    timeout, plan = fast_shops(durations)
+    await fetch_all_fast(submission, recorder, plan, timeout)
+    call = submission.last
+    for span in recorder.spans:
+        expect_on_time(
+            span.started - call.started,
+            0.0,
+            what=f"the call fetch({span.key!r})",
+            early="",
+            late="start every fetch at once, before waiting for any of them",
+        )

@@ -1,0 +1,33 @@
+"""http: each right submission gets full marks, each wrong one loses exactly its checks."""
+
+from __future__ import annotations
+
+from support import verdict_tests
+
+EXERCISE = "http"
+
+STATUSES = "returns {url: status code} for every url"
+ERRORS = "error statuses (404, 500) are results, not exceptions"
+SLOWEST = "requests all urls at once: takes about as long as the slowest response"
+ONE_SESSION = "sends every request through one ClientSession"
+CLOSED = "closes its session: leaves no connection open when it returns"
+
+WRONG = {
+    # urllib in coroutines: blocks the loop, one request at a time, no session at all
+    "bad_blocking_urllib.py": {SLOWEST, ONE_SESSION},
+    # raise_for_status=True: a 404 or 500 becomes an exception
+    "bad_raise_for_status.py": {ERRORS},
+    # one request after another
+    "bad_sequential.py": {SLOWEST},
+    # a module-level session that is never closed: its connections stay open
+    "bad_session_not_closed.py": {CLOSED},
+    # a new ClientSession for every url
+    "bad_session_per_url.py": {ONE_SESSION},
+}
+
+
+(
+    test_right_submissions_get_full_marks,
+    test_every_wrong_submission_is_listed,
+    test_wrong_submissions_lose_their_checks,
+) = verdict_tests(EXERCISE, WRONG)

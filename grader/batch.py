@@ -190,8 +190,8 @@ def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job],
         if _skipped(file):
             continue
         label = f"{folder.name}/{file.name}"
-        exercise = file.stem.replace("_", "-") if file.suffix == ".py" else None
-        if not file.is_file() or exercise not in known:
+        exercise = file.stem if file.stem in known else file.stem.replace("_", "-")
+        if not file.is_file() or file.suffix != ".py" or exercise not in known:
             ignored.append(Ignored(label, "matches no exercise"))
             continue
         by_exercise.setdefault(exercise, []).append(file)

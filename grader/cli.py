@@ -220,7 +220,7 @@ def _show(report: Report, fmt: str, output: Path | None = None) -> None:
 @click.option("--resume", is_flag=True, help="Grade only what has no report in OUT yet.")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None,
-    help="Submissions graded at once (default: 2 per core).",
+    help="Submissions graded at once on this machine (default: 2 per core).",
 )  # fmt: skip
 @click.option(
     "--scheduler", metavar="tcp://HOST:PORT", default=None,
@@ -278,7 +278,7 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], 
         doing = f", re-grading {progress.current} alone" if progress.current else ""
         return (
             f"{progress.students_done}/{progress.students} students, "
-            f"{progress.failed} lost points{doing}"
+            f"{progress.failed} with failures{doing}"
         )
 
     def update(progress: batching.Progress) -> None:

@@ -49,7 +49,10 @@ def _summary(report: Report) -> str:
     if report.status is ReportStatus.ERROR:
         return f"Your file could not be run, so it scores 0: {report.message}"
     hidden = sum(check.visibility is Visibility.HIDDEN for check in report.checks)
-    lines = [f"{report.exercise}: {len(report.checks)} checks, {hidden} of them hidden."]
+    lines = [
+        f"{report.exercise}: {report.score:g}/{report.max_score:g} over {len(report.checks)} "
+        f"checks, {hidden} of them hidden until the grades are published."
+    ]
     if report.message:
         lines.append(report.message)
     return "\n".join(lines)

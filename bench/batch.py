@@ -1,0 +1,292 @@
+"""Batch grading against grading one by one: same grades, how much faster.
+
+    python bench/batch.py [--count 100] [--workers N] [--strict-timing] [--keep DIR]
+
+Generates a class of COUNT submissions in a temporary folder, from templates
+(right ones in different styles, partly right and broken ones) over
+count-sync and count-async, then grades every file one by one (the core's
+`grade`, as `grader grade` does, with nothing else running) and the whole
+class with `grader batch`. Prints both times and the speed-up, and exits 1 if
+any grade differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from grader import catalog  # noqa: E402
+from grader.runner import grade  # noqa: E402
+
+SYNC_RIGHT = [
+    """import time
+
+
+def count(n=30, pauses=None):
+    pauses = pauses or {}
+    start = time.perf_counter()
+    for k in range(1, n + 1):
+        if k in pauses:
+            time.sleep(pauses[k])
+        print(k)
+    return time.perf_counter() - start
+""",
+    """import time
+
+
+def count(n=30, pauses=None):
+    start = time.time()
+    for k in range(1, n + 1):
+        time.sleep((pauses or {}).get(k, 0))
+        print(k)
+    return time.time() - start
+""",
+    """from time import monotonic, sleep
+
+
+def count(n: int = 30, pauses: dict[int, float] | None = None) -> float:
+    began = monotonic()
+    k = 1
+    while k <= n:
+        wait = (pauses or {}).get(k)
+        if wait:
+            sleep(wait)
+        print(k, flush=True)
+        k += 1
+    return monotonic() - began
+""",
+]
+
+SYNC_WRONG = [
+    # prints each number before its pause: loses the "sleeps before" check
+    """import time
+
+
+def count(n=30, pauses=None):
+    pauses = pauses or {}
+    start = time.perf_counter()
+    for k in range(1, n + 1):
+        print(k)
+        time.sleep(pauses.get(k, 0))
+    return time.perf_counter() - start
+""",
+    # does not measure anything
+    """import time
+
+
+def count(n=30, pauses=None):
+    for k in range(1, n + 1):
+        time.sleep((pauses or {}).get(k, 0))
+        print(k)
+    return 0.0
+""",
+    # a syntax error
+    """import time
+
+
+def count(n=30, pauses=None)
+    for k in range(1, n + 1):
+        print(k)
+""",
+]
+
+ASYNC_RIGHT = [
+    """import asyncio
+
+
+async def count(n=30, pauses=None):
+    pauses = pauses or {}
+    printed = []
+
+    async def one(k):
+        await asyncio.sleep(pauses.get(k, 0))
+        print(k)
+        printed.append(k)
+
+    await asyncio.gather(*(one(k) for k in range(1, n + 1)))
+    return printed
+""",
+    """import asyncio
+
+
+async def count(n: int = 30, pauses: dict[int, float] | None = None) -> list[int]:
+    pauses = pauses or {}
+    printed: list[int] = []
+
+    async def one(k: int) -> None:
+        await asyncio.sleep(pauses.get(k, 0))
+        print(k)
+        printed.append(k)
+
+    async with asyncio.TaskGroup() as group:
+        for k in range(1, n + 1):
+            group.create_task(one(k))
+    return printed
+""",
+    """import asyncio
+
+
+async def count(n=30, pauses=None):
+    pauses = pauses or {}
+    order = []
+
+    async def one(k):
+        await asyncio.sleep(pauses.get(k, 0))
+        print(k)
+        order.append(k)
+
+    tasks = [asyncio.create_task(one(k)) for k in range(1, n + 1)]
+    await asyncio.wait(tasks)
+    return order
+""",
+]
+
+ASYNC_WRONG = [
+    # the pauses one after another
+    """import asyncio
+
+
+async def count(n=30, pauses=None):
+    pauses = pauses or {}
+    order = []
+    for k in range(1, n + 1):
+        await asyncio.sleep(pauses.get(k, 0))
+        print(k)
+        order.append(k)
+    return order
+""",
+    # time.sleep in the coroutines
+    """import asyncio
+import time
+
+
+async def count(n=30, pauses=None):
+    pauses = pauses or {}
+    order = []
+
+    async def one(k):
+        time.sleep(pauses.get(k, 0))
+        print(k)
+        order.append(k)
+
+    await asyncio.gather(*(one(k) for k in range(1, n + 1)))
+    return order
+""",
+    # waits the longest pause once, then prints everything: only timing checks fail
+    """import asyncio
+
+
+async def count(n=30, pauses=None):
+    pauses = pauses or {}
+    await asyncio.sleep(max(pauses.values(), default=0))
+    order = sorted(range(1, n + 1), key=lambda k: (pauses.get(k, 0), k))
+    for k in order:
+        print(k)
+    return order
+""",
+    # exits when imported
+    """import sys
+
+sys.exit("not done yet")
+""",
+]
+
+
+def generate(root: Path, count: int, rng: random.Random) -> list[tuple[str, Path]]:
+    """Write `count` submissions, two per student; 70% right, the rest wrong."""
+    made: list[tuple[str, Path]] = []
+    student = 0
+    while len(made) < count:
+        student += 1
+        folder = root / f"student{student:03d}"
+        folder.mkdir(parents=True)
+        for exercise, right, wrong in (
+            ("count-sync", SYNC_RIGHT, SYNC_WRONG),
+            ("count-async", ASYNC_RIGHT, ASYNC_WRONG),
+        ):
+            if len(made) == count:
+                break
+            text = rng.choice(right if rng.random() < 0.7 else wrong)
+            path = folder / f"{exercise}.py"
+            path.write_text(f'"""{folder.name}, {exercise}."""\n\n{text}')
+            made.append((exercise, path))
+    return made
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and every finished process it started, theirs included."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=100, help="submissions (default 100)")
+    parser.add_argument("--workers", type=int, default=None, help="grader batch --workers")
+    parser.add_argument("--strict-timing", action="store_true", help="pass it to grader batch")
+    parser.add_argument("--seed", type=int, default=1, help="which class to generate")
+    parser.add_argument("--keep", type=Path, default=None, help="generate the class here")
+    args = parser.parse_args()
+
+    scratch = tempfile.TemporaryDirectory(prefix="grader-bench-")
+    root = args.keep or Path(scratch.name)
+    class_dir, out_dir = root / "class", root / "results"
+    files = generate(class_dir, args.count, random.Random(args.seed))
+    exercises = {e: catalog.find(e, REPO / "exercises") for e in ("count-sync", "count-async")}
+    print(f"{len(files)} submissions in {class_dir}", flush=True)
+
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    started, cpu = time.monotonic(), cpu_seconds()
+    alone: dict[tuple[str, str], float] = {}
+    for done, (exercise, path) in enumerate(files, 1):
+        report = grade(exercises[exercise], path, label=f"{path.parent.name}/{path.name}")
+        alone[(path.parent.name, exercise)] = report.score
+        if done % 10 == 0:
+            print(f"  {done} graded one by one, {time.monotonic() - started:.0f} s", flush=True)
+    sequential = time.monotonic() - started
+    print(f"one by one: {sequential:.1f} s, {cpu_seconds() - cpu:.0f} s of CPU", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+
+    command = [sys.executable, "-m", "grader", "batch", str(class_dir), "--out", str(out_dir)]
+    command += ["--quiet"] + (["--workers", str(args.workers)] if args.workers else [])
+    command += ["--strict-timing"] if args.strict_timing else []
+    started, cpu = time.monotonic(), cpu_seconds()
+    subprocess.run(command, check=True)
+    batched = time.monotonic() - started
+    print(f"grader batch: {batched:.1f} s, {cpu_seconds() - cpu:.0f} s of CPU", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+
+    with (out_dir / "grades.csv").open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    batch = {(row["student"], e): row[e] for row in rows for e in exercises}
+    regraded = sum(
+        "re-graded alone" in json.loads(p.read_text())["message"] for p in out_dir.glob("*/*.json")
+    )
+    differ = sorted(k for k in alone if f"{alone[k]:g}" != batch.get(k))
+    for student, exercise in differ:
+        print(f"DIFFERENT {student}/{exercise}: alone {alone[(student, exercise)]:g}, "
+              f"batch {batch.get((student, exercise))}")  # fmt: skip
+    print(
+        f"{len(files)} submissions: one by one {sequential:.1f} s, batch {batched:.1f} s, "
+        f"speed-up {sequential / batched:.2f}x; {regraded} re-graded alone; "
+        f"{len(differ)} grades differ"
+    )
+    scratch.cleanup()
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -225,6 +225,7 @@ class Sandbox:
             self._process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-I",
+                "-B",  # importing a submission must not write bytecode into its folder
                 "-c",
                 _BOOT,
                 json.dumps(settings),

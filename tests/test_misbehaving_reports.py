@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from support import grade_file
-from test_sandbox import LIMITS, MISBEHAVING, leftovers, limits_for
+from test_sandbox import LIMITS, MISBEHAVING, leftovers, limits_for, private_copy
 
 from grader.report import CheckStatus, ReportStatus
 
@@ -31,8 +31,10 @@ from grader.report import CheckStatus, ReportStatus
         ("patch_pytest.py", ReportStatus.GRADED, ""),
     ],
 )
-def test_misbehaving_submission_gets_a_report(name: str, status: ReportStatus, says: str) -> None:
-    path = MISBEHAVING / name
+def test_misbehaving_submission_gets_a_report(
+    name: str, status: ReportStatus, says: str, tmp_path: Path
+) -> None:
+    path = private_copy(name, tmp_path)
     started = time.monotonic()
     report = grade_file("count-async", path, limits=limits_for(name))
     took = time.monotonic() - started

@@ -7,6 +7,7 @@ leave no process behind, and leave the next call a fresh child.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -31,6 +32,17 @@ HANGS = {"hang_at_import.py", "busy_loop.py", "busy_coroutine.py"}
 
 def limits_for(name: str) -> Limits:
     return LIMITS if name in HANGS else PATIENT
+
+
+def private_copy(name: str, folder: Path) -> Path:
+    """A copy of a misbehaving file at a path of this test's own.
+
+    Tests run in parallel, and `leftovers` finds processes by the file's path:
+    a shared path would count another test's live children as this one's.
+    """
+    copy = folder / name
+    shutil.copyfile(MISBEHAVING / name, copy)
+    return copy
 
 
 def leftovers(path: Path) -> list[int]:
@@ -62,8 +74,8 @@ def leftovers(path: Path) -> list[int]:
         ("stdin_at_import.py", "tried to read input while being imported"),
     ],
 )
-async def test_import_failures_are_reported(name: str, says: str) -> None:
-    path = MISBEHAVING / name
+async def test_import_failures_are_reported(name: str, says: str, tmp_path: Path) -> None:
+    path = private_copy(name, tmp_path)
     limits = limits_for(name)
     student = Submission(path, limits)
     started = time.monotonic()
@@ -86,8 +98,10 @@ async def test_import_failures_are_reported(name: str, says: str) -> None:
         ("huge_result.py", SubmissionFault, "too large"),
     ],
 )
-async def test_misbehaving_calls_fail_alone(name: str, fault: type, says: str) -> None:
-    path = MISBEHAVING / name
+async def test_misbehaving_calls_fail_alone(
+    name: str, fault: type, says: str, tmp_path: Path
+) -> None:
+    path = private_copy(name, tmp_path)
     limits = limits_for(name)
     student = Submission(path, limits)
     for _ in range(2):  # the second call gets a fresh child, and the same verdict
@@ -99,9 +113,9 @@ async def test_misbehaving_calls_fail_alone(name: str, fault: type, says: str) -
     assert leftovers(path) == []
 
 
-async def test_killing_its_parent_hurts_only_the_submission() -> None:
+async def test_killing_its_parent_hurts_only_the_submission(tmp_path: Path) -> None:
     """Its parent is a keeper process, not the grader: the grader carries on."""
-    path = MISBEHAVING / "kill_parent.py"
+    path = private_copy("kill_parent.py", tmp_path)
     student = Submission(path, PATIENT)
     for _ in range(2):
         try:
@@ -112,8 +126,8 @@ async def test_killing_its_parent_hurts_only_the_submission() -> None:
     assert leftovers(path) == []
 
 
-async def test_forked_children_are_killed_with_the_sandbox() -> None:
-    path = MISBEHAVING / "forker.py"
+async def test_forked_children_are_killed_with_the_sandbox(tmp_path: Path) -> None:
+    path = private_copy("forker.py", tmp_path)
     student = Submission(path, PATIENT)
     assert await student.count(3) == [1, 2, 3]
     assert len(leftovers(path)) >= 4  # keeper, server and the forks, one of them escaped

@@ -67,7 +67,9 @@ def main() -> int:
                     full += 1
                 else:
                     failed += 1
-                    lost = [f"{c.name}: {c.message}" for c in report.checks if c.score < 1e-9 + 0]
+                    lost = [
+                        f"{c.name}: {c.message}" for c in report.checks if c.score < c.max_score
+                    ]
                     print(f"  run {run}: {report.score}/{report.max_score} {report.message} {lost}")
             print(
                 f"{exercise_id}: {full}/{args.runs} full marks with {args.burners} busy processes "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from grader.catalog import Exercise
+from grader.catalog import Exercise, is_hidden
 from grader.errors import GraderError
 
 
@@ -49,7 +49,11 @@ def release(exercises: list[Exercise], out: Path, *, force: bool = False) -> lis
         meta.pop("solution", None)
         (folder / "exercise.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
         written.append(folder / "exercise.yaml")
-        for source in [exercise.task, exercise.stub, *exercise.check_files(hidden=False)]:
+        helpers = [
+            p for p in (exercise.root / "checks").glob("*.py")
+            if not p.name.startswith("test_") and not is_hidden(p)
+        ]  # fmt: skip
+        for source in [exercise.task, exercise.stub, *exercise.check_files(hidden=False), *helpers]:
             target = folder / source.relative_to(exercise.root)
             shutil.copyfile(source, target)
             written.append(target)

@@ -292,15 +292,9 @@ class Sandbox:
             return
         self._closed = True
         if self._process is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGKILL)
             for _ in range(200):
-                left = _survivors(self._process.pid, self._token)
-                if not left:
+                if not _kill_round(self._process.pid, self._token):
                     break
-                for pid in left:
-                    with contextlib.suppress(ProcessLookupError, PermissionError):
-                        os.kill(pid, signal.SIGKILL)
                 time.sleep(0.005)
         shutil.rmtree(self._workdir, ignore_errors=True)
 
@@ -405,10 +399,7 @@ class Sandbox:
             return Ref(self._number(value.fn), value.kind, tuple(value.args))
         if not callable(value):
             return None
-        is_async = inspect.iscoroutinefunction(value) or inspect.iscoroutinefunction(
-            getattr(value, "__call__", None)  # noqa: B004 - objects with an async __call__
-        )
-        return Ref(self._number(value), "async" if is_async else "sync")
+        return Ref(self._number(value), "async" if self._is_async(value) else "sync")
 
     def _number(self, fn: Callable[..., Any]) -> int:
         key = id(fn)
@@ -644,18 +635,24 @@ def _import_failure(message: dict[str, Any]) -> str:
 async def _kill_all(process: asyncio.subprocess.Process, token: str) -> None:
     """SIGKILL the child's process group and any escapee, and wait until none is left."""
     for attempt in range(200):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        left = _survivors(process.pid, token)
-        for pid in left:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+        left = _kill_round(process.pid, token)
         if process.returncode is None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(process.wait(), 0.5)
         if not left and process.returncode is not None:
             return
         await asyncio.sleep(0.005 * min(attempt + 1, 10))
+
+
+def _kill_round(group: int, token: str) -> bool:
+    """SIGKILL the group and every survivor found; whether any was found."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+    left = _survivors(group, token)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    return bool(left)
 
 
 def _survivors(group: int, token: str) -> list[int]:

@@ -30,177 +30,28 @@ sys.path.insert(0, str(REPO))
 from grader import catalog  # noqa: E402
 from grader.runner import grade  # noqa: E402
 
+SUBMISSIONS = REPO / "tests" / "submissions"
+CLASS = REPO / "examples" / "class"
+
+# Templates are files the repository already has: right ones in several styles,
+# wrong ones (sequential, time.sleep in a coroutine, timing-only mistakes) and
+# broken ones (a syntax error, an exit at import).
 SYNC_RIGHT = [
-    """import time
-
-
-def count(n=30, pauses=None):
-    pauses = pauses or {}
-    start = time.perf_counter()
-    for k in range(1, n + 1):
-        if k in pauses:
-            time.sleep(pauses[k])
-        print(k)
-    return time.perf_counter() - start
-""",
-    """import time
-
-
-def count(n=30, pauses=None):
-    start = time.time()
-    for k in range(1, n + 1):
-        time.sleep((pauses or {}).get(k, 0))
-        print(k)
-    return time.time() - start
-""",
-    """from time import monotonic, sleep
-
-
-def count(n: int = 30, pauses: dict[int, float] | None = None) -> float:
-    began = monotonic()
-    k = 1
-    while k <= n:
-        wait = (pauses or {}).get(k)
-        if wait:
-            sleep(wait)
-        print(k, flush=True)
-        k += 1
-    return monotonic() - began
-""",
+    REPO / "solutions" / "count-sync.py",
+    *sorted(SUBMISSIONS.glob("count-sync/ok_*.py")),
 ]
-
 SYNC_WRONG = [
-    # prints each number before its pause: loses the "sleeps before" check
-    """import time
-
-
-def count(n=30, pauses=None):
-    pauses = pauses or {}
-    start = time.perf_counter()
-    for k in range(1, n + 1):
-        print(k)
-        time.sleep(pauses.get(k, 0))
-    return time.perf_counter() - start
-""",
-    # does not measure anything
-    """import time
-
-
-def count(n=30, pauses=None):
-    for k in range(1, n + 1):
-        time.sleep((pauses or {}).get(k, 0))
-        print(k)
-    return 0.0
-""",
-    # a syntax error
-    """import time
-
-
-def count(n=30, pauses=None)
-    for k in range(1, n + 1):
-        print(k)
-""",
+    *sorted(SUBMISSIONS.glob("count-sync/bad_*.py")),
+    CLASS / "carol" / "count-sync.py",
+    CLASS / "dave" / "count-sync.py",
 ]
-
 ASYNC_RIGHT = [
-    """import asyncio
-
-
-async def count(n=30, pauses=None):
-    pauses = pauses or {}
-    printed = []
-
-    async def one(k):
-        await asyncio.sleep(pauses.get(k, 0))
-        print(k)
-        printed.append(k)
-
-    await asyncio.gather(*(one(k) for k in range(1, n + 1)))
-    return printed
-""",
-    """import asyncio
-
-
-async def count(n: int = 30, pauses: dict[int, float] | None = None) -> list[int]:
-    pauses = pauses or {}
-    printed: list[int] = []
-
-    async def one(k: int) -> None:
-        await asyncio.sleep(pauses.get(k, 0))
-        print(k)
-        printed.append(k)
-
-    async with asyncio.TaskGroup() as group:
-        for k in range(1, n + 1):
-            group.create_task(one(k))
-    return printed
-""",
-    """import asyncio
-
-
-async def count(n=30, pauses=None):
-    pauses = pauses or {}
-    order = []
-
-    async def one(k):
-        await asyncio.sleep(pauses.get(k, 0))
-        print(k)
-        order.append(k)
-
-    tasks = [asyncio.create_task(one(k)) for k in range(1, n + 1)]
-    await asyncio.wait(tasks)
-    return order
-""",
+    REPO / "solutions" / "count-async.py",
+    *sorted(SUBMISSIONS.glob("count-async/ok_*.py")),
 ]
-
 ASYNC_WRONG = [
-    # the pauses one after another
-    """import asyncio
-
-
-async def count(n=30, pauses=None):
-    pauses = pauses or {}
-    order = []
-    for k in range(1, n + 1):
-        await asyncio.sleep(pauses.get(k, 0))
-        print(k)
-        order.append(k)
-    return order
-""",
-    # time.sleep in the coroutines
-    """import asyncio
-import time
-
-
-async def count(n=30, pauses=None):
-    pauses = pauses or {}
-    order = []
-
-    async def one(k):
-        time.sleep(pauses.get(k, 0))
-        print(k)
-        order.append(k)
-
-    await asyncio.gather(*(one(k) for k in range(1, n + 1)))
-    return order
-""",
-    # waits the longest pause once, then prints everything: only timing checks fail
-    """import asyncio
-
-
-async def count(n=30, pauses=None):
-    pauses = pauses or {}
-    await asyncio.sleep(max(pauses.values(), default=0))
-    order = sorted(range(1, n + 1), key=lambda k: (pauses.get(k, 0), k))
-    for k in order:
-        print(k)
-    return order
-""",
-    # exits when imported
-    """import sys
-
-sys.exit("not done yet")
-""",
+    *sorted(SUBMISSIONS.glob("count-async/bad_*.py")),
+    CLASS / "erin" / "count-async.py",
 ]
 
 
@@ -218,9 +69,9 @@ def generate(root: Path, count: int, rng: random.Random) -> list[tuple[str, Path
         ):
             if len(made) == count:
                 break
-            text = rng.choice(right if rng.random() < 0.7 else wrong)
+            template = rng.choice(right if rng.random() < 0.7 else wrong)
             path = folder / f"{exercise}.py"
-            path.write_text(f'"""{folder.name}, {exercise}."""\n\n{text}')
+            path.write_text(template.read_text())
             made.append((exercise, path))
     return made
 

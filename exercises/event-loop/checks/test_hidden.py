@@ -4,35 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from grader import proxy
 from grader.assertions import expect_type
-from grader.proxy import Made, Submission
-from grader.sandbox import Call, SubmissionRaised
+from grader.checkfiles import sibling
+from grader.proxy import Submission
+from grader.sandbox import SubmissionRaised
 from grader.timing import Durations, Recorder
 
 #: Exceptions a coroutine raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
 
 
-def coroutines(
-    durations: Durations,
-    recorder: Recorder,
-    waits: list[float],
-    fail: dict[int, BaseException] | None = None,
-) -> tuple[list[Made], dict[str, float]]:
-    """Coroutine objects that wait these times (the i-th raising `fail[i]` after its wait)."""
-    if len(waits) > 1 and waits == sorted(waits):
-        waits = waits[1:] + waits[:1]
-    names = [f"job {i}" for i in durations.choose(range(1, 100), len(waits))]
-    delays = dict(zip(names, waits, strict=True))
-    failures = {names[i]: error for i, error in (fail or {}).items()}
-    job = recorder.sleeper(delays, result_of, fail=failures)
-    return [proxy.coroutine(job, name) for name in names], delays
-
-
-def result_of(name: str) -> str:
-    """What each coroutine returns."""
-    return f"result of {name}"
+common = sibling(__file__)
+coroutines = common.coroutines
+result_of = common.result_of
+expect_closed = common.expect_closed
 
 
 def expect_results(returned: object, delays: dict[str, float]) -> None:
@@ -43,18 +28,6 @@ def expect_results(returned: object, delays: dict[str, float]) -> None:
     expected = [result_of(name) for name in delays]
     assert sorted(map(repr, returned)) == sorted(map(repr, expected)), (
         f"{what} should return {expected}, but returned {returned}"
-    )
-
-
-def expect_closed(call: Call, what: str) -> None:
-    """The call made an event loop of its own, and closed it."""
-    assert call.loops, (
-        f"{what} created no event loop; create a new one with asyncio.new_event_loop()"
-    )
-    still_open = [loop for loop in call.loops if not loop.get("closed")]
-    assert not still_open, (
-        f"{what} left {len(still_open)} event loop(s) open; close the loop with loop.close() "
-        "before returning (in a `finally:` block)"
     )
 
 

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader import proxy
 from grader.assertions import expect_plain, expect_type
-from grader.proxy import Made, Submission
-from grader.sandbox import Call
+from grader.checkfiles import sibling
+from grader.proxy import Submission
 from grader.timing import Durations, Recorder, expect_concurrent
 
-
-def coroutines(
-    durations: Durations, recorder: Recorder, waits: list[float]
-) -> tuple[list[Made], dict[str, float]]:
-    """Coroutine objects that wait these times, listed so that the quickest is not first."""
-    if len(waits) > 1 and waits == sorted(waits):
-        waits = waits[1:] + waits[:1]
-    names = [f"job {i}" for i in durations.choose(range(1, 100), len(waits))]
-    delays = dict(zip(names, waits, strict=True))
-    job = recorder.sleeper(delays, result_of)
-    return [proxy.coroutine(job, name) for name in names], delays
-
-
-def result_of(name: str) -> str:
-    """What each coroutine returns."""
-    return f"result of {name}"
+common = sibling(__file__)
+coroutines = common.coroutines
+result_of = common.result_of
+expect_closed = common.expect_closed
 
 
 def expect_results(returned: object, delays: dict[str, float], *, in_order: bool = True) -> None:
@@ -39,18 +26,6 @@ def expect_results(returned: object, delays: dict[str, float], *, in_order: bool
     assert returned == expected, (
         f"{what} should return {expected} (the results in the order of the coroutines), but "
         f"returned {returned}"
-    )
-
-
-def expect_closed(call: Call, what: str) -> None:
-    """The call made an event loop of its own, and closed it."""
-    assert call.loops, (
-        f"{what} created no event loop; create a new one with asyncio.new_event_loop()"
-    )
-    still_open = [loop for loop in call.loops if not loop.get("closed")]
-    assert not still_open, (
-        f"{what} left {len(still_open)} event loop(s) open; close the loop with loop.close() "
-        "before returning (in a `finally:` block)"
     )
 
 

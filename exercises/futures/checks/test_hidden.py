@@ -2,75 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from grader import proxy
-from grader.proxy import Made, Submission
-from grader.sandbox import Call
+from grader.checkfiles import sibling
+from grader.proxy import Submission
 from grader.timing import Durations, Recorder, expect_responsive, expect_waited, expect_within
 
-VALUES: list[Any] = ["your burger", 42, 3.5, [1, 2, 3], {"order": 17, "items": ["fries", "cola"]}]
-KINDS = {"coroutine": proxy.coroutine, "task": proxy.task, "future": proxy.future}
-
-
-async def deliver(submission: Submission, value: Any, delay: float) -> Call:
-    """deliver_later(value, delay), called inside a running loop; its future is awaited."""
-    call = await submission.call_in_loop("deliver_later", (value, delay))
-    what = f"deliver_later({value!r}, {delay})"
-    returned = call.returned
-    assert returned.get("future"), (
-        f"{what} returned a {returned.get('type', 'value')}, but it should return an "
-        "asyncio.Future: make one with asyncio.get_running_loop().create_future()"
-    )
-    assert call.value == value, (
-        f"the future {what} returned got the result {call.value!r}, but it should get {value!r}"
-    )
-    return call
-
-
-def result_of(key: str) -> str:
-    """What each awaitable handed to first_done returns."""
-    return f"answer from {key}"
-
-
-def race(
-    durations: Durations, recorder: Recorder, winner: str | None = None
-) -> tuple[list[Made], dict[str, float], str]:
-    """Awaitables of every kind for first_done; the slowest comes first, the winner later.
-
-    The winner is far quicker than the rest (about 0.15 s ahead), so the losers
-    are still waiting when it is done, even on a busy machine. There is always
-    a coroutine, a task and a future among the losers.
-    """
-    winner_kind = winner or durations.choose(list(KINDS), 1)[0]
-    losers = sorted(durations.distinct(3, 0.22, 0.4, gap=0.05), reverse=True)
-    fastest = durations.between(0.04, 0.07)
-    loser_kinds = durations.choose(list(KINDS), 3)
-    where = durations.rng.randint(1, 3)  # never first in the list
-    entries = list(zip(loser_kinds, losers, strict=True))
-    entries.insert(where, (winner_kind, fastest))
-    names = [f"mirror {i}" for i in durations.choose(range(1, 100), len(entries))]
-    delays = {name: wait for name, (_, wait) in zip(names, entries, strict=True)}
-    fetch = recorder.sleeper(delays, result_of)
-    aws = [KINDS[kind](fetch, name) for name, (kind, _) in zip(names, entries, strict=True)]
-    return aws, delays, names[where]
-
-
-def describe(aws: list[Made], delays: dict[str, float]) -> str:
-    """The awaitables of a race, as a student can read them."""
-    kinds = {"coro": "coroutine", "task": "task", "future": "future"}
-    parts = [f"{kinds[aw.kind]} done after {delays[aw.args[0]]} s" for aw in aws]
-    return "[" + ", ".join(parts) + "]"
-
-
-def which(returned: object, delays: dict[str, float]) -> str:
-    """What a wrong answer of first_done was, for its message."""
-    for name, wait in delays.items():
-        if returned == result_of(name):
-            return f"{returned!r}, the result of the one done after {wait} s"
-    return repr(returned)
+common = sibling(__file__)
+VALUES = common.VALUES
+KINDS = common.KINDS
+deliver = common.deliver
+result_of = common.result_of
+race = common.race
+describe = common.describe
+which = common.which
 
 
 @pytest.mark.points(1)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async, expect_type
+from grader.assertions import expect_async
+from grader.checkfiles import sibling
 from grader.proxy import Submission
 from grader.timing import (
     Durations,
@@ -14,29 +15,10 @@ from grader.timing import (
     expect_within,
 )
 
-DISHES = [
-    "eggs", "toast", "coffee", "bacon", "porridge", "pancakes", "tea", "beans",
-    "waffles", "muffin", "omelette", "hash browns", "juice", "sausages",
-]  # fmt: skip
-
-
-def menu_of(durations: Durations, times: list[float]) -> dict[str, float]:
-    """A menu with these cooking times, listed in an order that is not the finishing order."""
-    names = durations.choose(DISHES, len(times))
-    if len(times) > 1 and times == sorted(times):
-        times = times[1:] + times[:1]  # the quickest dish must not come first on the menu
-    return dict(zip(names, times, strict=True))
-
-
-def expect_every_dish(returned: object, menu: dict[str, float]) -> None:
-    """make_breakfast returned a list with each dish of the menu once."""
-    expect_type(returned, list, what=f"the value make_breakfast({menu}) returned")
-    assert isinstance(returned, list)
-    if sorted(map(str, returned)) != sorted(menu) or len(returned) != len(menu):
-        raise AssertionError(
-            f"make_breakfast({menu}) should return each dish of the menu once, but returned "
-            f"{returned}; does cook return its dish, and does make_breakfast collect them all?"
-        )
+common = sibling(__file__)
+DISHES = common.DISHES
+breakfast = common.breakfast
+expect_all_cooked = common.expect_all_cooked
 
 
 @pytest.mark.points(1)
@@ -58,9 +40,9 @@ async def test_finishing_order(submission: Submission, durations: Durations) -> 
     """make_breakfast returns the dishes in the order they finished cooking"""
     await expect_async(submission, "make_breakfast")
     # Cooking times at least 0.06 s apart: a wrong order is never a mere load-induced swap.
-    menu = menu_of(durations, durations.distinct(4, 0.04, 0.34, gap=0.09))
-    returned = await submission.make_breakfast(menu)
-    expect_every_dish(returned, menu)
+    menu, returned = await breakfast(
+        submission, durations, durations.distinct(4, 0.04, 0.34, gap=0.09)
+    )
     expect_in_order(
         returned,
         menu,
@@ -68,16 +50,13 @@ async def test_finishing_order(submission: Submission, durations: Durations) -> 
         hint="start every dish at once, and note each one the moment it is ready "
         "(the quickest dish is ready first)",
     )
-    expect_waited(submission.last.elapsed, max(menu.values()), what=f"make_breakfast({menu})",
-                  hint="did it really cook (wait for) every dish?")  # fmt: skip
+    expect_all_cooked(submission.last.elapsed, menu)
 
 
 @pytest.mark.points(2)
 async def test_takes_the_slowest_dish(submission: Submission, durations: Durations) -> None:
     """make_breakfast takes about as long as the slowest dish, not the sum"""
-    menu = menu_of(durations, durations.spread(shortest=0.04, longest=0.3))
-    returned = await submission.make_breakfast(menu)
-    expect_every_dish(returned, menu)
+    menu, _ = await breakfast(submission, durations, durations.spread(shortest=0.04, longest=0.3))
     expect_concurrent(
         submission.last.elapsed,
         max(menu.values()),

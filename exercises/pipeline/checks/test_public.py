@@ -2,62 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Mapping
-
 import pytest
 
-from grader.assertions import expect_async, expect_type
+from grader.assertions import expect_async
+from grader.checkfiles import sibling
 from grader.pools import Feed, expect_at_most, expect_slots_busy, plan
 from grader.proxy import Submission, iterator
 from grader.timing import Durations, Recorder
 
-DISHES = [
-    "pizza", "pasta", "salad", "soup", "burger", "curry", "tacos", "ramen",
-    "sushi", "steak", "risotto", "falafel", "lasagne", "paella", "gnocchi",
-]  # fmt: skip
-
-
-def make_jobs(durations: Durations, count: int) -> list[str]:
-    """`count` distinct orders, such as 'pizza 42'."""
-    return [f"{dish} {durations.rng.randint(10, 99)}" for dish in durations.choose(DISHES, count)]
-
-
-def result_of(job: str) -> str:
-    """What the worker returns for a job."""
-    return job.upper() + " DONE"
-
-
-def make_worker(
-    recorder: Recorder, seconds: Mapping[str, float]
-) -> Callable[[str], Awaitable[str]]:
-    """The async worker: takes `seconds[job]`, then returns the job's result."""
-
-    async def cook(job: str) -> str:
-        await asyncio.sleep(seconds[job])
-        return result_of(job)
-
-    return recorder.watch(cook)
-
-
-def show(jobs: list[str], arrivals: list[float], seconds: Mapping[str, float]) -> str:
-    """The jobs as a student reads them: 'pizza 42' at 0.00 s taking 0.25 s, ..."""
-    return ", ".join(
-        f"{job!r} at {at:.2f} s taking {seconds[job]:.2f} s"
-        for job, at in zip(jobs, arrivals, strict=True)
-    )
-
-
-def expect_every_result(returned: object, jobs: list[str], what: str) -> None:
-    """Every job's result came back once, in any order."""
-    expect_type(returned, list, what=f"the value {what} returned")
-    assert isinstance(returned, list)
-    expected = sorted(result_of(job) for job in jobs)
-    got = sorted(map(str, returned))
-    assert got == expected, (
-        f"{what} should return the result of every job ({expected}, in arrival order), "
-        f"but returned {returned}"
-    )
+common = sibling(__file__)
+make_jobs = common.make_jobs
+result_of = common.result_of
+make_worker = common.make_worker
+show = common.show
+expect_every_result = common.expect_every_result
 
 
 @pytest.mark.points(2)

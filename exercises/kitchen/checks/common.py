@@ -1,0 +1,49 @@
+"""kitchen: helpers the public and the hidden checks share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.assertions import expect_type
+from grader.proxy import Submission
+from grader.timing import Durations, expect_waited
+
+DISHES = [
+    "eggs", "toast", "coffee", "bacon", "porridge", "pancakes", "tea", "beans",
+    "waffles", "muffin", "omelette", "hash browns", "juice", "sausages",
+]  # fmt: skip
+
+
+def menu_of(durations: Durations, times: list[float]) -> dict[str, float]:
+    """A menu with these cooking times, listed in an order that is not the finishing order."""
+    names = durations.choose(DISHES, len(times))
+    if len(times) > 1 and times == sorted(times):
+        times = times[1:] + times[:1]  # the quickest dish must not come first on the menu
+    return dict(zip(names, times, strict=True))
+
+
+def expect_every_dish(returned: object, menu: dict[str, float]) -> None:
+    """make_breakfast returned a list with each dish of the menu once."""
+    expect_type(returned, list, what=f"the value make_breakfast({menu}) returned")
+    assert isinstance(returned, list)
+    if sorted(map(str, returned)) != sorted(menu) or len(returned) != len(menu):
+        raise AssertionError(
+            f"make_breakfast({menu}) should return each dish of the menu once, but returned "
+            f"{returned}; does cook return its dish, and does make_breakfast collect them all?"
+        )
+
+
+async def breakfast(
+    submission: Submission, durations: Durations, times: list[float]
+) -> tuple[dict[str, float], Any]:
+    """make_breakfast of a menu with these cooking times, which returned each dish once."""
+    menu = menu_of(durations, times)
+    returned = await submission.make_breakfast(menu)
+    expect_every_dish(returned, menu)
+    return menu, returned
+
+
+def expect_all_cooked(elapsed: float, menu: dict[str, float]) -> None:
+    """make_breakfast took at least as long as the slowest dish."""
+    expect_waited(elapsed, max(menu.values()), what=f"make_breakfast({menu})",
+                  hint="did it really cook (wait for) every dish?")  # fmt: skip

@@ -12,27 +12,18 @@ connections; the server sees which are still open after the call.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from grader.assertions import expect_type
+from grader.checkfiles import sibling
 from grader.httpserver import HttpServer
 from grader.proxy import Submission
 from grader.timing import Durations, TimingError, slack
 
-
-@pytest_asyncio.fixture
-async def server() -> AsyncIterator[HttpServer]:
-    """A local HTTP server for this check."""
-    http = HttpServer()
-    await http.start()
-    try:
-        yield http
-    finally:
-        await http.close()
+common = sibling(__file__)
+server = common.server
 
 
 def expect_statuses(returned: Any, expected: dict[str, int]) -> None:

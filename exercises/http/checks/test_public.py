@@ -7,28 +7,19 @@ delays; the submission requests them with aiohttp from its sandbox.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from grader.assertions import expect_async, expect_type
+from grader.checkfiles import sibling
 from grader.httpserver import HttpServer
 from grader.proxy import Submission
 from grader.sandbox import SubmissionRaised
 from grader.timing import Durations, expect_concurrent
 
-
-@pytest_asyncio.fixture
-async def server() -> AsyncIterator[HttpServer]:
-    """A local HTTP server for this check."""
-    http = HttpServer()
-    await http.start()
-    try:
-        yield http
-    finally:
-        await http.close()
+common = sibling(__file__)
+server = common.server
 
 
 def pages(durations: Durations, count: int) -> list[str]:

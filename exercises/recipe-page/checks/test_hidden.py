@@ -7,29 +7,14 @@ from typing import Any
 import pytest
 
 from grader.assertions import expect_type
+from grader.checkfiles import sibling
 from grader.proxy import Submission
 from grader.sandbox import Call
 from grader.timing import Durations, Recorder, expect_on_time, expect_within
 
-NAMES = [
-    "title", "ingredients", "steps", "photo", "reviews", "nutrition",
-    "tips", "video", "author", "comments", "related", "wine",
-]  # fmt: skip
-
-
-def page(durations: Durations, longest: float) -> tuple[list[str], dict[str, float]]:
-    """Parts and their waits (sum at least four times the longest), the quickest not first."""
-    waits = durations.spread(shortest=0.04, longest=longest)
-    parts = durations.choose(NAMES, len(waits))
-    if waits[0] == min(waits):
-        waits = waits[1:] + waits[:1]
-    return parts, dict(zip(parts, waits, strict=True))
-
-
-def contents_for(durations: Durations, parts: list[str]) -> dict[str, str]:
-    """Content unique to each part."""
-    tag = durations.rng.randrange(1000, 9999)
-    return {part: f"<{part} #{tag}>" for part in parts}
+common = sibling(__file__)
+page = common.page
+contents_for = common.contents_for
 
 
 async def load(
@@ -37,11 +22,8 @@ async def load(
     contents: dict[str, str],
 ) -> tuple[Any, list[Any], Call]:  # fmt: skip
     """Run load_page with a recorded fetch; return its value, what it showed, and the call."""
-    fetch = recorder.sleeper(delays, result=lambda part: contents[part])
-    shown = Recorder()
-    show = shown.watch_blocking(lambda part, content: None)
-    returned = await submission.load_page(fetch, parts, show)
-    return returned, [span.key for span in shown.spans], submission.last
+    returned, shown, call = await common.load(submission, recorder, parts, delays, contents)
+    return returned, [span.key for span in shown.spans], call
 
 
 def expect_all_shown(shows: list[Any], contents: dict[str, str]) -> None:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from grader.assertions import expect_type
+from grader.checkfiles import sibling
 from grader.proxy import Submission
 from grader.timing import Durations, Recorder
 
-SERVICES = [
-    "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",
-    "webhook", "push", "feed", "index", "billing", "search",
-]  # fmt: skip
+common = sibling(__file__)
+SERVICES = common.SERVICES
+make_jobs = common.make_jobs
+describe = common.describe
 
 FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),
@@ -29,29 +29,12 @@ FAILURES: list[Callable[[], Exception]] = [
 RETURNS: list[Any] = [None, 0, False, "", [], {}, "error: none", 201, "sent", {"status": 500}]
 
 
-def make_jobs(
-    recorder: Recorder,
-    delays: Mapping[str, float],
-    fail: Mapping[str, Exception] | None = None,
-    returns: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """`{name: async callable, no arguments}`: each waits its delay, then returns or raises."""
-    values = dict(returns or {})
-    run = recorder.sleeper(delays, result=lambda name: values.get(name), fail=fail)
-    return {name: functools.partial(run, name) for name in delays}
-
-
-def describe(delays: Mapping[str, float], fail: Mapping[str, Exception] | None = None) -> str:
-    """The jobs as a student reads them: `{'post': ok after 0.12 s, ...}`."""
-    fail = fail or {}
-    parts = []
-    for name, delay in delays.items():
-        if name in fail:
-            exc = fail[name]
-            parts.append(f"{name!r}: raises {type(exc).__name__} after {delay:.2f} s")
-        else:
-            parts.append(f"{name!r}: ok after {delay:.2f} s")
-    return "{" + ", ".join(parts) + "}"
+def expect_each_ran_once(recorder: Recorder, names: list[str]) -> None:
+    """Every job was started exactly once."""
+    started = sorted(recorder.keys)
+    assert started == sorted(names), (
+        f"each job should be run exactly once, but the jobs started were {started}"
+    )
 
 
 @pytest.mark.points(2)
@@ -73,10 +56,7 @@ async def test_ok_whatever_returned(
         f"should return {expected}, but returned {returned}; a job that did not raise is "
         '"ok", whatever value it returned'
     )
-    started = sorted(recorder.keys)
-    assert started == sorted(names), (
-        f"each job should be run exactly once, but the jobs started were {started}"
-    )
+    expect_each_ran_once(recorder, names)
 
 
 @pytest.mark.points(3)
@@ -114,10 +94,7 @@ async def test_failure_cancels_nothing(
         f"with jobs {described}, run_all returned while {unfinished} were still running; "
         "wait for every job to end"
     )
-    started = sorted(recorder.keys)
-    assert started == sorted(names), (
-        f"each job should be run exactly once, but the jobs started were {started}"
-    )
+    expect_each_ran_once(recorder, names)
     ok = {name: "ok" for name in names if name not in fail}
     got = {name: returned[name] for name in ok}
     assert got == ok, (

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
 from grader.assertions import expect_async, expect_type
+from grader.checkfiles import sibling
 from grader.proxy import Submission
 from grader.timing import Durations, Recorder, expect_concurrent
 
-SERVICES = [
-    "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",
-    "webhook", "push", "feed", "index", "billing", "search",
-]  # fmt: skip
+common = sibling(__file__)
+SERVICES = common.SERVICES
+make_jobs = common.make_jobs
+describe = common.describe
 
 BUILTIN_FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),
@@ -26,18 +25,6 @@ BUILTIN_FAILURES: list[Callable[[], Exception]] = [
     lambda: RuntimeError("quota reached"),
 ]
 CUSTOM_FAILURES = ["RateLimited", "QuotaExceeded", "ServiceUnavailable", "UploadRejected"]
-
-
-def make_jobs(
-    recorder: Recorder,
-    delays: Mapping[str, float],
-    fail: Mapping[str, Exception] | None = None,
-    returns: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """`{name: async callable, no arguments}`: each waits its delay, then returns or raises."""
-    values = dict(returns or {})
-    run = recorder.sleeper(delays, result=lambda name: values.get(name), fail=fail)
-    return {name: functools.partial(run, name) for name in delays}
 
 
 def expect_each_ran_once(recorder: Recorder, names: list[str]) -> None:
@@ -105,16 +92,3 @@ async def test_runs_jobs_concurrently(
         too_fast="did it wait for every job?",
         too_slow="did the jobs run one after another? Start them all, then wait for them all",
     )
-
-
-def describe(delays: Mapping[str, float], fail: Mapping[str, Exception] | None = None) -> str:
-    """The jobs as a student reads them: `{'post': ok after 0.12 s, ...}`."""
-    fail = fail or {}
-    parts = []
-    for name, delay in delays.items():
-        if name in fail:
-            exc = fail[name]
-            parts.append(f"{name!r}: raises {type(exc).__name__} after {delay:.2f} s")
-        else:
-            parts.append(f"{name!r}: ok after {delay:.2f} s")
-    return "{" + ", ".join(parts) + "}"

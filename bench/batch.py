@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from grader import catalog  # noqa: E402
-from grader.runner import grade  # noqa: E402
+from grader.grading.runner import grade  # noqa: E402
 
 SUBMISSIONS = REPO / "tests" / "submissions"
 CLASS = REPO / "examples" / "class"

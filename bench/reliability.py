@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from grader import catalog  # noqa: E402
-from grader.report import Report  # noqa: E402
-from grader.runner import grade  # noqa: E402
+from grader.grading.report import Report  # noqa: E402
+from grader.grading.runner import grade  # noqa: E402
 
 
 def burn() -> None:

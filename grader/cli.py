@@ -16,13 +16,16 @@ from typing import Any
 
 import click
 
-from grader import batch as batching
-from grader import catalog, gradescope, kit
-from grader.catalog import Exercise
+from grader.batch import classroom, executors
+from grader.batch import runner as batching
+from grader.course import catalog, kit
+from grader.course.catalog import Exercise
+from grader.course.verify import verify as verify_exercise
 from grader.errors import GraderError, GradingFailed
-from grader.report import Report, render_text
-from grader.runner import grade as grade_submission
-from grader.verify import verify as verify_exercise
+from grader.grading.report import Report
+from grader.grading.runner import grade as grade_submission
+from grader.outputs import gradescope, summary
+from grader.outputs.text import render_text
 
 
 class CommandError(click.UsageError):
@@ -251,20 +254,20 @@ def batch(
     """
     with _reported():
         exercises = catalog.catalog(ctx.obj["exercises"])
-        classroom = batching.scan(class_dir, exercises, only=only, skip=out_dir)
+        found = classroom.scan(class_dir, exercises, only=only, skip=out_dir)
     with _reported(), contextlib.ExitStack() as stack:
         if scheduler:
-            executor = stack.enter_context(batching.dask_executor(scheduler))
+            executor = stack.enter_context(executors.dask_executor(scheduler))
         else:
             executor = stack.enter_context(
-                batching.local_executor(workers or batching.default_workers())
+                executors.local_executor(workers or executors.default_workers())
             )
         result = batching.run(
-            classroom, out_dir, ctx.obj["exercises"], executor, resume=resume, seed=seed,
+            found, out_dir, ctx.obj["exercises"], executor, resume=resume, seed=seed,
             strict_timing=strict_timing, progress=None if quiet else _progress_bar(stack),
         )  # fmt: skip
     if not quiet:
-        click.echo(batching.render_summary(result))
+        click.echo(summary.render_summary(result))
     ctx.exit(1 if result.unfinished else 0)
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import catalog
-from grader.report import CheckStatus, Report
-from grader.runner import grade
+from grader.course import catalog
+from grader.grading.report import CheckStatus, Report
+from grader.grading.runner import grade
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISES = REPO / "exercises"

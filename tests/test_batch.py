@@ -26,10 +26,13 @@ import pytest
 from click.testing import CliRunner
 from support import EXERCISES, REPO, grade_file
 
-from grader import batch, catalog, gradebook
+from grader.batch import classroom, executors
+from grader.batch import runner as batch
 from grader.cli import cli
+from grader.course import catalog
 from grader.errors import GradingFailed, MissingFile, UnknownExercise
-from grader.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
+from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
+from grader.outputs import gradebook, summary
 
 CLASS = REPO / "examples" / "class"
 EXERCISE_IDS = ["count-sync", "count-async"]
@@ -208,7 +211,7 @@ def test_scan_finds_students_and_their_files(
     touch(tmp_path / ".git" / "count-sync.py")
     touch(tmp_path / "results" / "count-sync.py")  # the output folder, inside the class
     touch(tmp_path / "stray.py")
-    room = batch.scan(tmp_path, exercises, skip=tmp_path / "results")
+    room = classroom.scan(tmp_path, exercises, skip=tmp_path / "results")
     assert room.students == ["ann", "ben", "cat"]
     assert [e.id for e in room.exercises] == ["count-sync", "count-async"]
     assert [(j.student, j.exercise, j.path.name) for j in room.jobs] == [
@@ -223,22 +226,22 @@ def test_scan_finds_students_and_their_files(
 def test_scan_only_some_exercises(tmp_path: Path, exercises: list[catalog.Exercise]) -> None:
     touch(tmp_path / "ann" / "count-async.py")
     touch(tmp_path / "ann" / "count-sync.py")
-    room = batch.scan(tmp_path, exercises, only=["count-async"])
+    room = classroom.scan(tmp_path, exercises, only=["count-async"])
     assert [e.id for e in room.exercises] == ["count-async"]
     assert [j.exercise for j in room.jobs] == ["count-async"]
     assert [i.reason for i in room.ignored] == ["exercise not chosen"]
     with pytest.raises(UnknownExercise):
-        batch.scan(tmp_path, exercises, only=["nope"])
+        classroom.scan(tmp_path, exercises, only=["nope"])
 
 
 def test_scan_refuses_a_folder_without_submissions(
     tmp_path: Path, exercises: list[catalog.Exercise]
 ) -> None:
     with pytest.raises(MissingFile):
-        batch.scan(tmp_path / "absent", exercises)
+        classroom.scan(tmp_path / "absent", exercises)
     touch(tmp_path / "ann" / "notes.txt")
     with pytest.raises(MissingFile, match="no submissions"):
-        batch.scan(tmp_path, exercises)
+        classroom.scan(tmp_path, exercises)
 
 
 # -- the batch's logic, with a fake grade --------------------------------------------------
@@ -304,7 +307,7 @@ def small_class(root: Path) -> Path:
 def grade_class(
     class_dir: Path, out: Path, *, resume: bool = False, workers: int = 4
 ) -> tuple[batch.BatchResult, list[batch.Progress]]:
-    room = batch.scan(class_dir, catalog.catalog(EXERCISES))
+    room = classroom.scan(class_dir, catalog.catalog(EXERCISES))
     seen: list[batch.Progress] = []
     with ThreadPoolExecutor(workers) as pool:
         result = batch.run(room, out, EXERCISES, pool, resume=resume, progress=seen.append)
@@ -340,7 +343,7 @@ def test_a_lost_job_is_not_recorded_and_resume_grades_it(tmp_path: Path, fake: F
     assert [u.label for u in result.unfinished] == ["eve/count-async.py"]
     assert not (tmp_path / "out" / "eve" / "count-async.json").exists()
     assert read_csv(tmp_path / "out" / "grades.csv")[-1]["count-async"] == "not graded"
-    assert "--resume" in batch.render_summary(result)
+    assert "--resume" in summary.render_summary(result)
 
     touch(class_dir / "eve" / "count-async.py", "right")
     fake.calls.clear()
@@ -436,4 +439,4 @@ def test_gradebook_reads_reports_and_marks_what_is_missing(tmp_path: Path) -> No
 
 def test_default_workers_is_two_per_core() -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert batch.default_workers() == max(2, 2 * (cores or 1))
+    assert executors.default_workers() == max(2, 2 * (cores or 1))

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from grader.codec import Opaque, Ref, decode, dumps, encode, loads
+from grader.sandbox.codec import Opaque, Ref, decode, dumps, encode, loads
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from support import REPO
 
-from grader import gradescope
 from grader.cli import cli
-from grader.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
+from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
+from grader.outputs import gradescope
 
 
 def example() -> Report:

@@ -10,7 +10,7 @@ import pytest
 from support import grade_file
 from test_sandbox import LIMITS, MISBEHAVING, leftovers, limits_for, private_copy
 
-from grader.report import CheckStatus, ReportStatus
+from grader.grading.report import CheckStatus, ReportStatus
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader import catalog
-from grader.report import CheckStatus
-from grader.runner import grade
+from grader.course import catalog
+from grader.grading.report import CheckStatus
+from grader.grading.runner import grade
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

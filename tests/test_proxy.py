@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.codec import Opaque
-from grader.proxy import Submission, coroutine, future, iterator, task
+from grader.checks.submission import Submission, coroutine, future, iterator, task
+from grader.checks.timing import Recorder
 from grader.sandbox import Limits, SubmissionRaised
-from grader.timing import Recorder
+from grader.sandbox.codec import Opaque
 
 TOOLBOX = Path(__file__).resolve().parent / "proxied" / "toolbox.py"
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from grader.report import (
+from grader.grading.report import (
     CheckResult,
     CheckStatus,
     Report,
     ReportStatus,
     Visibility,
-    render_text,
 )
+from grader.outputs.text import render_text
 
 
 def example() -> Report:

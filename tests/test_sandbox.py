@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.proxy import Submission
+from grader.checks.submission import Submission
 from grader.sandbox import (
     ImportFailed,
     Limits,
@@ -58,7 +58,7 @@ def leftovers(path: Path) -> list[int]:
                     continue
             with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
                 command = cmdline.read()
-            if mark in command and b"grader.child" in command:
+            if mark in command and b"grader.sandbox.server" in command:
                 found.append(int(entry))
         except (OSError, IndexError):
             continue

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from grader import timing
+from grader.checks import timing
+from grader.checks.timing import Durations, Recorder, Span, TimingError
 from grader.sandbox import Call, Line
-from grader.timing import Durations, Recorder, Span, TimingError
 
 
 def test_too_fast_fails_at_once_and_is_not_retried() -> None:

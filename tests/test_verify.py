@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from support import EXERCISES
 
-from grader import catalog
-from grader.verify import verify
+from grader.course import catalog
+from grader.course.verify import verify
 
 
 @pytest.mark.parametrize("exercise", [e.id for e in catalog.catalog(EXERCISES)])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from grader.report import Report, ReportStatus
+from grader.grading.report import Report, ReportStatus
 
 #: What a cell of `grades.csv` says when the student handed nothing in.
 MISSING = "missing"

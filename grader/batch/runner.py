@@ -15,67 +15,28 @@ machine only adds time: a submission whose only failures were timing checks
 while others ran (`Report.timing_only`) is graded again alone, with nothing
 else running, before its grade is final. With `strict_timing`, so is one that
 failed a timing check next to other failures (it could have passed that check
-alone too); that costs a second grading of most wrong concurrent submissions.
-"""
+alone too); that costs a second grading of most wrong concurrent submissions."""
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import gradebook
-from grader.catalog import Exercise, find
-from grader.errors import GraderError, MissingFile, UnknownExercise
-from grader.report import CheckStatus, Report, ReportStatus
-from grader.runner import grade
+from grader.batch.classroom import Classroom, Job
+from grader.course.catalog import find
+from grader.errors import GraderError, MissingFile
+from grader.grading.report import CheckStatus, Report, ReportStatus
+from grader.grading.runner import grade
+from grader.outputs import gradebook
 
-#: The note a report gets when its grade comes from a second grading, alone.
 REGRADED_ONLY_TIMING = "re-graded alone because only timing checks failed under load"
+
+
 REGRADED_SOME_TIMING = "re-graded alone because a timing check failed under load"
-
-
-class SchedulerUnavailable(GraderError):
-    """The dask cluster asked for cannot be used (dask missing, or no scheduler there)."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One file to grade: a student's submission for an exercise."""
-
-    student: str
-    exercise: str
-    path: Path
-
-    @property
-    def label(self) -> str:
-        """How reports name the submission: relative to the class folder."""
-        return f"{self.student}/{self.path.name}"
-
-
-@dataclass(frozen=True)
-class Ignored:
-    """A file of the class folder that is not graded, and why."""
-
-    path: str
-    reason: str
-
-
-@dataclass
-class Classroom:
-    """What a class folder holds: its students, the exercises graded, the files to grade."""
-
-    root: Path
-    students: list[str]
-    exercises: list[Exercise]
-    jobs: list[Job]
-    ignored: list[Ignored] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -113,97 +74,6 @@ class BatchResult:
     @property
     def grades_csv(self) -> Path:
         return self.out_dir / "grades.csv"
-
-
-def default_workers() -> int:
-    """About two gradings per core: they mostly wait, but timers must stay on time."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(2, 2 * cores)
-
-
-def scan(
-    class_dir: Path,
-    exercises: Sequence[Exercise],
-    *,
-    only: Sequence[str] = (),
-    skip: Path | None = None,
-) -> Classroom:
-    """Find the students and their files; `only` restricts the exercises graded.
-
-    Students are the folders of `class_dir`, hidden ones aside (and `skip`,
-    the output folder if it lies inside). Without `only`, the exercises graded
-    are those at least one student handed in, in course order.
-    """
-    if not class_dir.is_dir():
-        raise MissingFile(f"no class folder at {class_dir}")
-    root = class_dir.resolve()
-    known = {e.id: e for e in exercises}
-    unknown = [e for e in only if e not in known]
-    if unknown:
-        raise UnknownExercise(
-            f"unknown exercise {unknown[0]!r} (known: {', '.join(known) or 'none'})"
-        )
-    skipped = skip.resolve() if skip is not None else None
-    students: list[str] = []
-    found: list[Job] = []
-    ignored: list[Ignored] = []
-    for entry in sorted(root.iterdir()):
-        if _skipped(entry):
-            continue
-        if not entry.is_dir():
-            ignored.append(Ignored(entry.name, "not in a student's folder"))
-            continue
-        if entry == skipped:
-            continue
-        students.append(entry.name)
-        jobs, left_out = _student_files(entry, known)
-        found += jobs
-        ignored += left_out
-    if only:
-        chosen = [known[e] for e in sorted(set(only), key=[x.id for x in exercises].index)]
-    else:
-        handed_in = {job.exercise for job in found}
-        chosen = [e for e in exercises if e.id in handed_in]
-    ids = {e.id for e in chosen}
-    ignored += [Ignored(j.label, "exercise not chosen") for j in found if j.exercise not in ids]
-    jobs = [j for j in found if j.exercise in ids]
-    if not jobs:
-        raise MissingFile(
-            f"no submissions found in {class_dir} "
-            "(expected one folder per student, each with files named like count-async.py)"
-        )
-    return Classroom(root, students, chosen, jobs, ignored)
-
-
-def _skipped(path: Path) -> bool:
-    """Hidden files and folders, and Python's caches, are not the class's work."""
-    return path.name.startswith(".") or path.name == "__pycache__"
-
-
-def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job], list[Ignored]]:
-    by_exercise: dict[str, list[Path]] = {}
-    ignored: list[Ignored] = []
-    for file in sorted(folder.iterdir()):
-        if _skipped(file):
-            continue
-        label = f"{folder.name}/{file.name}"
-        exercise = file.stem if file.stem in known else file.stem.replace("_", "-")
-        if not file.is_file() or file.suffix != ".py" or exercise not in known:
-            ignored.append(Ignored(label, "matches no exercise"))
-            continue
-        by_exercise.setdefault(exercise, []).append(file)
-    jobs: list[Job] = []
-    for exercise, files in by_exercise.items():
-        # `count-async.py` sorts before `count_async.py`: the id's own spelling wins.
-        jobs.append(Job(folder.name, exercise, files[0]))
-        ignored += [
-            Ignored(f"{folder.name}/{f.name}", f"{files[0].name} is graded instead")
-            for f in files[1:]
-        ]
-    return jobs, ignored
 
 
 def grade_job(
@@ -245,38 +115,6 @@ def _timing_failed(report: Report) -> bool:
     that failed on time next to a real failure could also have passed alone.
     """
     return any(c.timing and c.status is not CheckStatus.PASSED for c in report.checks)
-
-
-@contextlib.contextmanager
-def local_executor(workers: int) -> Iterator[Executor]:
-    """A thread pool: each grading runs its checks in processes of its own."""
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grader-batch")
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-@contextlib.contextmanager
-def dask_executor(address: str) -> Iterator[Executor]:
-    """An executor on the dask.distributed cluster whose scheduler is at `address`."""
-    try:
-        distributed = importlib.import_module("distributed")
-    except ImportError:
-        raise SchedulerUnavailable(
-            "grading on a dask cluster needs dask.distributed: pip install 'asyncio-grader[dask]'"
-        ) from None
-    try:
-        client = distributed.Client(address, timeout=10)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise SchedulerUnavailable(
-            f"cannot reach the dask scheduler at {address}: {error}"
-        ) from None
-    try:
-        # pure=False: the same file graded twice must be graded twice, not served from a cache.
-        yield client.get_executor(pure=False)
-    finally:
-        client.close()
 
 
 def run(
@@ -411,35 +249,3 @@ class _Tracker:
                 current=current,
             )
         )
-
-
-def render_summary(result: BatchResult) -> str:
-    """What a batch did, in a few lines for the teacher."""
-    book = result.gradebook
-    errors = book.count(gradebook.CellState.ERROR)
-    lines = [
-        f"graded {len(result.classroom.jobs) - len(result.unfinished)} of "
-        f"{len(result.classroom.jobs)} submissions from {len(result.classroom.students)} "
-        f"students ({result.graded} now, {result.resumed} already graded); "
-        f"{errors} could not be run, {book.count(gradebook.CellState.MISSING)} missing"
-    ]
-    for exercise in book.exercises:
-        mean = book.mean(exercise)
-        handed = sum(c.state is not gradebook.CellState.MISSING for c in book.cells(exercise))
-        shown = "-" if mean is None else f"{mean:g}"
-        lines.append(
-            f"  {exercise:<16} mean {shown}/{book.max_scores[exercise]:g} over {handed} submissions"
-        )
-    if result.regraded_alone:
-        lines.append(
-            f"re-graded alone (timing checks failed under load): {', '.join(result.regraded_alone)}"
-        )
-    if result.classroom.ignored:
-        lines.append("ignored:")
-        lines += [f"  {i.path}: {i.reason}" for i in result.classroom.ignored]
-    for lost in result.unfinished:
-        lines.append(f"NOT GRADED {lost.label}: {lost.reason}")
-    if result.unfinished:
-        lines.append("run the same command again with --resume to grade what is left")
-    lines.append(f"wrote {result.grades_csv} and a JSON report per submission")
-    return "\n".join(lines)

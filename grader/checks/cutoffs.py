@@ -14,8 +14,8 @@ is judged from both ends, with the reference that is fair to the submission:
 
 from __future__ import annotations
 
+from grader.checks.timing import EARLY, Span, TimingError, slack
 from grader.sandbox import Call
-from grader.timing import EARLY, Span, TimingError, slack
 
 
 def expect_cut_off(span: Span, timeout: float, call: Call, *, what: str, hint: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
+from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
 
 #: What a hidden check's output says, in place of its details.
 HIDDEN_OUTPUT = (

@@ -29,7 +29,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from grader.codec import MAX_MESSAGE, Ref, decode, dumps, encode, loads
+from grader.sandbox.codec import MAX_MESSAGE, Ref, decode, dumps, encode, loads
 
 
 def main() -> None:

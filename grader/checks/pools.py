@@ -23,8 +23,8 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+from grader.checks.timing import Recorder, TimingError, slack
 from grader.clock import now
-from grader.timing import Recorder, TimingError, slack
 
 #: How often a held-open feed looks whether the work is done.
 _POLL = 0.005

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grader.catalog import Exercise
-from grader.report import Report, ReportStatus
-from grader.runner import grade
+from grader.course.catalog import Exercise
+from grader.grading.report import Report, ReportStatus
+from grader.grading.runner import grade
 
 
 @dataclass

@@ -30,11 +30,11 @@ import pytest
 import pytest_asyncio
 from _pytest.runner import runtestprotocol
 
-from grader import catalog
-from grader.proxy import Spares, Submission
-from grader.report import CheckResult, CheckStatus, Visibility
+from grader.checks.submission import Spares, Submission
+from grader.checks.timing import Durations, Recorder, TimingError
+from grader.course import catalog
+from grader.grading.report import CheckResult, CheckStatus, Visibility
 from grader.sandbox import ImportFailed, Limits, SubmissionFault, SubmissionTimeout
-from grader.timing import Durations, Recorder, TimingError
 
 
 @dataclass

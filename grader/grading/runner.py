@@ -15,15 +15,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.catalog import Exercise
 from grader.clock import now
+from grader.course.catalog import Exercise
 from grader.errors import GradingFailed, MissingFile
-from grader.report import CheckResult, Report, ReportStatus
+from grader.grading.report import CheckResult, Report, ReportStatus
 from grader.sandbox import Limits
 
 _INI = Path(__file__).with_name("pytest.ini")
-_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
-_PLUGINS = ["grader.plugin", "pytest_asyncio.plugin", "pytest_timeout"]
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_PLUGINS = ["grader.grading.plugin", "pytest_asyncio.plugin", "pytest_timeout"]
 # Built-in plugins a grading run has no use for (results go to a file, nothing
 # is captured or debugged); leaving them out halves pytest's start-up time.
 _UNUSED = [

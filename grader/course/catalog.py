@@ -24,7 +24,7 @@ import yaml
 from grader.errors import BadExercise, MissingFile, UnknownExercise
 from grader.sandbox import Limits
 
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.codec import Opaque
-from grader.proxy import Submission
+from grader.checks.submission import Submission
 from grader.sandbox import Call
+from grader.sandbox.codec import Opaque
 
 
 async def expect_async(submission: Submission, name: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from grader.catalog import Exercise, is_hidden
+from grader.course.catalog import Exercise, is_hidden
 from grader.errors import GraderError
 
 

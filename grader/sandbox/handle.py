@@ -2,7 +2,7 @@
 
 The child is started in its own session with stdin from /dev/null, a minimal
 environment, a private working directory and resource limits (set by
-`grader.child` before the submission is imported). Only JSON lines cross, on
+`grader.sandbox.server` before the submission is imported). Only JSON lines cross, on
 two pipes of their own; the submission's stdout and stderr are separate pipes,
 read here and timestamped on arrival with the trusted clock.
 
@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from grader.clock import now
-from grader.codec import MAX_MESSAGE, Opaque, Ref, decode, dumps, encode, loads
+from grader.sandbox.codec import MAX_MESSAGE, Opaque, Ref, decode, dumps, encode, loads
 
 _BOOT = (
-    "import sys; sys.path.insert(0, sys.argv[2]); import grader.child as c; "
+    "import sys; sys.path.insert(0, sys.argv[2]); import grader.sandbox.server as c; "
     "del sys.path[0]; c.main()"
 )
-_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _PING_EVERY = 0.02
 
 
@@ -393,7 +393,9 @@ class Sandbox:
 
     def _register(self, value: Any) -> Ref | None:
         """Give a check's callable a number the child can call it by."""
-        from grader.proxy import Made  # proxy builds on sandbox, not the other way round
+        from grader.checks.submission import (
+            Made,  # proxy builds on sandbox, not the other way round
+        )
 
         if isinstance(value, Made):
             return Ref(self._number(value.fn), value.kind, tuple(value.args))

@@ -1,0 +1,129 @@
+"""What a class folder holds: one folder per student, one file per exercise.
+
+Files are named by the exercise id (`count-async.py`, or `count_async.py`);
+anything else is listed as ignored, with the reason, so a teacher sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.course.catalog import Exercise
+from grader.errors import MissingFile, UnknownExercise
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to grade: a student's submission for an exercise."""
+
+    student: str
+    exercise: str
+    path: Path
+
+    @property
+    def label(self) -> str:
+        """How reports name the submission: relative to the class folder."""
+        return f"{self.student}/{self.path.name}"
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A file of the class folder that is not graded, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Classroom:
+    """What a class folder holds: its students, the exercises graded, the files to grade."""
+
+    root: Path
+    students: list[str]
+    exercises: list[Exercise]
+    jobs: list[Job]
+    ignored: list[Ignored] = field(default_factory=list)
+
+
+def scan(
+    class_dir: Path,
+    exercises: Sequence[Exercise],
+    *,
+    only: Sequence[str] = (),
+    skip: Path | None = None,
+) -> Classroom:
+    """Find the students and their files; `only` restricts the exercises graded.
+
+    Students are the folders of `class_dir`, hidden ones aside (and `skip`,
+    the output folder if it lies inside). Without `only`, the exercises graded
+    are those at least one student handed in, in course order.
+    """
+    if not class_dir.is_dir():
+        raise MissingFile(f"no class folder at {class_dir}")
+    root = class_dir.resolve()
+    known = {e.id: e for e in exercises}
+    unknown = [e for e in only if e not in known]
+    if unknown:
+        raise UnknownExercise(
+            f"unknown exercise {unknown[0]!r} (known: {', '.join(known) or 'none'})"
+        )
+    skipped = skip.resolve() if skip is not None else None
+    students: list[str] = []
+    found: list[Job] = []
+    ignored: list[Ignored] = []
+    for entry in sorted(root.iterdir()):
+        if _skipped(entry):
+            continue
+        if not entry.is_dir():
+            ignored.append(Ignored(entry.name, "not in a student's folder"))
+            continue
+        if entry == skipped:
+            continue
+        students.append(entry.name)
+        jobs, left_out = _student_files(entry, known)
+        found += jobs
+        ignored += left_out
+    if only:
+        chosen = [known[e] for e in sorted(set(only), key=[x.id for x in exercises].index)]
+    else:
+        handed_in = {job.exercise for job in found}
+        chosen = [e for e in exercises if e.id in handed_in]
+    ids = {e.id for e in chosen}
+    ignored += [Ignored(j.label, "exercise not chosen") for j in found if j.exercise not in ids]
+    jobs = [j for j in found if j.exercise in ids]
+    if not jobs:
+        raise MissingFile(
+            f"no submissions found in {class_dir} "
+            "(expected one folder per student, each with files named like count-async.py)"
+        )
+    return Classroom(root, students, chosen, jobs, ignored)
+
+
+def _skipped(path: Path) -> bool:
+    """Hidden files and folders, and Python's caches, are not the class's work."""
+    return path.name.startswith(".") or path.name == "__pycache__"
+
+
+def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job], list[Ignored]]:
+    by_exercise: dict[str, list[Path]] = {}
+    ignored: list[Ignored] = []
+    for file in sorted(folder.iterdir()):
+        if _skipped(file):
+            continue
+        label = f"{folder.name}/{file.name}"
+        exercise = file.stem if file.stem in known else file.stem.replace("_", "-")
+        if not file.is_file() or file.suffix != ".py" or exercise not in known:
+            ignored.append(Ignored(label, "matches no exercise"))
+            continue
+        by_exercise.setdefault(exercise, []).append(file)
+    jobs: list[Job] = []
+    for exercise, files in by_exercise.items():
+        # `count-async.py` sorts before `count_async.py`: the id's own spelling wins.
+        jobs.append(Job(folder.name, exercise, files[0]))
+        ignored += [
+            Ignored(f"{folder.name}/{f.name}", f"{files[0].name} is graded instead")
+            for f in files[1:]
+        ]
+    return jobs, ignored

@@ -1,0 +1,62 @@
+"""Where a batch's gradings run: a local pool, or a dask.distributed cluster.
+
+A job is `grader.batch.runner.grade_job`, a top-level function that takes and
+returns plain data, so it can be sent to another machine; dask workers find
+the course's files by path, so they need the exercises folder and the class
+folder at the same paths as here (a shared filesystem).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+from grader.errors import GraderError
+
+
+class SchedulerUnavailable(GraderError):
+    """The dask cluster asked for cannot be used (dask missing, or no scheduler there)."""
+
+
+def default_workers() -> int:
+    """About two gradings per core: they mostly wait, but timers must stay on time."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(2, 2 * cores)
+
+
+@contextlib.contextmanager
+def local_executor(workers: int) -> Iterator[Executor]:
+    """A thread pool: each grading runs its checks in processes of its own."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grader-batch")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """An executor on the dask.distributed cluster whose scheduler is at `address`."""
+    try:
+        distributed = importlib.import_module("distributed")
+    except ImportError:
+        raise SchedulerUnavailable(
+            "grading on a dask cluster needs dask.distributed: pip install 'asyncio-grader[dask]'"
+        ) from None
+    try:
+        client = distributed.Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise SchedulerUnavailable(
+            f"cannot reach the dask scheduler at {address}: {error}"
+        ) from None
+    try:
+        # pure=False: the same file graded twice must be graded twice, not served from a cache.
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()

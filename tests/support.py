@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from grader.course import catalog
 from grader.grading.report import CheckStatus, Report
 from grader.grading.runner import grade
+from grader.sandbox import forkserver
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISES = REPO / "exercises"
@@ -72,3 +74,56 @@ def verdict_tests(exercise_id: str, wrong: dict[str, set[str]]) -> tuple[Callabl
         test_every_wrong_submission_is_listed,
         test_wrong_submissions_lose_their_checks,
     )
+
+
+def _processes() -> dict[int, tuple[int, str, bytes]]:
+    """Every live process: pid -> (parent pid, state, command line)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except OSError:
+            continue
+        found[int(entry)] = (int(fields[1]), fields[0].decode(), command)
+    return found
+
+
+def leftovers() -> list[int]:
+    """Live processes this test process started, directly or not, other than sandbox zygotes.
+
+    The test process is a subreaper (conftest.py), so a process that escaped
+    its sandbox, even one a grading subprocess started, is still a
+    descendant of ours. Zygotes (and the bubblewrap around them) are the
+    fork servers' own, kept between tests.
+    """
+    table = _processes()
+    ours = {server.pid for server in forkserver.running()}
+    tree = set(ours)
+    for pid, (parent, _, command) in table.items():
+        if parent in ours and command.startswith((b"bwrap", b"/usr/bin/bwrap")):
+            tree.add(pid)  # bubblewrap's own init, the zygote's parent
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found: list[int] = []
+    todo = list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        parent, state, command = table[pid]
+        todo += children.get(pid, [])
+        if state == "Z":
+            continue  # dead; only not yet reaped
+        bwrapped = table.get(parent, (0, "", b""))[2].startswith((b"bwrap", b"/usr/bin/bwrap"))
+        infrastructure = (
+            pid in ours  # a zygote of this process's own fork servers (or bwrap around one)
+            or (parent in ours and command.startswith((b"bwrap", b"/usr/bin/bwrap")))
+            or (bwrapped and b"from grader.sandbox import zygote" in command and parent in tree)
+        )
+        if not infrastructure:
+            found.append(pid)
+    return found

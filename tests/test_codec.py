@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from grader.sandbox.codec import Opaque, Ref, decode, dumps, encode, loads
+from grader.sandbox.codec import Opaque, Ref, decode, encode
+from grader.sandbox.wire import Op, dumps, loads
 
 
 @pytest.mark.parametrize(
@@ -57,8 +58,10 @@ def test_callables_become_refs_resolved_by_the_receiver() -> None:
 
 
 def test_messages_are_single_json_lines() -> None:
-    line = dumps({"op": "x", "text": "a\nb"})
+    line = dumps({"op": Op.PONG, "text": "a\nb"})
     assert line.endswith(b"\n") and line.count(b"\n") == 1
-    assert loads(line) == {"op": "x", "text": "a\nb"}
+    assert loads(line) == {"op": "pong", "text": "a\nb"}
     with pytest.raises(ValueError):
         loads(b"[1, 2]")
+    with pytest.raises(ValueError):  # a name no side sends
+        loads(b'{"op": "run_this"}')

@@ -37,7 +37,8 @@ def example() -> Report:
 def test_json_shape_is_the_contract() -> None:
     data = example().to_dict()
     assert list(data) == [
-        "exercise", "submission", "score", "max_score", "status", "message", "duration", "checks",
+        "exercise", "submission", "score", "max_score", "status", "message", "duration",
+        "isolation", "isolation_missing", "checks",
     ]  # fmt: skip
     assert list(data["checks"][0]) == [
         "name", "status", "score", "max_score", "visibility", "message", "duration",

@@ -6,12 +6,12 @@ leave no process behind, and leave the next call a fresh child.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
+from support import leftovers
 
 from grader.checks.submission import Submission
 from grader.sandbox import (
@@ -19,7 +19,9 @@ from grader.sandbox import (
     Limits,
     SubmissionDied,
     SubmissionFault,
+    SubmissionRaised,
     SubmissionTimeout,
+    isolation,
 )
 
 MISBEHAVING = Path(__file__).resolve().parent / "misbehaving"
@@ -35,34 +37,10 @@ def limits_for(name: str) -> Limits:
 
 
 def private_copy(name: str, folder: Path) -> Path:
-    """A copy of a misbehaving file at a path of this test's own.
-
-    Tests run in parallel, and `leftovers` finds processes by the file's path:
-    a shared path would count another test's live children as this one's.
-    """
+    """A copy of a misbehaving file at a path of this test's own (tests run in parallel)."""
     copy = folder / name
     shutil.copyfile(MISBEHAVING / name, copy)
     return copy
-
-
-def leftovers(path: Path) -> list[int]:
-    """Live processes started for `path` (its path is in every child's command line)."""
-    mark = str(path).encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                if stat.read().rsplit(b")", 1)[1].split()[0] == b"Z":
-                    continue
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                command = cmdline.read()
-            if mark in command and b"grader.sandbox.server" in command:
-                found.append(int(entry))
-        except (OSError, IndexError):
-            continue
-    return found
 
 
 @pytest.mark.parametrize(
@@ -83,7 +61,7 @@ async def test_import_failures_are_reported(name: str, says: str, tmp_path: Path
         await student.functions()
     await student.close()
     assert time.monotonic() - started < limits.import_timeout + 3
-    assert leftovers(path) == []
+    assert leftovers() == []
 
 
 @pytest.mark.parametrize(
@@ -110,29 +88,37 @@ async def test_misbehaving_calls_fail_alone(
             await student.count(5, {})
         assert time.monotonic() - started < limits.call_timeout + 3
     await student.close()
-    assert leftovers(path) == []
+    assert leftovers() == []
 
 
 async def test_killing_its_parent_hurts_only_the_submission(tmp_path: Path) -> None:
-    """Its parent is a keeper process, not the grader: the grader carries on."""
+    """Its parent is a keeper process, not the grader: the grader carries on.
+
+    Under isolation the keeper is out of the submission's reach (PID 1 of its
+    namespace, another uid, or outside its Landlock domain), so the kill fails;
+    without, it kills the keeper alone.
+    """
     path = private_copy("kill_parent.py", tmp_path)
     student = Submission(path, PATIENT)
+    isolated = student.forkserver.isolation.backend is not isolation.Backend.NONE
     for _ in range(2):
         try:
             assert await student.count(3) == [1, 2, 3]  # the reply may beat the news
         except SubmissionDied as died:
-            assert "killed its parent process" in str(died)
+            assert not isolated and "killed its parent process" in str(died)
+        except SubmissionRaised as raised:
+            assert isolated and raised.type_name == "PermissionError", raised
     await student.close()
-    assert leftovers(path) == []
+    assert leftovers() == []
 
 
 async def test_forked_children_are_killed_with_the_sandbox(tmp_path: Path) -> None:
     path = private_copy("forker.py", tmp_path)
     student = Submission(path, PATIENT)
     assert await student.count(3) == [1, 2, 3]
-    assert len(leftovers(path)) >= 4  # keeper, server and the forks, one of them escaped
+    assert len(leftovers()) >= 4  # keeper, server and the forks, one of them escaped
     await student.close()
-    assert leftovers(path) == []
+    assert leftovers() == []
 
 
 async def test_child_has_no_stdin_and_a_minimal_environment(tmp_path: Path) -> None:
@@ -140,14 +126,24 @@ async def test_child_has_no_stdin_and_a_minimal_environment(tmp_path: Path) -> N
     path.write_text(
         "import os, sys\n"
         "def peek():\n"
-        "    return [sorted(os.environ), sys.stdin.read(), os.getcwd(), os.getppid() == 1]\n"
+        "    listing = sorted(os.listdir('.'))\n"
+        "    open('note.txt', 'w').write('mine')\n"
+        "    return [sorted(os.environ), sys.stdin.read(), os.getcwd(), os.environ['HOME'],\n"
+        "            os.environ['TMPDIR'], listing]\n"
     )
     student = Submission(path, LIMITS)
-    names, stdin, cwd, _ = await student.peek()
+    names, stdin, cwd, home, temp, listing = await student.peek()
+    again = await student.call("peek")  # the same child: its scratch folder keeps its files
     await student.close()
-    assert set(names) <= {"PATH", "LANG", "HOME", "TMPDIR", "GRADER_SANDBOX", "LC_CTYPE"}
+    assert set(names) <= {"PATH", "LANG", "HOME", "TMPDIR", "LC_CTYPE"}
     assert stdin == ""
-    assert cwd != os.getcwd() and not Path(cwd).exists()  # a private folder, removed after
+    assert home == temp == cwd  # its scratch folder, empty at first
+    assert listing == [] and again.value[5] == ["note.txt"]
+    fresh = Submission(path, LIMITS)  # a new child starts from an empty scratch folder
+    assert (await fresh.peek())[5] == []
+    await fresh.close()
+    host = Path(cwd)
+    assert not (host / "note.txt").exists() or (host / "note.txt").read_text() != "mine"
 
 
 async def test_the_submission_cannot_raise_its_limits(tmp_path: Path) -> None:

@@ -6,10 +6,14 @@ with the status it answers and how long it waits first, then hands the urls
 to the submission::
 
     server = HttpServer()
-    await server.start()
+    await server.start(await submission.listener())
     url = server.route("/slow", delay=0.3, status=404)
     ...
     await server.close()
+
+The listening socket comes from the submission's sandbox: under the
+namespaces backend it lives in the child's own network namespace, so only
+that child can reach the server.
 
 Everything the verdicts rest on is seen here: each request's arrival and the
 moment its answer was sent (trusted clock), the cookies it carried, and the
@@ -22,11 +26,13 @@ the client has closed it since.
 from __future__ import annotations
 
 import asyncio
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from grader.checks import submission
 from grader.clock import now
 
 
@@ -68,8 +74,17 @@ class HttpServer:
         self._connections: dict[int, Any] = {}  # number -> the aiohttp protocol object
         self._numbers: dict[int, int] = {}  # id(protocol) -> number
 
-    async def start(self) -> None:
-        """Listen on a free port of 127.0.0.1."""
+    async def start(self, listener: socket.socket | None = None) -> None:
+        """Serve on `listener` (from `Submission.listener()`).
+
+        Without one, the listener of the check's current submission is used
+        (check files of earlier kits call `start()` with no argument), or, with
+        no submission at all, a free port of the grader's own 127.0.0.1.
+        """
+        if listener is None:
+            current = submission.current.get(None)
+            if current is not None:
+                listener = await current.listener()
         app = web.Application()
         app.router.add_route("GET", "/{tail:.*}", self._answer)
         self._runner = web.AppRunner(
@@ -77,7 +92,11 @@ class HttpServer:
             handler_cancellation=True,
         )  # fmt: skip
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=0.1)
+        site: web.BaseSite
+        if listener is not None:
+            site = web.SockSite(self._runner, listener, shutdown_timeout=0.1)
+        else:
+            site = web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=0.1)
         await site.start()
         sockets = self._runner.addresses
         self.port = int(sockets[0][1])

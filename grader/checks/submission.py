@@ -2,53 +2,27 @@
 
 Every call runs in a sandboxed child; the callables a check passes in run here,
 on the trusted side, when the submission calls them. A check gets a fresh
-child, and so does the next call after a child misbehaved.
+child, and so does the next call after a child misbehaved. Children are forks
+of one prepared interpreter per grading (`grader.sandbox.forkserver`), so a
+fresh one costs a fork.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+import socket
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import Call, Limits, Sandbox
+from grader.sandbox import isolation
+from grader.sandbox.awaitables import Made, coroutine, future, iterator, task
+from grader.sandbox.forkserver import ForkServer, shared
+from grader.sandbox.handle import Sandbox
+from grader.sandbox.limits import Limits
+from grader.sandbox.records import Call
 
-
-@dataclass(frozen=True)
-class Made:
-    """An awaitable to be made on the submission's side from a trusted callable.
-
-    Contracts like `first_done(aws)` and `run_in_new_loop(coros)` take
-    coroutine objects, tasks or futures; those must live in the child, but the
-    work behind them must run here, so that its timing is the grader's own.
-    """
-
-    kind: str
-    fn: Callable[..., Awaitable[Any]]
-    args: tuple[Any, ...] = field(default=())
-
-
-def coroutine(fn: Callable[..., Awaitable[Any]], *args: Any) -> Made:
-    """In the child: the coroutine object `fn(*args)`."""
-    return Made("coro", fn, args)
-
-
-def task(fn: Callable[..., Awaitable[Any]], *args: Any) -> Made:
-    """In the child: an asyncio.Task running `fn(*args)` on the submission's loop."""
-    return Made("task", fn, args)
-
-
-def future(fn: Callable[..., Awaitable[Any]], *args: Any) -> Made:
-    """In the child: a plain asyncio.Future that gets the result of `fn(*args)`."""
-    return Made("future", fn, args)
-
-
-def iterator(fn: Callable[[], Awaitable[Any]]) -> Made:
-    """In the child: an async iterator; each item is `await fn()`, and `fn`
-    ends it by raising StopAsyncIteration."""
-    return Made("aiter", fn, ())
+#: The submission of the check now running (set by the grader's pytest plugin).
+current: ContextVar[Submission | None] = ContextVar("current_submission", default=None)
 
 
 class Function:
@@ -62,59 +36,23 @@ class Function:
         return (await self._submission.call(self._name, args, kwargs)).value
 
 
-class Spares:
-    """Starts the next check's sandbox while the current check runs.
-
-    Starting a child costs a new interpreter (about 0.15 s here); a grading
-    run of several checks would otherwise pay it once per check, in series.
-    A spare only serves on the event loop it was started on.
-    """
-
-    def __init__(self, path: Path, limits: Limits) -> None:
-        self.path = path
-        self.limits = limits
-        self.more = True  # whether another check will want a sandbox
-        self._spare: asyncio.Task[Sandbox] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    async def take(self) -> Sandbox:
-        """A started sandbox: the spare when there is one, else a new one."""
-        loop = asyncio.get_running_loop()
-        spare = self._spare if self._loop is loop else None
-        if spare is None:
-            self.discard()
-        self._spare = None
-        if self.more:
-            self._spare, self._loop = loop.create_task(self._start()), loop
-        return await (spare if spare is not None else self._start())
-
-    async def _start(self) -> Sandbox:
-        sandbox = Sandbox(self.path, self.limits)
-        await sandbox.start()
-        return sandbox
-
-    def discard(self) -> None:
-        """Kill an unused spare; works when its loop is gone too."""
-        spare, self._spare = self._spare, None
-        if spare is None:
-            return
-        if spare.done() and not spare.cancelled() and spare.exception() is None:
-            spare.result().kill_now()
-        elif not spare.done():
-            spare.cancel()  # Sandbox.start cleans up after itself when cancelled
-
-
 class Submission:
     """The student's module; each public name is a function that runs in the sandbox."""
 
     def __init__(
-        self, path: Path, limits: Limits | None = None, spares: Spares | None = None
+        self,
+        path: Path,
+        limits: Limits | None = None,
+        forkserver: ForkServer | None = None,
+        *,
+        packages: tuple[str, ...] = (),
     ) -> None:
         self.path = path
         self.limits = limits or Limits()
         self.calls: list[Call] = []
+        self.forkserver = forkserver or shared(isolation.best(), packages)
         self._sandbox: Sandbox | None = None
-        self._spares = spares
+        self._listen = False
 
     def __getattr__(self, name: str) -> Function:
         if name.startswith("_"):
@@ -164,6 +102,20 @@ class Submission:
         """The submission's public functions, each "async" or "sync"."""
         return dict((await self._ready()).functions)
 
+    async def listener(self) -> socket.socket:
+        """A TCP socket listening on 127.0.0.1 that this submission's child can reach.
+
+        Serve a check's test server on it (`grader.checks.httpserver`). Under the
+        namespaces backend it lives in the child's own network namespace, so
+        nothing else can reach it; ask for it before the first call.
+        """
+        if self._sandbox is not None and not self._listen:
+            raise RuntimeError("ask for the listener before the submission's first call")
+        self._listen = True
+        sandbox = await self._ready()
+        assert sandbox.listener is not None
+        return sandbox.listener
+
     async def close(self) -> None:
         if self._sandbox is not None:
             await self._sandbox.close()
@@ -174,11 +126,10 @@ class Submission:
             await self._sandbox.close()  # a child that misbehaved serves nothing more
             self._sandbox = None
         if self._sandbox is None:
-            if self._spares is not None:
-                self._sandbox = await self._spares.take()
-                self._spares = None  # later children of this check start fresh
-            else:
-                sandbox = Sandbox(self.path, self.limits)
-                await sandbox.start()
-                self._sandbox = sandbox
+            sandbox = Sandbox(self.path, self.limits, self.forkserver, listen=self._listen)
+            await sandbox.start()
+            self._sandbox = sandbox
         return self._sandbox
+
+
+__all__ = ["Function", "Made", "Submission", "coroutine", "future", "iterator", "task"]

@@ -38,6 +38,7 @@ class Exercise:
     order: int = 0
     limits: Limits = dataclasses.field(default_factory=Limits)
     solution_path: Path | None = None
+    packages: tuple[str, ...] = ()  # what a submission may import beyond the standard library
 
     @property
     def task(self) -> Path:
@@ -104,6 +105,9 @@ def load(root: Path) -> Exercise:
     order = data.get("order", 0)
     if not isinstance(order, int):
         raise BadExercise(f"{where}: key 'order' must be a whole number")
+    packages = data.get("packages", [])
+    if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
+        raise BadExercise(f"{where}: key 'packages' must be a list of package names")
     return Exercise(
         id=exercise_id,
         title=_field(data, "title", str, where),
@@ -112,6 +116,7 @@ def load(root: Path) -> Exercise:
         order=order,
         limits=_limits(data.get("limits", {}), where),
         solution_path=(root / solution).resolve() if solution else None,
+        packages=tuple(packages),
     )
 
 

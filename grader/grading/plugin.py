@@ -30,11 +30,20 @@ import pytest
 import pytest_asyncio
 from _pytest.runner import runtestprotocol
 
-from grader.checks.submission import Spares, Submission
+from grader.checks import submission as submission_module
+from grader.checks.submission import Submission
 from grader.checks.timing import Durations, Recorder, TimingError
 from grader.course import catalog
 from grader.grading.report import CheckResult, CheckStatus, Visibility
-from grader.sandbox import ImportFailed, Limits, SubmissionFault, SubmissionTimeout
+from grader.sandbox import (
+    ImportFailed,
+    Limits,
+    SandboxFailed,
+    SubmissionFault,
+    SubmissionTimeout,
+    isolation,
+)
+from grader.sandbox.forkserver import ForkServer
 
 
 @dataclass
@@ -45,6 +54,7 @@ class Outcome:
     message: str = ""
     retryable: bool = False
     import_failed: bool = False
+    broken: bool = False  # the grader itself could not run the check
 
 
 class Results:
@@ -73,7 +83,7 @@ class Results:
 
 
 results_key = pytest.StashKey[Results]()
-spares_key = pytest.StashKey[Spares]()
+forkserver_key = pytest.StashKey[ForkServer]()
 outcome_key = pytest.StashKey[Outcome]()
 attempt_key = pytest.StashKey[int]()
 
@@ -90,6 +100,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--grader-attempts", type=int, default=3, help="runs of a check that misses a time bound"
     )
+    group.addoption(
+        "--grader-isolation", default="auto",
+        help="the sandbox's isolation: namespaces, landlock, none, or auto (the best available)",
+    )  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -101,12 +115,19 @@ def pytest_configure(config: pytest.Config) -> None:
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     config.stash[results_key] = Results(config.getoption("grader_results"), seed)
+    if config.getoption("submission"):
+        # The zygote starts now, while pytest collects the checks.
+        chosen = isolation.choose(config.getoption("grader_isolation"), allow_none=True)
+        server = ForkServer(chosen, _packages(config))
+        config.stash[forkserver_key] = server
+        config.stash[results_key].write({"isolation": _isolation_record(chosen)})
+        server.warm()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Kill an unused spare sandbox; close the results file."""
-    if spares_key in config.stash:
-        config.stash[spares_key].discard()
+    """End the zygote and every child; close the results file."""
+    if forkserver_key in config.stash:
+        config.stash[forkserver_key].close()
     if results_key in config.stash:
         config.stash[results_key].close()
 
@@ -127,12 +148,13 @@ async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission
     limits = (
         Limits(**json.loads(given)) if given else catalog.load(request.path.parent.parent).limits
     )
-    if spares_key not in request.config.stash:
-        request.config.stash[spares_key] = Spares(Path(path), limits)
-    student = Submission(Path(path), limits, request.config.stash[spares_key])
+    server = request.config.stash.get(forkserver_key, None)
+    student = Submission(Path(path), limits, server)
+    token = submission_module.current.set(student)
     try:
         yield student
     finally:
+        submission_module.current.reset(token)
         await student.close()
 
 
@@ -158,8 +180,6 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     attempts = max(1, item.config.getoption("grader_attempts"))
     started = time.monotonic()
-    if spares_key in item.config.stash:
-        item.config.stash[spares_key].more = nextitem is not None
     for attempt in range(1, attempts + 1):
         item.stash[attempt_key] = attempt
         item.stash[outcome_key] = Outcome()
@@ -175,6 +195,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         # Nothing else can run either: say so once, and stop the session.
         results.write({"import_failed": outcome.message})
         item.session.shouldstop = "the submission could not be imported"
+    if outcome.broken:
+        results.write({"broken": outcome.message})
+        item.session.shouldstop = "the sandbox failed"
     results.add(result(item, outcome, attempt, time.monotonic() - started))
     return True
 
@@ -203,6 +226,22 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.write_line(f"{check.status}: {check.name}: {check.message}")
 
 
+def _packages(config: pytest.Config) -> tuple[str, ...]:
+    """The packages the exercise's submissions may import: from the checks' exercise.yaml."""
+    for arg in config.args:
+        folder = Path(arg).resolve().parent.parent
+        if (folder / "exercise.yaml").is_file():
+            try:
+                return catalog.load(folder).packages
+            except Exception:
+                return ()
+    return ()
+
+
+def _isolation_record(chosen: isolation.Isolation) -> dict[str, Any]:
+    return {"backend": str(chosen.backend), "missing": [str(p) for p in chosen.missing]}
+
+
 def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
     """The report status an exception in a check stands for."""
     if excinfo is None:
@@ -216,6 +255,8 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
         return Outcome(CheckStatus.TIMEOUT, str(error))
     if isinstance(error, ImportFailed):
         return Outcome(CheckStatus.ERROR, str(error), import_failed=True)
+    if isinstance(error, SandboxFailed):
+        return Outcome(CheckStatus.ERROR, str(error), broken=True)
     if isinstance(error, SubmissionFault):
         return Outcome(CheckStatus.ERROR, str(error))
     text = str(error)

@@ -79,6 +79,8 @@ class Report:
     duration: float = 0.0
     checks: list[CheckResult] = field(default_factory=list)
     message: str = ""
+    isolation: str = "unknown"  # the sandbox backend it ran under
+    isolation_missing: list[str] = field(default_factory=list)  # protections it lacked
 
     @property
     def score(self) -> float:
@@ -107,6 +109,8 @@ class Report:
             "status": str(self.status),
             "message": self.message,
             "duration": round(self.duration, 2),
+            "isolation": self.isolation,
+            "isolation_missing": list(self.isolation_missing),
             "checks": [check.to_dict() for check in self.checks],
         }
 
@@ -120,4 +124,6 @@ class Report:
             duration=float(data.get("duration", 0.0)),
             checks=[CheckResult.from_dict(c) for c in data.get("checks", [])],
             message=str(data.get("message", "")),
+            isolation=str(data.get("isolation", "unknown")),
+            isolation_missing=[str(m) for m in data.get("isolation_missing", [])],
         )

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from grader.course.catalog import Exercise
 from grader.errors import GradingFailed, MissingFile
 from grader.grading.report import CheckResult, Report, ReportStatus
 from grader.sandbox import Limits
+from grader.sandbox.isolation import Isolation
+from grader.sandbox.isolation import best as best_isolation
 
 _INI = Path(__file__).with_name("pytest.ini")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -42,30 +45,44 @@ def grade(
     attempts: int = 3,
     label: str | None = None,
     limits: Limits | None = None,
+    isolation: Isolation | None = None,
 ) -> Report:
     """Run the exercise's checks (hidden ones too, unless `hidden` is false) on `path`.
 
     `limits` replaces the exercise's own sandbox limits (tests use short deadlines).
+    `isolation` is what the submission runs under: the best this machine offers
+    by default (callers that must refuse `none` choose with `isolation.choose`).
     """
     if not path.is_file():
         raise MissingFile(f"no file at {path}")
     started = now()
+    chosen = isolation or best_isolation()
     report = Report(exercise=exercise.id, submission=label or str(path), max_score=exercise.points)
-    checks, import_problem = _run_checks(
+    run = _run_checks(
         exercise,
         path,
         hidden=hidden,
         seed=seed,
         attempts=attempts,
         limits=limits or exercise.limits,
+        isolation=chosen,
     )
-    if import_problem is not None:
+    report.isolation = run.isolation.get("backend", str(chosen.backend))
+    report.isolation_missing = list(run.isolation.get("missing", []))
+    if run.import_problem is not None:
         report.status = ReportStatus.ERROR
-        report.message = import_problem
+        report.message = run.import_problem
     else:
-        report.checks = checks
+        report.checks = run.checks
+        total = sum(check.max_score for check in report.checks)
         if not hidden:
-            report.max_score = sum(check.max_score for check in report.checks)
+            report.max_score = total
+        elif total != exercise.points:
+            # A check set that does not add up is a broken exercise, never a score.
+            raise GradingFailed(
+                f"the checks of {exercise.id} are worth {total:g} points, but its "
+                f"exercise.yaml says {exercise.points:g}"
+            )
     report.duration = now() - started
     return report
 
@@ -78,7 +95,8 @@ def _run_checks(
     seed: int | None,
     attempts: int,
     limits: Limits,
-) -> tuple[list[CheckResult], str | None]:
+    isolation: Isolation,
+) -> _Run:
     """The checks' results, or why the submission could not be imported at all."""
     files = exercise.check_files(hidden=hidden)
     if not files:
@@ -95,6 +113,7 @@ def _run_checks(
             "--import-mode=importlib", "--timeout=300",
             "--submission", str(path.resolve()), "--grader-results", str(results),
             "--grader-attempts", str(attempts), "--grader-limits", json.dumps(limits.to_dict()),
+            "--grader-isolation", str(isolation.backend),
         ]  # fmt: skip
         if seed is not None:
             command += ["--grader-seed", str(seed)]
@@ -115,18 +134,31 @@ def _run_checks(
         return _read_results(results, done, exercise)
 
 
+@dataclass
+class _Run:
+    """What a pytest run of the checks wrote: results, or an import failure; its isolation."""
+
+    checks: list[CheckResult]
+    import_problem: str | None
+    isolation: dict[str, Any]
+
+
 def _read_results(
     results: Path, done: subprocess.CompletedProcess[str], exercise: Exercise
-) -> tuple[list[CheckResult], str | None]:
+) -> _Run:
     records: list[dict[str, Any]] = []
     if results.exists():
         records = [json.loads(line) for line in results.read_text().splitlines() if line]
+    where: dict[str, Any] = next((r["isolation"] for r in records if "isolation" in r), {})
+    broken = next((r["broken"] for r in records if "broken" in r), None)
+    if broken is not None:
+        raise GradingFailed(f"the checks of {exercise.id} could not be run: {broken}")
     import_failed = next((r["import_failed"] for r in records if "import_failed" in r), None)
     if import_failed is not None:
-        return [], str(import_failed)
+        return _Run([], str(import_failed), where)
     collected = next((r["collected"] for r in records if "collected" in r), None)
     checks = [CheckResult.from_dict(r["check"]) for r in records if "check" in r]
     if collected is None or len(checks) != len(collected):
         tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-6:])
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {tail}")
-    return checks, None
+    return _Run(checks, None, where)

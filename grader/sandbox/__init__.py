@@ -1,7 +1,19 @@
-"""The engine: a submission runs in a disposable child process, calls cross as JSON.
+"""The engine: a submission runs in an isolated, disposable child; calls cross as JSON.
 
-`Sandbox` (in `handle`) is one running child seen from the trusted side;
-`server` runs inside the child; `codec` is how values cross.
+The trusted side:
+- `handle.Sandbox`: one running child, as the grader holds it (calls,
+  callbacks, pings, output);
+- `forkserver.ForkServer`: starts a zygote inside the isolation and asks it
+  for a fresh child per check;
+- `isolation`: the backends (`namespaces`, `landlock`, `none`), what each
+  protects, and the view of the machine a child gets;
+- `limits`, `faults`, `records`, `awaitables`: what a check configures, what
+  it may catch, what it reads, what it may pass in.
+
+Inside the sandbox: `zygote` (forks children), `boot` (a child's set-up up to
+the submission's import), `server` (the call server) and `watch` (the
+instrumentation). Both sides speak `wire` (message names and framing) and
+`codec` (values).
 
 Imports here are lazy: the child imports modules of this package too, and
 must not load the trusted side's.
@@ -14,27 +26,29 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from grader.sandbox.codec import Opaque as Opaque
-    from grader.sandbox.handle import Call as Call
-    from grader.sandbox.handle import ImportFailed as ImportFailed
-    from grader.sandbox.handle import Limits as Limits
-    from grader.sandbox.handle import Line as Line
+    from grader.sandbox.faults import ImportFailed as ImportFailed
+    from grader.sandbox.faults import SandboxFailed as SandboxFailed
+    from grader.sandbox.faults import SubmissionDied as SubmissionDied
+    from grader.sandbox.faults import SubmissionFault as SubmissionFault
+    from grader.sandbox.faults import SubmissionRaised as SubmissionRaised
+    from grader.sandbox.faults import SubmissionTimeout as SubmissionTimeout
     from grader.sandbox.handle import Sandbox as Sandbox
-    from grader.sandbox.handle import SubmissionDied as SubmissionDied
-    from grader.sandbox.handle import SubmissionFault as SubmissionFault
-    from grader.sandbox.handle import SubmissionRaised as SubmissionRaised
-    from grader.sandbox.handle import SubmissionTimeout as SubmissionTimeout
+    from grader.sandbox.limits import Limits as Limits
+    from grader.sandbox.records import Call as Call
+    from grader.sandbox.records import Line as Line
 
 _EXPORTS = {
-    "Call": "grader.sandbox.handle",
-    "ImportFailed": "grader.sandbox.handle",
-    "Limits": "grader.sandbox.handle",
-    "Line": "grader.sandbox.handle",
+    "Call": "grader.sandbox.records",
+    "ImportFailed": "grader.sandbox.faults",
+    "Limits": "grader.sandbox.limits",
+    "Line": "grader.sandbox.records",
     "Opaque": "grader.sandbox.codec",
     "Sandbox": "grader.sandbox.handle",
-    "SubmissionDied": "grader.sandbox.handle",
-    "SubmissionFault": "grader.sandbox.handle",
-    "SubmissionRaised": "grader.sandbox.handle",
-    "SubmissionTimeout": "grader.sandbox.handle",
+    "SandboxFailed": "grader.sandbox.faults",
+    "SubmissionDied": "grader.sandbox.faults",
+    "SubmissionFault": "grader.sandbox.faults",
+    "SubmissionRaised": "grader.sandbox.faults",
+    "SubmissionTimeout": "grader.sandbox.faults",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -10,13 +10,9 @@ This module is imported by the child too, so it uses the standard library only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-#: Largest encoded message either side accepts, in bytes.
-MAX_MESSAGE = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -86,19 +82,6 @@ def decode(data: Any, resolve: Callable[[Ref], Any] | None = None) -> Any:
             ref = Ref(int(body[0]), str(body[1]), tuple(decode(a, resolve) for a in body[2]))
             return resolve(ref) if resolve is not None else Opaque("callable", f"<ref {ref.id}>")
     return {k: decode(v, resolve) for k, v in data.items()}
-
-
-def dumps(message: dict[str, Any]) -> bytes:
-    """One message as one line of JSON."""
-    return json.dumps(message, separators=(",", ":")).encode() + b"\n"
-
-
-def loads(line: bytes) -> dict[str, Any]:
-    """Parse one line; anything but a JSON object is rejected."""
-    message = json.loads(line)
-    if not isinstance(message, dict):
-        raise ValueError("a message must be a JSON object")
-    return message
 
 
 def _hashable(value: Any) -> Any:

@@ -1,151 +1,56 @@
-"""One disposable child process that runs a submission, seen from the trusted side.
+"""One child that runs a submission for a check, as the trusted side holds it.
 
-The child is started in its own session with stdin from /dev/null, a minimal
-environment, a private working directory and resource limits (set by
-`grader.sandbox.server` before the submission is imported). Only JSON lines cross, on
-two pipes of their own; the submission's stdout and stderr are separate pipes,
-read here and timestamped on arrival with the trusted clock.
+The child is a fork of the zygote (`grader.sandbox.forkserver`), inside the
+isolation; it imports the submission, then serves calls. Only JSON crosses,
+on two pipes of its own (`grader.sandbox.wire`); the submission's stdout
+and stderr are separate pipes, read here and timestamped on arrival with the
+trusted clock. Callables a check passes in run here when the child calls
+them; the child's event loop is pinged from here during async calls, so a
+blocked loop is measured from outside.
 
-When the child is done with, or misbehaves, it is killed as a whole process
-group, and any process that escaped the group (found by a token in its
-environment) too; `close` returns only when none of it is left.
+When the child is done with, or misbehaves, the zygote kills it with
+everything it started; `close` returns only when none of it is left.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import fcntl
 import inspect
 import itertools
-import json
 import os
-import secrets
-import shutil
-import signal
+import random
+import socket
 import struct
-import sys
-import tempfile
 import termios
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader.clock import now
-from grader.sandbox.codec import MAX_MESSAGE, Opaque, Ref, decode, dumps, encode, loads
-
-_BOOT = (
-    "import sys; sys.path.insert(0, sys.argv[2]); import grader.sandbox.server as c; "
-    "del sys.path[0]; c.main()"
+from grader.sandbox import boot, faults, wire
+from grader.sandbox.codec import Opaque, Ref, decode, encode
+from grader.sandbox.faults import (
+    ImportFailed,
+    SandboxFailed,
+    SubmissionDied,
+    SubmissionFault,
+    SubmissionRaised,
+    SubmissionTimeout,
 )
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+from grader.sandbox.forkserver import ForkServer
+from grader.sandbox.isolation import Backend, sandbox_uids
+from grader.sandbox.limits import Limits
+from grader.sandbox.records import Call, Line
+from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
+
 _PING_EVERY = 0.02
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one child may use; `exercise.yaml` can change any of them."""
-
-    call_timeout: float = 5.0
-    import_timeout: float = 5.0
-    cpu_seconds: int = 20
-    memory_mb: int = 512
-    file_mb: int = 16
-    open_files: int = 256
-    processes: int = 64
-    output_kb: int = 256
-
-    def to_dict(self) -> dict[str, float]:
-        return dataclasses.asdict(self)
-
-    def for_child(self) -> dict[str, int]:
-        return {
-            "cpu_seconds": self.cpu_seconds,
-            "memory_bytes": self.memory_mb * 1024 * 1024,
-            "file_bytes": self.file_mb * 1024 * 1024,
-            "open_files": self.open_files,
-            "processes": self.processes,
-        }
-
-
-class SubmissionFault(Exception):
-    """The submission did not behave; `status` is the check status this means."""
-
-    status = "error"
-
-
-class SubmissionRaised(SubmissionFault):
-    """The submission's function raised an exception; `call` is what was seen of the call."""
-
-    def __init__(
-        self, name: str, type_name: str, message: str, where: list[str], call: Call | None = None
-    ) -> None:
-        self.call = call
-        self.type_name = type_name
-        self.detail = message
-        self.where = where
-        place = f" ({where[-1]})" if where else ""
-        text = (
-            f"{name}() raised {type_name}: {message}" if message else f"{name}() raised {type_name}"
-        )
-        super().__init__(text + place)
-
-
-class SubmissionTimeout(SubmissionFault):
-    """A call ran past its deadline; the child was killed."""
-
-    status = "timeout"
-
-
-class SubmissionDied(SubmissionFault):
-    """The child ended, or was stopped, while it was serving a check."""
-
-
-class ImportFailed(SubmissionFault):
-    """The submission could not be imported: it raised, exited or hung at import."""
-
-
-@dataclass
-class Line:
-    """One line the submission printed, and when the trusted side received it."""
-
-    at: float
-    text: str
-
-
-@dataclass
-class Call:
-    """What the trusted side saw of one call: its value, times and output."""
-
-    name: str
-    started: float
-    ended: float = 0.0
-    value: Any = None
-    lines: list[Line] = field(default_factory=list)
-    done_at: float | None = None  # when the coroutine itself finished (before loop clean-up)
-    pending: int | None = None  # tasks still pending on its loop at that moment
-    stall: float | None = None  # the longest its event loop left a ping unanswered
-    loops: list[dict[str, bool]] = field(default_factory=list)
-    runners: int = 0
-    stderr: str = ""  # what it wrote to stderr (warnings, tracebacks), capped
-    returned_at: float | None = None  # `in_loop` calls: when the plain function returned
-    returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
-
-    @property
-    def elapsed(self) -> float:
-        return (self.done_at if self.done_at is not None else self.ended) - self.started
-
-    @property
-    def output(self) -> list[str]:
-        return [line.text for line in self.lines]
-
-    def line_times(self) -> list[tuple[float, str]]:
-        """Each printed line with its arrival time, in seconds since the call started."""
-        return [(line.at - self.started, line.text) for line in self.lines]
+#: The most a submission may hold, read into its child.
+MAX_SUBMISSION = 1024 * 1024
+#: How long a kill may take before the grader gives up waiting on it.
+_KILL_WAIT = 30.0
 
 
 class _Pipe(asyncio.Protocol):
@@ -168,13 +73,19 @@ class _Pipe(asyncio.Protocol):
 class Sandbox:
     """A running child that imported the submission and serves calls."""
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(
+        self, path: Path, limits: Limits, forkserver: ForkServer, *, listen: bool = False
+    ) -> None:
         self.path = path.resolve()
         self.limits = limits
+        self.forkserver = forkserver
+        self.listen = listen
         self.functions: dict[str, str] = {}
-        self.fault: SubmissionFault | None = None
+        self.fault: SubmissionFault | SandboxFailed | None = None
         self.stderr = bytearray()
         self.lines: list[Line] = []
+        self.listener: socket.socket | None = None  # where the child's test server listens
+        self.id = forkserver.next_id()
         self._output_bytes = 0
         self._partial = b""
         self._inbox = b""
@@ -187,68 +98,67 @@ class Sandbox:
         self._pings: dict[int, float] = {}
         self._current: Call | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._process: asyncio.subprocess.Process | None = None
         self._transports: list[asyncio.BaseTransport] = []
         self._writer: asyncio.WriteTransport | None = None
         self._stdout_fd = -1
-        self._token = secrets.token_hex(12)
-        self._workdir = ""
+        self._spawned = False
         self._closed = False
         self._importing = True
-        self._watcher: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- life cycle -------------------------------------------------------
 
     async def start(self) -> None:
         """Start the child and wait until the submission is imported."""
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
-        self._workdir = tempfile.mkdtemp(prefix="grader-child-")
-        out_r, out_w = os.pipe()
-        in_r, in_w = os.pipe()
-        stdout_r, stdout_w = os.pipe()
-        stderr_r, stderr_w = os.pipe()
-        settings = {
-            "out": out_w,
-            "in": in_r,
-            "submission": str(self.path),
-            "limits": self.limits.for_child(),
-        }
-        env = {
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "HOME": self._workdir,
-            "TMPDIR": self._workdir,
-            "GRADER_SANDBOX": self._token,
-        }
-        try:
-            self._process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-I",
-                "-B",  # importing a submission must not write bytecode into its folder
-                "-c",
-                _BOOT,
-                json.dumps(settings),
-                _PACKAGE_ROOT,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=stdout_w,
-                stderr=stderr_w,
-                pass_fds=(out_w, in_r),
-                cwd=self._workdir,
-                env=env,
-                start_new_session=True,
+        content = self.path.read_bytes()
+        if len(content) > MAX_SUBMISSION:
+            raise ImportFailed(
+                f"your file is larger than {MAX_SUBMISSION // 1024} KiB; the grader takes "
+                "one Python file of reasonable size"
             )
+        isolated = self.forkserver.isolation.backend is not Backend.NONE
+        uid = (
+            random.SystemRandom().choice(sandbox_uids()) if isolated and os.geteuid() == 0 else None
+        )
+        ours: list[int] = []
+        theirs: list[int] = []
+        for _ in range(4):  # messages out, messages in, stdout, stderr
+            read, write = os.pipe()
+            ours.append(read if len(ours) != 1 else write)
+            theirs.append(write if len(theirs) != 1 else read)
+        out_r, in_w, stdout_r, stderr_r = ours
+        copy = os.memfd_create("submission", os.MFD_CLOEXEC)
+        os.write(copy, content)
+        theirs.append(copy)
+        handoff: socket.socket | None = None
+        port = None
+        if self.listen and self.forkserver.isolation.backend is Backend.NAMESPACES:
+            handoff, their_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            theirs.append(their_end.detach())
+        elif self.listen:
+            self.listener = _listen_here()
+            port = int(self.listener.getsockname()[1])
+        order = boot.Order(
+            id=self.id, name=self.path.name, limits=self.limits.for_child(), uid=uid,
+            listen=handoff is not None, port=port,
+        )  # fmt: skip
+        try:
+            spawned = self.forkserver.spawn(order, theirs, self._on_keeper_ended)
+            self._spawned = True
         except BaseException:
-            for fd in (out_r, in_w, stdout_r, stderr_r):
+            for fd in ours:
                 os.close(fd)
+            if handoff is not None:
+                handoff.close()
             raise
         finally:
-            for fd in (out_w, in_r, stdout_w, stderr_w):
+            for fd in theirs:
                 os.close(fd)
-        process = self._process
+        self._stdout_fd = stdout_r
         # Our own protocols on the output pipes, so each chunk is timestamped as
         # it is read rather than when a check gets round to it.
-        self._stdout_fd = stdout_r
         for fd, sink, closed in (
             (stdout_r, self._on_stdout, lambda: None),
             (stderr_r, self._on_stderr, lambda: None),
@@ -264,9 +174,8 @@ class Sandbox:
         )
         self._transports.append(writer)
         self._writer = writer
-        self._watcher = loop.create_task(self._watch(process))
         try:
-            ready = await asyncio.wait_for(asyncio.shield(self._ready), self.limits.import_timeout)
+            ready = await asyncio.wait_for(self._boot(spawned, handoff), self.limits.import_timeout)
         except asyncio.CancelledError:
             await self.close()
             raise
@@ -277,26 +186,36 @@ class Sandbox:
                 "is there code at the top level that waits or loops forever? "
                 'Put it under `if __name__ == "__main__":`'
             ) from None
-        except ImportFailed:
+        except (ImportFailed, SandboxFailed):
             await self.close()
             raise
         except SubmissionFault as fault:  # it exited, crashed or flooded while importing
             await self.close()
             raise ImportFailed(str(fault)) from None
+        finally:
+            if handoff is not None:
+                handoff.close()
         self._importing = False
         self.functions = dict(ready.get("functions", {}))
+
+    async def _boot(self, spawned: Any, handoff: socket.socket | None) -> dict[str, Any]:
+        """The child's start: the zygote forked it, it handed over its listener, it imported."""
+        assert self._ready is not None
+        await asyncio.wrap_future(spawned)
+        if handoff is not None:
+            self.listener = await asyncio.to_thread(_receive_listener, handoff)
+        return await asyncio.shield(self._ready)
 
     def kill_now(self) -> None:
         """Kill the child without an event loop (its loop may be closed already)."""
         if self._closed:
             return
         self._closed = True
-        if self._process is not None:
-            for _ in range(200):
-                if not _kill_round(self._process.pid, self._token):
-                    break
-                time.sleep(0.005)
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        if self._spawned:
+            with contextlib.suppress(Exception):
+                self.forkserver.kill(self.id).result(timeout=_KILL_WAIT)
+            self.forkserver.release(self.id)
+        self._drop_listener()
 
     async def close(self) -> None:
         """Kill the child and everything it started; return when none of it is left."""
@@ -306,17 +225,21 @@ class Sandbox:
         self._fail(SubmissionDied("the sandbox was closed"))
         for task in list(self._callbacks.values()):
             task.cancel()
-        if self._process is not None:
-            await _kill_all(self._process, self._token)
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
+        if self._spawned:
+            gone = self.forkserver.kill(self.id)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.wrap_future(gone), _KILL_WAIT)
+            self.forkserver.release(self.id)
         for transport in self._transports:
             transport.close()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        self._drop_listener()
+
+    def _drop_listener(self) -> None:
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
 
     # -- calls -----------------------------------------------------------
 
@@ -340,7 +263,7 @@ class Sandbox:
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         self._pending[call_id] = future
         message = {
-            "op": "call",
+            "op": Op.CALL,
             "id": call_id,
             "name": name,
             "args": encode(list(args), self._register),
@@ -424,32 +347,36 @@ class Sandbox:
         try:
             message = loads(line)
             op = message.get("op")
-            if op == "pong":
+            if op == Op.PONG:
                 self._on_pong(int(message["seq"]), at)
-            elif op == "ready" and self._ready is not None and not self._ready.done():
+            elif op == Op.READY and self._ready is not None and not self._ready.done():
                 self._ready.set_result(message)
-            elif op == "import_failed":
-                self._fail(ImportFailed(_import_failure(message)))
-            elif op in ("return", "raise"):
+            elif op == Op.IMPORT_FAILED:
+                self._fail(ImportFailed(faults.import_failure(message)))
+            elif op in (Op.RETURN, Op.RAISE):
                 future = self._pending.get(int(message["id"]))
                 if future is not None and not future.done():
                     future.set_result(message)
-            elif op == "returned":
+            elif op == Op.RETURNED:
                 if self._current is not None:
                     self._current.returned_at = at
                     self._current.returned = {k: v for k, v in message.items() if k != "op"}
-            elif op == "done":
+            elif op == Op.DONE:
                 if self._current is not None:
                     self._current.done_at = at
                     self._current.pending = int(message.get("pending", 0))
-            elif op == "callback":
+            elif op == Op.CALLBACK:
                 self._on_callback(message)
-            elif op == "cancel":
+            elif op == Op.CANCEL:
                 task = self._callbacks.pop(int(message["id"]), None)
                 if task is not None:
                     task.cancel()
-            elif op == "exit":
+            elif op == Op.EXIT:
                 self._fail(SubmissionDied(self._exit_text(int(message["code"]))))
+            elif op == Op.FAILED:
+                self._fail(
+                    SandboxFailed(f"the sandbox could not start a child: {message['reason']}")
+                )
         except (ValueError, KeyError, TypeError):
             self._fail(SubmissionDied("your program sent the grader a message it cannot read"))
 
@@ -487,9 +414,9 @@ class Sandbox:
                 error["args"] = list(
                     exc.args
                 )  # rebuilt as they were: KeyError('x'), OSError(28, ..)
-            reply = {"op": "reply", "id": call_id, "error": error}
+            reply = {"op": Op.REPLY, "id": call_id, "error": error}
         else:
-            reply = {"op": "reply", "id": call_id, "value": encode(value)}
+            reply = {"op": Op.REPLY, "id": call_id, "value": encode(value)}
         finally:
             self._callbacks.pop(call_id, None)
         self._send(reply)
@@ -526,30 +453,29 @@ class Sandbox:
     def _on_channel_closed(self) -> None:
         self._fail(SubmissionDied(self._exit_text(None)))
 
-    async def _watch(self, process: asyncio.subprocess.Process) -> None:
-        code = await process.wait()
-        # Give the keeper's own report (it knows how the server ended) a moment to land.
-        await asyncio.sleep(0.05)
-        if code < 0:
+    def _on_keeper_ended(self, code: int | None) -> None:
+        """From the fork server's thread: the child's keeper ended before it was killed."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):
+            # Give the keeper's own report (it knows how the server ended) a moment to land.
+            loop.call_soon_threadsafe(loop.call_later, 0.05, self._keeper_ended, code)
+
+    def _keeper_ended(self, code: int | None) -> None:
+        if code is None:
+            self._fail(SandboxFailed("the sandbox's zygote ended while the child ran"))
+        elif code < 0:
             self._fail(SubmissionDied("your program killed its parent process"))
         else:
             self._fail(SubmissionDied(self._exit_text(None)))
 
     def _exit_text(self, code: int | None) -> str:
-        during = "while being imported" if self._importing else "during the check"
-        if code is None or code >= 0:
-            tail = f" (exit code {code})" if code else ""
-            return f"your program exited {during}{tail}"
-        sig = -code
-        if sig == signal.SIGXCPU:
-            return f"your program used more than {self.limits.cpu_seconds} s of CPU time {during}"
-        if sig == signal.SIGKILL:
-            return f"your program was killed {during} (out of memory, or too much CPU time)"
-        if sig == signal.SIGSEGV:
-            return f"your program crashed {during} (segmentation fault)"
-        return f"your program was stopped {during} by signal {signal.Signals(sig).name}"
+        return faults.exit_text(
+            code, importing=self._importing, cpu_seconds=self.limits.cpu_seconds
+        )
 
-    def _fail(self, fault: SubmissionFault) -> None:
+    def _fail(self, fault: SubmissionFault | SandboxFailed) -> None:
         """Record the first thing that went wrong and end every wait on the child."""
         if self.fault is None:
             self.fault = fault
@@ -558,16 +484,15 @@ class Sandbox:
                 future.set_exception(self.fault)
         if self._ready is not None and not self._ready.done():
             self._ready.set_exception(self.fault)
-        if not self._closed and self._process is not None and self._process.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGKILL)
+        if not self._closed and self._spawned:
+            self.forkserver.kill(self.id)  # stop it now; `close` waits until it is gone
 
     # -- loop responsiveness ---------------------------------------------
 
     async def _ping(self, record: Call) -> None:
         for seq in itertools.count(1):
             self._pings[seq] = now()
-            self._send({"op": "ping", "seq": seq})
+            self._send({"op": Op.PING, "seq": seq})
             await asyncio.sleep(_PING_EVERY)
 
     def _on_pong(self, seq: int, at: float) -> None:
@@ -617,67 +542,28 @@ def _unread(fd: int) -> int:
     return int(struct.unpack("i", raw)[0])
 
 
-def _import_failure(message: dict[str, Any]) -> str:
-    kind = str(message.get("type", "Exception"))
-    detail = str(message.get("message", ""))
-    where = message.get("where") or []
-    place = f" ({where[-1]})" if where else ""
-    if kind == "SystemExit":
-        return f"your program exited while being imported{place}"
-    if kind == "EOFError":
-        return (
-            f"your program tried to read input while being imported{place}; "
-            "the grader gives no input"
-        )
-    if kind in ("SyntaxError", "IndentationError", "TabError"):
-        return f"your file has a syntax error: {detail}{place}"
-    return f"your file raised {kind} while being imported: {detail}{place}"
+def _listen_here() -> socket.socket:
+    """A listener of the grader's own on 127.0.0.1 (backends without a network namespace)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
-async def _kill_all(process: asyncio.subprocess.Process, token: str) -> None:
-    """SIGKILL the child's process group and any escapee, and wait until none is left."""
-    for attempt in range(200):
-        left = _kill_round(process.pid, token)
-        if process.returncode is None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(process.wait(), 0.5)
-        if not left and process.returncode is not None:
-            return
-        await asyncio.sleep(0.005 * min(attempt + 1, 10))
-
-
-def _kill_round(group: int, token: str) -> bool:
-    """SIGKILL the group and every survivor found; whether any was found."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(group, signal.SIGKILL)
-    left = _survivors(group, token)
-    for pid in left:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    return bool(left)
-
-
-def _survivors(group: int, token: str) -> list[int]:
-    """Live processes of the child's group, or carrying its token in their environment."""
-    mark = f"GRADER_SANDBOX={token}".encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-            if fields[0] == b"Z":
-                continue  # already dead, waiting to be reaped by its parent
-            if int(fields[2]) == group:
-                found.append(int(entry))
-                continue
-            with open(f"/proc/{entry}/environ", "rb") as environ:
-                if mark in environ.read():
-                    found.append(int(entry))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
+def _receive_listener(handoff: socket.socket) -> socket.socket:
+    """The check's listening socket, from its keeper; checked to be what was asked for."""
+    message, fds = wire.receive(handoff)
+    if message is None or message.get("op") != Op.LISTENING or len(fds) != 1:
+        for fd in fds:
+            os.close(fd)
+        raise SandboxFailed("the child's keeper did not hand over its listening socket")
+    sock = socket.socket(fileno=fds[0])
+    listening = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+    address = sock.getsockname() if sock.family == socket.AF_INET else ("", 0)
+    if sock.type != socket.SOCK_STREAM or not listening or address[0] != "127.0.0.1":
+        sock.close()
+        raise SandboxFailed("the child's keeper handed over something else than a TCP listener")
+    return sock
 
 
 __all__ = [

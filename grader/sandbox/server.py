@@ -1,14 +1,15 @@
-"""The submission's side of the sandbox: limits, a keeper, and a call server.
+"""The child's call server: it imports the submission, then runs the calls the grader sends.
 
-This runs inside the child process that `grader.sandbox` starts. Everything
-here happens before the student's file is imported, so the limits and the
-instrumentation are in place first. Nothing the child says is trusted for a
-verdict on time: the trusted side keeps its own clocks. What the child reports
-(return values, exceptions, which event loops it saw) is plain JSON.
+This runs inside the sandbox, in the child's last process, after
+`grader.sandbox.boot` has set its limits, dropped its privileges and
+loaded its filters. Nothing the child says is trusted for a verdict on
+time: the trusted side keeps its own clocks. What the child reports (return
+values, exceptions, which event loops it saw) is plain JSON, through
+`grader.sandbox.wire`.
 
-The process tree is: trusted process -> keeper -> server. The keeper only waits
-for the server and reports how it ended, so a submission that kills its parent
-kills the keeper, not the grader.
+Callables the grader passes in become stand-ins here that call back
+(`Op.CALLBACK`), awaited on the submission's own loop; the grader's event loop
+is pinged through the call's loop (`Op.PING`, `Op.PONG`).
 """
 
 from __future__ import annotations
@@ -19,62 +20,17 @@ import contextlib
 import importlib.util
 import inspect
 import itertools
-import json
 import os
 import queue
-import resource
 import sys
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from grader.sandbox.codec import MAX_MESSAGE, Ref, decode, dumps, encode, loads
-
-
-def main() -> None:
-    """Entry point: `python -I -c ... '<json settings>'`."""
-    settings = json.loads(sys.argv[1])
-    out_fd, in_fd = int(settings["out"]), int(settings["in"])
-    for fd in (out_fd, in_fd):
-        os.set_inheritable(fd, False)  # the submission's own subprocesses get no channel
-    apply_limits(settings["limits"])
-    keep(out_fd, in_fd)
-    sys.stdout.reconfigure(line_buffering=True, write_through=True)  # type: ignore[union-attr]
-    Server(out_fd, in_fd, settings["submission"]).serve()
-
-
-def apply_limits(limits: dict[str, int]) -> None:
-    """Set soft and hard limits, so the submission cannot raise them again."""
-    pairs = {
-        resource.RLIMIT_CPU: (limits["cpu_seconds"], limits["cpu_seconds"] + 1),
-        # RLIMIT_DATA, not RLIMIT_AS: address-space limits starve thread stacks.
-        resource.RLIMIT_DATA: (limits["memory_bytes"],) * 2,
-        resource.RLIMIT_FSIZE: (limits["file_bytes"],) * 2,
-        resource.RLIMIT_NOFILE: (limits["open_files"],) * 2,
-        resource.RLIMIT_NPROC: (limits["processes"],) * 2,
-        resource.RLIMIT_CORE: (0, 0),
-    }
-    for which, pair in pairs.items():
-        # A hard limit already lower than ours stays: setrlimit refuses to raise it.
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(which, pair)
-
-
-def keep(out_fd: int, in_fd: int) -> None:
-    """Fork; the parent stays behind as the keeper and reports how the server ended."""
-    pid = os.fork()
-    if pid == 0:
-        return
-    os.close(in_fd)
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)  # the trusted side sees end-of-output when the server is gone
-    _, status = os.waitpid(pid, 0)
-    try:
-        os.write(out_fd, dumps({"op": "exit", "code": os.waitstatus_to_exitcode(status)}))
-    finally:
-        os._exit(0)
+from grader.sandbox.codec import Ref, decode, encode
+from grader.sandbox.watch import LoopWatch
+from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
 
 
 class Server:
@@ -108,7 +64,7 @@ class Server:
             for name, obj in vars(module).items()
             if callable(obj) and not name.startswith("_") and not inspect.isclass(obj)
         }
-        self.send({"op": "ready", "functions": functions})
+        self.send({"op": Op.READY, "functions": functions})
         self.watch.install()
         while True:
             self.run(module, self.calls.get())
@@ -121,7 +77,7 @@ class Server:
             sys.modules["submission"] = module
             spec.loader.exec_module(module)
         except BaseException as exc:  # anything at import time, SystemExit included
-            self.send({"op": "import_failed", **self.describe(exc)})
+            self.send({"op": Op.IMPORT_FAILED, **self.describe(exc)})
             sys.stdout.flush()
             os._exit(0)
         return module
@@ -132,13 +88,13 @@ class Server:
             for line in iter(stream.readline, b""):
                 message = loads(line)
                 op = message.get("op")
-                if op == "call":
+                if op == Op.CALL:
                     self.calls.put(message)
-                elif op == "reply":
+                elif op == Op.REPLY:
                     settle = self.waiting.pop(int(message["id"]), None)
                     if settle is not None:
                         settle(message)
-                elif op == "ping":
+                elif op == Op.PING:
                     self.ping(int(message["seq"]))
         os._exit(0)  # the trusted side has gone: nothing left to serve
 
@@ -147,7 +103,7 @@ class Server:
         if loop is None:
             return
         with contextlib.suppress(RuntimeError):  # the loop closed in between
-            loop.call_soon_threadsafe(self.send, {"op": "pong", "seq": seq})
+            loop.call_soon_threadsafe(self.send, {"op": Op.PONG, "seq": seq})
 
     def run(self, module: Any, message: dict[str, Any]) -> None:
         call_id = message["id"]
@@ -166,10 +122,10 @@ class Server:
                 if inspect.iscoroutine(value):
                     value.close()  # report it, and don't warn "never awaited" on stderr
         except BaseException as exc:
-            self.send({"op": "raise", "id": call_id, **self.describe(exc), **self.watch.report()})
+            self.send({"op": Op.RAISE, "id": call_id, **self.describe(exc), **self.watch.report()})
         else:
             result = encode(value)
-            self.send({"op": "return", "id": call_id, "value": result, **self.watch.report()})
+            self.send({"op": Op.RETURN, "id": call_id, "value": result, **self.watch.report()})
 
     def arguments(self, message: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         return decode(message["args"], self.resolve), decode(message["kwargs"], self.resolve)
@@ -183,7 +139,7 @@ class Server:
             result = await function(*args, **kwargs)
             current = asyncio.current_task()
             pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
-            self.send({"op": "done", "id": call_id, "pending": len(pending)})
+            self.send({"op": Op.DONE, "id": call_id, "pending": len(pending)})
             return result
 
         return self.on_own_loop(loop, call)
@@ -211,7 +167,7 @@ class Server:
             awaitable = inspect.isawaitable(result)
             self.send(
                 {
-                    "op": "returned",
+                    "op": Op.RETURNED,
                     "id": call_id,
                     "type": type(result).__name__,
                     "future": isinstance(result, asyncio.Future),
@@ -220,7 +176,7 @@ class Server:
                 }
             )
             value = await result if awaitable else result
-            self.send({"op": "done", "id": call_id, "pending": 0})
+            self.send({"op": Op.DONE, "id": call_id, "pending": 0})
             return value
 
         return self.on_own_loop(loop, call)
@@ -260,7 +216,7 @@ class Server:
                 message = await future
             except asyncio.CancelledError:
                 server.waiting.pop(call_id, None)
-                server.send({"op": "cancel", "id": call_id})
+                server.send({"op": Op.CANCEL, "id": call_id})
                 raise
             return unpack(message)
 
@@ -288,7 +244,7 @@ class Server:
     @staticmethod
     def callback(call_id: int, fn_id: int, args: Any, kwargs: Any) -> dict[str, Any]:
         return {
-            "op": "callback",
+            "op": Op.CALLBACK,
             "id": call_id,
             "fn": fn_id,
             "args": encode(list(args)),
@@ -309,56 +265,6 @@ class Server:
         except Exception:
             text = ""
         return {"type": type(exc).__name__, "message": text[:2000], "where": frames[-5:]}
-
-
-class LoopWatch:
-    """Notes the event loops a submission makes during a call, and asyncio.run use.
-
-    The catalog's `event-loop` exercise asks that the loop is closed and that
-    asyncio.run is not used; only the child can see its own loops. The loops
-    are held until the call's report is sent: one the submission closed and
-    dropped is still counted.
-    """
-
-    def __init__(self) -> None:
-        self.loops: list[asyncio.AbstractEventLoop] = []
-        self.runners = 0
-
-    def install(self) -> None:
-        watch = self
-        base_init = asyncio.BaseEventLoop.__init__
-        runner_init = asyncio.Runner.__init__
-
-        def loop_init(loop: asyncio.BaseEventLoop, *args: Any, **kwargs: Any) -> None:
-            base_init(loop, *args, **kwargs)
-            watch.loops.append(loop)
-
-        def counting_runner_init(runner: asyncio.Runner, *args: Any, **kwargs: Any) -> None:
-            watch.runners += 1
-            runner_init(runner, *args, **kwargs)
-
-        asyncio.BaseEventLoop.__init__ = loop_init  # type: ignore[method-assign,assignment]
-        asyncio.Runner.__init__ = counting_runner_init  # type: ignore[method-assign,assignment]
-
-    def own_loop(self) -> asyncio.AbstractEventLoop:
-        """A loop of the bootstrap's own, left out of the report."""
-        loop = asyncio.new_event_loop()
-        loop._grader_own = True  # type: ignore[attr-defined]
-        return loop
-
-    def reset(self) -> None:
-        self.loops.clear()
-        self.runners = 0
-
-    def report(self) -> dict[str, Any]:
-        theirs = [loop for loop in self.loops if not getattr(loop, "_grader_own", False)]
-        self.loops.clear()
-        return {
-            "loops": [
-                {"closed": loop.is_closed(), "running": loop.is_running()} for loop in theirs
-            ],
-            "runners": self.runners,
-        }
 
 
 def finish(loop: asyncio.AbstractEventLoop) -> None:

@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from grader.httpserver import HttpServer
+from grader.proxy import Submission
 
 
 @pytest_asyncio.fixture
-async def server() -> AsyncIterator[HttpServer]:
-    """A local HTTP server for this check."""
+async def server(submission: Submission) -> AsyncIterator[HttpServer]:
+    """A local HTTP server for this check, reachable by its submission alone."""
     http = HttpServer()
-    await http.start()
+    await http.start(await submission.listener())
     try:
         yield http
     finally:

@@ -1,0 +1,45 @@
+"""What the trusted side saw of a child: each call, and each line it printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Line:
+    """One line the submission printed, and when the trusted side received it."""
+
+    at: float
+    text: str
+
+
+@dataclass
+class Call:
+    """What the trusted side saw of one call: its value, times and output."""
+
+    name: str
+    started: float
+    ended: float = 0.0
+    value: Any = None
+    lines: list[Line] = field(default_factory=list)
+    done_at: float | None = None  # when the coroutine itself finished (before loop clean-up)
+    pending: int | None = None  # tasks still pending on its loop at that moment
+    stall: float | None = None  # the longest its event loop left a ping unanswered
+    loops: list[dict[str, bool]] = field(default_factory=list)
+    runners: int = 0
+    stderr: str = ""  # what it wrote to stderr (warnings, tracebacks), capped
+    returned_at: float | None = None  # `in_loop` calls: when the plain function returned
+    returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
+
+    @property
+    def elapsed(self) -> float:
+        return (self.done_at if self.done_at is not None else self.ended) - self.started
+
+    @property
+    def output(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+    def line_times(self) -> list[tuple[float, str]]:
+        """Each printed line with its arrival time, in seconds since the call started."""
+        return [(line.at - self.started, line.text) for line in self.lines]

@@ -1,0 +1,99 @@
+"""The wire format: every message between the grader, the zygote and a child.
+
+A message is one JSON object on one line (pipes), or one JSON object per
+datagram (the zygote's control socket, which also carries file descriptors).
+Its `op` names what it is; every name is a member of `Op`, so a reader of
+this file knows every message there is. Values inside messages are encoded
+by `grader.sandbox.codec`; nothing crosses as pickle.
+
+This module is imported by the child too: standard library only.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import json
+import os
+import socket
+from enum import StrEnum
+from typing import Any
+
+#: Largest encoded message either side accepts, in bytes.
+MAX_MESSAGE = 4 * 1024 * 1024
+#: Largest control datagram (spawn requests and their answers are small).
+MAX_CONTROL = 64 * 1024
+#: Most file descriptors one control datagram carries.
+MAX_FDS = 8
+
+
+class Op(StrEnum):
+    """Every message name, grouped by who sends it to whom."""
+
+    # grader -> child
+    CALL = "call"  # run one of the submission's functions
+    REPLY = "reply"  # the result of a trusted callable the child called
+    PING = "ping"  # is the child's event loop answering?
+    # child -> grader
+    READY = "ready"  # imported; these are its functions
+    IMPORT_FAILED = "import_failed"  # the submission could not be imported
+    RETURN = "return"  # a call returned (its value)
+    RAISE = "raise"  # a call raised (type, message, the submission's lines)
+    RETURNED = "returned"  # a plain function called in a loop returned (what, before awaiting)
+    DONE = "done"  # the call's coroutine finished (before its loop was cleaned up)
+    CALLBACK = "callback"  # call this trusted callable
+    CANCEL = "cancel"  # the child cancelled a trusted callable it awaited
+    PONG = "pong"  # the loop answered a ping
+    EXIT = "exit"  # the keeper: the server process ended, with this status
+    LISTENING = "listening"  # the keeper: the check's listening socket (it comes along)
+    # grader -> zygote
+    SPAWN = "spawn"  # start a child for one check (its pipes come along)
+    KILL = "kill"  # end a child and everything it started
+    # zygote -> grader
+    HELLO = "hello"  # the zygote is up, under this isolation
+    SPAWNED = "spawned"  # the child's keeper runs, as this pid
+    FAILED = "failed"  # a child could not be started (zygote, or the child's own set-up)
+    ENDED = "ended"  # a child's keeper ended on its own (status)
+    GONE = "gone"  # a child killed on request is gone, with all it started
+
+
+def dumps(message: dict[str, Any]) -> bytes:
+    """One message as one line of JSON."""
+    return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+
+def loads(line: bytes) -> dict[str, Any]:
+    """Parse one message; anything but a JSON object with a known `op` is rejected."""
+    message = json.loads(line)
+    if not isinstance(message, dict) or message.get("op") not in Op.__members__.values():
+        raise ValueError("not a message")
+    return message
+
+
+def send(
+    sock: socket.socket, message: dict[str, Any], fds: list[int] | tuple[int, ...] = ()
+) -> None:
+    """One control datagram, with file descriptors."""
+    data = dumps(message)
+    if fds:
+        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+    else:
+        sock.send(data)
+
+
+def receive(sock: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
+    """One control datagram and the descriptors it carried; (None, []) at end of stream."""
+    space = socket.CMSG_SPACE(MAX_FDS * array.array("i").itemsize)
+    data, ancillary, _flags, _ = sock.recvmsg(MAX_CONTROL, space)
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            received = array.array("i")
+            received.frombytes(payload[: len(payload) - len(payload) % received.itemsize])
+            fds.extend(received)
+    if not data:
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        return None, []
+    return loads(data), fds

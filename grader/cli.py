@@ -26,6 +26,7 @@ from grader.grading.report import Report
 from grader.grading.runner import grade as grade_submission
 from grader.outputs import gradescope, summary
 from grader.outputs.text import render_text
+from grader.sandbox import isolation
 
 
 class CommandError(click.UsageError):
@@ -69,6 +70,16 @@ def _file(path: str) -> Path:
         raise CommandError(f"no file at {path}")
     return file
 
+
+_isolation = click.option(
+    "--isolation", "isolation_name", default="auto", show_default=True,
+    type=click.Choice(["auto", *(b.value for b in isolation.Backend)]),
+    help="The sandbox's isolation (auto: the best this machine offers; see docs/isolation.md).",
+)  # fmt: skip
+_no_isolation = click.option(
+    "--no-isolation", is_flag=True,
+    help="Grade without isolation, as a plain child process (the report says so).",
+)  # fmt: skip
 
 _format = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -124,10 +135,21 @@ def start(ctx: click.Context, exercise: str, dest: Path, force: bool) -> None:
 @click.argument("file")
 @_format
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@_isolation
 @click.pass_context
-def check(ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | None) -> None:
+def check(
+    ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | None, isolation_name: str
+) -> None:
     """Run the public checks on FILE; exit 0 only when all of them pass."""
-    report = _grade(ctx, exercise, file, hidden=False, seed=seed)
+    # A student's own machine has nothing to steal: the best available will do.
+    with _reported():
+        chosen = isolation.choose(isolation_name, allow_none=True)
+    if chosen.backend is isolation.Backend.NONE:
+        click.echo(
+            "note: your code runs without isolation here (fine for checking your own work; "
+            "the grader isolates it when grading)", err=True,
+        )  # fmt: skip
+    report = _grade(ctx, exercise, file, hidden=False, seed=seed, isolation=chosen)
     _show(report, fmt)
     ctx.exit(0 if report.passed else 1)
 
@@ -144,12 +166,24 @@ def check(ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | No
     help="Write the result to this file instead of printing it.",
 )  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@_isolation
+@_no_isolation
 @click.pass_context
 def grade(
-    ctx: click.Context, exercise: str, file: str, fmt: str, output: Path | None, seed: int | None
-) -> None:
+    ctx: click.Context, exercise: str, file: str, fmt: str, output: Path | None, seed: int | None,
+    isolation_name: str, no_isolation: bool,
+) -> None:  # fmt: skip
     """Run every check, public and hidden, on FILE and print the report."""
-    _show(_grade(ctx, exercise, file, hidden=True, seed=seed), fmt, output)
+    chosen = _isolation_for_grading(isolation_name, no_isolation)
+    _show(_grade(ctx, exercise, file, hidden=True, seed=seed, isolation=chosen), fmt, output)
+
+
+def _isolation_for_grading(name: str, no_isolation: bool) -> isolation.Isolation:
+    """What a grading runs under: never none, unless --no-isolation says so."""
+    if no_isolation and name not in ("auto", "none"):
+        raise CommandError(f"--no-isolation and --isolation {name} contradict each other")
+    with _reported():
+        return isolation.choose("none" if no_isolation else name, allow_none=no_isolation)
 
 
 @cli.command()
@@ -191,11 +225,14 @@ def release(ctx: click.Context, out_dir: Path, force: bool) -> None:
 
 
 def _grade(
-    ctx: click.Context, exercise: str, file: str, *, hidden: bool, seed: int | None
-) -> Report:
+    ctx: click.Context, exercise: str, file: str, *, hidden: bool, seed: int | None,
+    isolation: isolation.Isolation,
+) -> Report:  # fmt: skip
     found = _exercise(ctx, exercise)
     with _reported():
-        return grade_submission(found, _file(file), hidden=hidden, seed=seed, label=file)
+        return grade_submission(
+            found, _file(file), hidden=hidden, seed=seed, label=file, isolation=isolation
+        )
 
 
 def _show(report: Report, fmt: str, output: Path | None = None) -> None:
@@ -241,17 +278,20 @@ def _show(report: Report, fmt: str, output: Path | None = None) -> None:
 )  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@_isolation
+@_no_isolation
 @click.pass_context
 def batch(
     ctx: click.Context, class_dir: Path, out_dir: Path, resume: bool, workers: int | None,
     scheduler: str | None, only: tuple[str, ...], strict_timing: bool, seed: int | None,
-    quiet: bool,
+    quiet: bool, isolation_name: str, no_isolation: bool,
 ) -> None:  # fmt: skip
     """Grade a whole class: CLASS_DIR/<student>/<exercise>.py, several at a time.
 
     Writes OUT/grades.csv and OUT/<student>/<exercise>.json; exit 1 when some
     file could not be graded (run again with --resume).
     """
+    chosen = _isolation_for_grading(isolation_name, no_isolation)
     with _reported():
         exercises = catalog.catalog(ctx.obj["exercises"])
         found = classroom.scan(class_dir, exercises, only=only, skip=out_dir)
@@ -265,6 +305,7 @@ def batch(
         result = batching.run(
             found, out_dir, ctx.obj["exercises"], executor, resume=resume, seed=seed,
             strict_timing=strict_timing, progress=None if quiet else _progress_bar(stack),
+            isolation=chosen,
         )  # fmt: skip
     if not quiet:
         click.echo(summary.render_summary(result))

@@ -32,6 +32,8 @@ from grader.errors import GraderError, MissingFile
 from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.grading.runner import grade
 from grader.outputs import gradebook
+from grader.sandbox.isolation import Backend, Isolation
+from grader.sandbox.isolation import choose as choose_isolation
 
 REGRADED_ONLY_TIMING = "re-graded alone because only timing checks failed under load"
 
@@ -70,6 +72,7 @@ class BatchResult:
     resumed: int = 0  # files whose report was already there
     regraded_alone: list[str] = field(default_factory=list)
     unfinished: list[Unfinished] = field(default_factory=list)
+    isolation: Isolation | None = None  # what every grading ran under
 
     @property
     def grades_csv(self) -> Path:
@@ -77,7 +80,12 @@ class BatchResult:
 
 
 def grade_job(
-    exercises_dir: str, exercise_id: str, path: str, label: str, seed: int | None = None
+    exercises_dir: str,
+    exercise_id: str,
+    path: str,
+    label: str,
+    seed: int | None = None,
+    isolation: str = "auto",
 ) -> dict[str, Any]:
     """Grade one file, wherever an executor runs it: plain data in, plain data out.
 
@@ -85,14 +93,17 @@ def grade_job(
     whether a check failed on time only (what load can cause), and whether
     those were its only failures (`Report.timing_only`). A grading the
     grader could not complete for this file becomes an error report; a file or
-    exercise this machine cannot see raises, since that is no fault of the file.
+    exercise this machine cannot see, or an isolation it cannot give, raises,
+    since that is no fault of the file. `isolation` names the backend the batch
+    chose (`none` only when the teacher asked for no isolation).
     """
+    chosen = choose_isolation(isolation, allow_none=isolation == Backend.NONE)
     exercise = find(exercise_id, Path(exercises_dir))
     file = Path(path)
     if not file.is_file():
         raise MissingFile(f"cannot read {path} here: do the workers share the class folder?")
     try:
-        report = grade(exercise, file, seed=seed, label=label)
+        report = grade(exercise, file, seed=seed, label=label, isolation=chosen)
     except GraderError as error:
         report = Report(
             exercise=exercise.id,
@@ -127,6 +138,7 @@ def run(
     seed: int | None = None,
     strict_timing: bool = False,
     progress: Callable[[Progress], None] | None = None,
+    isolation: Isolation | None = None,
 ) -> BatchResult:
     """Grade the class's files through `executor`, writing each report as soon as it is final.
 
@@ -144,12 +156,13 @@ def run(
         if stored.exists():  # a report of an earlier run must not outlive this one's grading
             stored.unlink()
         todo.append(job)
-    result = BatchResult(classroom, out_dir, gradebook.Gradebook([], {}))
+    chosen = isolation or choose_isolation(None, allow_none=True)
+    result = BatchResult(classroom, out_dir, gradebook.Gradebook([], {}), isolation=chosen)
     result.resumed = len(classroom.jobs) - len(todo)
     tracker = _Tracker(classroom, todo, progress)
     tracker.send()
 
-    submit = _submitter(executor, str(exercises_dir.resolve()), seed)
+    submit = _submitter(executor, str(exercises_dir.resolve()), seed, str(chosen.backend))
     again: dict[Job, bool] = {}  # job -> whether timing was its only failure
     pending = {submit(job): job for job in todo}
     try:
@@ -189,11 +202,11 @@ def run(
 
 
 def _submitter(
-    executor: Executor, exercises_dir: str, seed: int | None
+    executor: Executor, exercises_dir: str, seed: int | None, isolation: str
 ) -> Callable[[Job], Future[Any]]:
     def submit(job: Job) -> Future[Any]:
         return executor.submit(
-            grade_job, exercises_dir, job.exercise, str(job.path), job.label, seed
+            grade_job, exercises_dir, job.exercise, str(job.path), job.label, seed, isolation
         )
 
     return submit

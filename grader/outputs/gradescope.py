@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
+from grader.sandbox import isolation
 
 #: What a hidden check's output says, in place of its details.
 HIDDEN_OUTPUT = (
@@ -46,8 +47,9 @@ def _output(check: CheckResult) -> str:
 
 
 def _summary(report: Report) -> str:
+    where = f"Isolation: {isolation.describe(report.isolation, report.isolation_missing)}."
     if report.status is ReportStatus.ERROR:
-        return f"Your file could not be run, so it scores 0: {report.message}"
+        return f"Your file could not be run, so it scores 0: {report.message}\n{where}"
     hidden = sum(check.visibility is Visibility.HIDDEN for check in report.checks)
     lines = [
         f"{report.exercise}: {report.score:g}/{report.max_score:g} over {len(report.checks)} "
@@ -55,4 +57,5 @@ def _summary(report: Report) -> str:
     ]
     if report.message:
         lines.append(report.message)
+    lines.append(where)
     return "\n".join(lines)

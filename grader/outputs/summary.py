@@ -34,5 +34,7 @@ def render_summary(result: BatchResult) -> str:
         lines.append(f"NOT GRADED {lost.label}: {lost.reason}")
     if result.unfinished:
         lines.append("run the same command again with --resume to grade what is left")
+    if result.isolation is not None:
+        lines.append(f"isolation: {result.isolation.describe()}")
     lines.append(f"wrote {result.grades_csv} and a JSON report per submission")
     return "\n".join(lines)

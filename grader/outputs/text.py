@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grader.grading.report import CheckStatus, Report, ReportStatus, Visibility
+from grader.sandbox import isolation
 
 _MARKS = {
     CheckStatus.PASSED: "PASS",
@@ -27,6 +28,7 @@ def render_text(report: Report) -> str:
     lines.append(
         f"score: {_number(report.score)}/{_number(report.max_score)}  ({report.duration:.1f} s)"
     )
+    lines.append(f"isolation: {isolation.describe(report.isolation, report.isolation_missing)}")
     return "\n".join(lines)
 
 

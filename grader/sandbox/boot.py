@@ -239,8 +239,9 @@ def server(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> Non
         if setup.backend is Backend.LANDLOCK:
             from grader.sandbox.isolation import landlock
 
+            own = f"/proc/{os.getpid()}"  # its own entries only: no other process is listed
             landlock.restrict(
-                [*setup.read, os.path.dirname(path)], [scratch], listed=setup.listed,
+                [*setup.read, os.path.dirname(path), own], [scratch], listed=setup.listed,
                 devices=DEVICES, port=order.port,
             )  # fmt: skip
         if setup.seccomp:

@@ -85,6 +85,7 @@ class Sandbox:
         self.stderr = bytearray()
         self.lines: list[Line] = []
         self.listener: socket.socket | None = None  # where the child's test server listens
+        self.keeper = 0  # the child's keeper, as a pid of the zygote's namespace
         self.id = forkserver.next_id()
         self._output_bytes = 0
         self._partial = b""
@@ -201,7 +202,7 @@ class Sandbox:
     async def _boot(self, spawned: Any, handoff: socket.socket | None) -> dict[str, Any]:
         """The child's start: the zygote forked it, it handed over its listener, it imported."""
         assert self._ready is not None
-        await asyncio.wrap_future(spawned)
+        self.keeper = await asyncio.wrap_future(spawned)
         if handoff is not None:
             self.listener = await asyncio.to_thread(_receive_listener, handoff)
         return await asyncio.shield(self._ready)

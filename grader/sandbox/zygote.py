@@ -186,7 +186,8 @@ class Zygote:
 def preload(modules: tuple[str, ...]) -> list[str]:
     """Import what every child would import anyway; the names that could not be imported."""
     missing = []
-    for name in ("grader.sandbox.server", "grader.sandbox.isolation.identity", *modules):
+    inside = ("server", "isolation.identity", "isolation.landlock", "isolation.seccomp")
+    for name in (*(f"grader.sandbox.{module}" for module in inside), *modules):
         try:
             importlib.import_module(name)
         except Exception:

@@ -80,12 +80,15 @@ class Isolation:
 
     def describe(self) -> str:
         """One line for a report: the backend, and what it does not protect here."""
-        if not self.missing:
-            return str(self.backend)
-        return f"{self.backend} (missing: {'; '.join(self.missing_texts())})"
+        return describe(str(self.backend), [str(p) for p in self.missing])
 
-    def missing_texts(self) -> list[str]:
-        return [MEANING[p] for p in self.missing]
+
+def describe(backend: str, missing: list[str] | tuple[str, ...]) -> str:
+    """A report's isolation in words: the backend, and what it lacked."""
+    if backend == Backend.NONE:
+        return "none: the submission ran as a plain process, without isolation"
+    gaps = [MEANING[Protection(m)] if m in Protection.__members__.values() else m for m in missing]
+    return f"{backend} (missing: {'; '.join(gaps)})" if gaps else backend
 
 
 class IsolationUnavailable(GraderError):
@@ -198,6 +201,7 @@ __all__ = [
     "Protection",
     "best",
     "choose",
+    "describe",
     "probe",
     "sandbox_uids",
 ]

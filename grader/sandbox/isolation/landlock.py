@@ -87,12 +87,15 @@ def unavailable() -> str:
     if abi() < 1:
         return "this kernel has no Landlock (Linux 5.13 or newer, with landlock in its LSMs)"
     if os.geteuid() == 0:
-        unreadable = _unreadable_by_others(sys._base_executable)  # type: ignore[attr-defined]
+        from grader.sandbox.isolation import view
+
+        unreadable = _unreadable_by_others(view.interpreter())
         if unreadable:
             # A child runs as an unprivileged uid and imports from the interpreter's tree.
             return (
                 f"the grader runs as root but {unreadable} is not readable by other users, "
-                "so a child running as an unprivileged uid could not start Python"
+                "so a child running as an unprivileged uid could not import from its Python "
+                "(set GRADER_SANDBOX_PYTHON to an interpreter outside it, such as /usr/bin/python3)"
             )
     return ""
 

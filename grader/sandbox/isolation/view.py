@@ -12,7 +12,11 @@ and those of everything it requires, found through their installed metadata.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import shutil
+import subprocess
 import sys
 import sysconfig
 from dataclasses import dataclass, field
@@ -40,18 +44,59 @@ class View:
         return sorted({str(Path(path).parent) for path in self.packages.values()})
 
 
+def interpreter() -> str:
+    """The Python children run: `GRADER_SANDBOX_PYTHON`, or the grader's own (never a venv link)."""
+    given = os.environ.get("GRADER_SANDBOX_PYTHON", "")
+    chosen = shutil.which(given) if given else sys._base_executable  # type: ignore[attr-defined]
+    return os.path.realpath(chosen or given)
+
+
+@functools.cache
+def _layout(python: str) -> dict[str, str]:
+    """Where `python` keeps its standard library and its shared library, as it says itself."""
+    if python == os.path.realpath(sys._base_executable):  # type: ignore[attr-defined]
+        return _here()
+    done = subprocess.run(
+        [python, "-I", "-S", "-c", _ASK], capture_output=True, text=True, timeout=30,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise OSError(f"{python} cannot run: {done.stderr.strip()[-300:]}")
+    answer: dict[str, str] = json.loads(done.stdout)
+    return answer
+
+
+_ASK = (
+    "import json, sys, sysconfig; print(json.dumps({'stdlib': sysconfig.get_paths()['stdlib'], "
+    "'library': sysconfig.get_config_var('LDLIBRARY') or '', "
+    "'libdir': sysconfig.get_config_var('LIBDIR') or '', "
+    "'shared': str(sysconfig.get_config_var('Py_ENABLE_SHARED') or ''), "
+    "'version': '%d.%d' % sys.version_info[:2]}))"
+)
+
+
+def _here() -> dict[str, str]:
+    return {
+        "stdlib": sysconfig.get_paths()["stdlib"],
+        "library": sysconfig.get_config_var("LDLIBRARY") or "",
+        "libdir": sysconfig.get_config_var("LIBDIR") or "",
+        "shared": str(sysconfig.get_config_var("Py_ENABLE_SHARED") or ""),
+        "version": f"{sys.version_info[0]}.{sys.version_info[1]}",
+    }
+
+
 def build(packages: tuple[str, ...] = ()) -> View:
     """The view for a child that may import the standard library and `packages`."""
-    python = os.path.realpath(sys._base_executable)  # type: ignore[attr-defined]
+    python = interpreter()
+    layout = _layout(python)
     system: list[str] = [python]
-    stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
+    stdlib = os.path.realpath(layout["stdlib"])
     system.append(stdlib)
     dynload = os.path.join(stdlib, "lib-dynload")
     if os.path.isdir(dynload):
         system.append(os.path.realpath(dynload))  # may be a link out of the tree
-    library = sysconfig.get_config_var("LDLIBRARY") or ""
-    libdir = sysconfig.get_config_var("LIBDIR") or ""
-    if sysconfig.get_config_var("Py_ENABLE_SHARED") and library and libdir:
+    library, libdir = layout["library"], layout["libdir"]
+    if layout["shared"] not in ("", "0") and library and libdir:
         shared = os.path.join(libdir, library)
         if os.path.exists(shared):
             system += sorted({shared, os.path.realpath(shared)})

@@ -79,6 +79,9 @@ class Report:
     duration: float = 0.0
     checks: list[CheckResult] = field(default_factory=list)
     message: str = ""
+    # Graded on the public checks alone (`check`, or `grade --public-only`): the
+    # score says nothing of the hidden checks, and the report must say so.
+    public_only: bool = False
 
     @property
     def score(self) -> float:
@@ -108,6 +111,7 @@ class Report:
             "message": self.message,
             "duration": round(self.duration, 2),
             "checks": [check.to_dict() for check in self.checks],
+            "public_only": self.public_only,
         }
 
     @classmethod
@@ -120,4 +124,5 @@ class Report:
             duration=float(data.get("duration", 0.0)),
             checks=[CheckResult.from_dict(c) for c in data.get("checks", [])],
             message=str(data.get("message", "")),
+            public_only=bool(data.get("public_only", False)),
         )

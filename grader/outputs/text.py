@@ -24,8 +24,10 @@ def render_text(report: Report) -> str:
         lines.append(f"  {_MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
         if check.message:
             lines.extend(f"            {part}" for part in check.message.splitlines())
+    which = " on the public checks" if report.public_only else ""
     lines.append(
-        f"score: {_number(report.score)}/{_number(report.max_score)}  ({report.duration:.1f} s)"
+        f"score: {_number(report.score)}/{_number(report.max_score)}{which}  "
+        f"({report.duration:.1f} s)"
     )
     return "\n".join(lines)
 

@@ -205,7 +205,7 @@ from grader.checks.timing import Durations, expect_responsive
 
 
 @pytest.mark.points(1)
-async def test_loop_stays_free(submission: Submission, durations: Durations) -> None:
+async def test_loop_free_while_waiting(submission: Submission, durations: Durations) -> None:
     """keeps the event loop free while the pauses run"""
     pauses = durations.distinct(3, 0.2, 0.4, gap=0.05)
     await submission.wait_all(pauses)

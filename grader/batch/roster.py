@@ -122,8 +122,8 @@ def read(path: Path) -> Roster:
     members: list[Member] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+        if not any(cell.strip() for cell in row) or (row and row[0].strip() == "Points Possible"):
+            continue  # blank, or the points row of a Canvas export
         values = {name: row[i].strip() if i < len(row) else "" for name, i in where.items()}
         folder = values.pop("folder")
         if not folder:

@@ -306,11 +306,19 @@ def new(ctx: click.Context, exercise_id: str, title: str | None) -> None:
             exercise_id, catalog.new_exercises_dir(ctx.obj["exercises"]), title=title
         )
     for path in made.files:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {_shown(path)}")
     click.echo(
         f"next: make it your own exercise, then run: grader verify {exercise_id}"
         f"{_exercises_arg(ctx)}"
     )
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _grade(
@@ -448,8 +456,9 @@ def _progress_lines() -> Callable[[batching.Progress], None]:
         printed_at[0], regrading[0] = at, progress.current
         doing = f"; re-grading {progress.current} alone" if progress.current else ""
         click.echo(
-            f"grading: {progress.done}/{progress.total} files, {progress.students_done}/"
-            f"{progress.students} students done, {progress.failed} with failures{doing}",
+            f"grading: {progress.done} of {summary.plural(progress.total, 'file')} graded, "
+            f"{progress.students_done} of {summary.plural(progress.students, 'student')} done, "
+            f"{progress.failed} with failures{doing}",
             err=True,
         )
 

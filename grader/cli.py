@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -62,8 +63,7 @@ def _reported() -> Iterator[None]:
 
 
 def _exercises_dir(ctx: click.Context) -> Path:
-    """The course's exercises folder, absolute: from --exercises (either place), the environment,
-    or the default search."""
+    """The course's exercises folder, absolute: --exercises, $GRADER_EXERCISES or the default."""
     with _reported():
         return catalog.exercises_dir(ctx.obj["exercises"])
 
@@ -71,7 +71,7 @@ def _exercises_dir(ctx: click.Context) -> Path:
 def _exercises_arg(ctx: click.Context) -> str:
     """` --exercises DIR` as the user gave it, for commands we tell them to run next."""
     given = ctx.obj["exercises"]
-    return f" --exercises {given}" if given is not None else ""
+    return f" --exercises {shlex.quote(given)}" if given is not None else ""
 
 
 def _exercise(ctx: click.Context, exercise_id: str) -> Exercise:

@@ -143,3 +143,14 @@ def test_the_leak_search_finds_each_kind_of_leak(tmp_path: Path) -> None:
     assert any(f.startswith("checks.py: names the hidden check") for f in found), found
     assert any(f.startswith("notes.md: names the hidden check") for f in found), found
     assert any(f.startswith("copied.py: holds the solution's kitchen.py:") for f in found), found
+
+
+def test_release_install_names_what_students_pip_install(tmp_path: Path) -> None:
+    spec = "asyncio-grader @ https://example.edu/asyncio_grader-0.1.0-py3-none-any.whl"
+    args = ["--exercises", str(EXERCISES), "release", str(tmp_path / "my kit"), "--install", spec]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    readme = (tmp_path / "my kit" / "README.md").read_text(encoding="utf-8")
+    install, work = blocks(readme)
+    assert install[-1] == f"pip install '{spec}'"
+    assert work[0] == "grader list --exercises 'my kit'"  # quoted for the shell

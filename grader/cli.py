@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shlex
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from grader.batch import classroom, executors
+from grader.batch import classroom, executors, lms, roster
 from grader.batch import runner as batching
-from grader.course import catalog, kit
+from grader.course import catalog, kit, scaffold
 from grader.course.catalog import Exercise
 from grader.course.verify import verify as verify_exercise
 from grader.errors import GraderError, GradingFailed
 from grader.grading.report import Report
 from grader.grading.runner import grade as grade_submission
-from grader.outputs import gradescope, summary
+from grader.grading.runner import require_hidden_checks
+from grader.outputs import github, gradescope, summary
 from grader.outputs.text import render_text
 from grader.sandbox import isolation
 
@@ -59,9 +63,21 @@ def _reported() -> Iterator[None]:
         raise CommandError(str(error)) from None
 
 
+def _exercises_dir(ctx: click.Context) -> Path:
+    """The course's exercises folder, absolute: --exercises, $GRADER_EXERCISES or the default."""
+    with _reported():
+        return catalog.exercises_dir(ctx.obj["exercises"])
+
+
+def _exercises_arg(ctx: click.Context) -> str:
+    """` --exercises DIR` as the user gave it, for commands we tell them to run next."""
+    given = ctx.obj["exercises"]
+    return f" --exercises {shlex.quote(given)}" if given is not None else ""
+
+
 def _exercise(ctx: click.Context, exercise_id: str) -> Exercise:
     with _reported():
-        return catalog.find(exercise_id, ctx.obj["exercises"])
+        return catalog.find(exercise_id, _exercises_dir(ctx))
 
 
 def _file(path: str) -> Path:
@@ -86,27 +102,45 @@ _format = click.option(
     help="How to print the result.",
 )  # fmt: skip
 
+_EXERCISES_HELP = (
+    "The course's exercises folder, or a student kit (default: $GRADER_EXERCISES, then the "
+    "repository's); relative to the current folder."
+)
+
+
+def _remember_exercises(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    # The group and its commands share one obj: given after the command, it overrides.
+    if value is not None:
+        ctx.ensure_object(dict)["exercises"] = value
+
+
+def _exercises_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--exercises DIR` after the command name too (`grader check ID FILE --exercises KIT`)."""
+    return click.option(
+        "--exercises", "exercises_option", metavar="DIR", default=None, expose_value=False,
+        callback=_remember_exercises, help=_EXERCISES_HELP,
+    )(command)  # fmt: skip
+
 
 @click.group(cls=GraderGroup)
-@click.option(
-    "--exercises", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="The course's exercises folder (default: $GRADER_EXERCISES, then the repository's).",
-)  # fmt: skip
+@click.option("--exercises", metavar="DIR", default=None, help=_EXERCISES_HELP)
 @click.version_option(package_name="asyncio-grader")
 @click.pass_context
-def cli(ctx: click.Context, exercises: Path | None) -> None:
+def cli(ctx: click.Context, exercises: str | None) -> None:
     """Grade asyncio exercises: run the checks, report a score and feedback."""
-    with _reported():
-        ctx.obj = {"exercises": catalog.exercises_dir(exercises)}
+    # Resolved by each command when it needs it, so that --exercises after the
+    # command name counts too and `grader new` can name a folder yet to be made.
+    ctx.obj = {"exercises": exercises}
 
 
 @cli.command("list")
 @_format
+@_exercises_option
 @click.pass_context
 def list_(ctx: click.Context, fmt: str) -> None:
     """List the exercises: id, title and points."""
     with _reported():
-        exercises = catalog.catalog(ctx.obj["exercises"])
+        exercises = catalog.catalog(_exercises_dir(ctx))
     if fmt == "json":
         rows = [{"id": e.id, "title": e.title, "points": e.points} for e in exercises]
         click.echo(json.dumps(rows, indent=2))
@@ -119,6 +153,7 @@ def list_(ctx: click.Context, fmt: str) -> None:
 @click.argument("exercise")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite files that are already there.")
+@_exercises_option
 @click.pass_context
 def start(ctx: click.Context, exercise: str, dest: Path, force: bool) -> None:
     """Write an exercise's stub and task text into DEST to start from."""
@@ -127,15 +162,24 @@ def start(ctx: click.Context, exercise: str, dest: Path, force: bool) -> None:
         written = kit.start(found, dest, force=force)
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"next: edit {written[0]}, then run: grader check {found.id} {written[0]}")
+    click.echo(
+        f"next: edit {written[0]}, then run: grader check {found.id} {written[0]}"
+        f"{_exercises_arg(ctx)}"
+    )
 
 
 @cli.command()
 @click.argument("exercise")
 @click.argument("file")
-@_format
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+    show_default=True,
+    help="How to print the result (github: the text, then workflow annotations; the step "
+    "summary goes to $GITHUB_STEP_SUMMARY).",
+)  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
 @_isolation
+@_exercises_option
 @click.pass_context
 def check(
     ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | None, isolation_name: str
@@ -150,8 +194,28 @@ def check(
             "the grader isolates it when grading)", err=True,
         )  # fmt: skip
     report = _grade(ctx, exercise, file, hidden=False, seed=seed, isolation=chosen)
-    _show(report, fmt)
+    if fmt == "github":
+        _show_github(report, file)
+    else:
+        _show(report, fmt)
     ctx.exit(0 if report.passed else 1)
+
+
+def _show_github(report: Report, file: str) -> None:
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    where = github.workspace_path(
+        str(Path(file).resolve()) if workspace else file, Path(workspace) if workspace else None
+    )
+    click.echo(render_text(report))
+    for line in github.annotate(report, where):
+        click.echo(line)
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        try:
+            with open(target, "a", encoding="utf-8") as step_summary:
+                step_summary.write(github.step_summary(report))
+        except OSError as error:
+            raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
 
 
 @cli.command()
@@ -166,16 +230,32 @@ def check(
     help="Write the result to this file instead of printing it.",
 )  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@click.option(
+    "--public-only", is_flag=True,
+    help="Grade on the public checks alone (needed for an exercise without hidden checks, "
+    "such as a kit's); the report says so.",
+)  # fmt: skip
+@click.option(
+    "--hidden-details", type=click.Choice([d.value for d in gradescope.HiddenDetails]),
+    default=gradescope.HiddenDetails.NEVER.value, show_default=True,
+    help="Gradescope: show hidden checks' feedback once grades are published, or never "
+    "(their name and score only).",
+)  # fmt: skip
 @_isolation
 @_no_isolation
+@_exercises_option
 @click.pass_context
 def grade(
     ctx: click.Context, exercise: str, file: str, fmt: str, output: Path | None, seed: int | None,
-    isolation_name: str, no_isolation: bool,
+    public_only: bool, hidden_details: str, isolation_name: str, no_isolation: bool,
 ) -> None:  # fmt: skip
     """Run every check, public and hidden, on FILE and print the report."""
     chosen = _isolation_for_grading(isolation_name, no_isolation)
-    _show(_grade(ctx, exercise, file, hidden=True, seed=seed, isolation=chosen), fmt, output)
+    if not public_only:
+        with _reported():
+            require_hidden_checks(_exercise(ctx, exercise))
+    report = _grade(ctx, exercise, file, hidden=not public_only, seed=seed, isolation=chosen)
+    _show(report, fmt, output, gradescope.HiddenDetails(hidden_details))
 
 
 def _isolation_for_grading(name: str, no_isolation: bool) -> isolation.Isolation:
@@ -188,17 +268,31 @@ def _isolation_for_grading(name: str, no_isolation: bool) -> isolation.Isolation
 
 @cli.command()
 @click.argument("exercises", nargs=-1)
+@_exercises_option
 @click.pass_context
 def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
     """Check that each reference solution scores full marks and each stub 0."""
+    folder = _exercises_dir(ctx)
     with _reported():
-        chosen = [catalog.find(e, ctx.obj["exercises"]) for e in exercises] or catalog.catalog(
-            ctx.obj["exercises"]
-        )
+        chosen = [catalog.find(e, folder) for e in exercises] or catalog.catalog(folder)
     failures = 0
     for exercise in chosen:
-        with _reported():
+        # One exercise that cannot be verified must not hide how the others fare.
+        if not exercise.solution.is_file():
+            click.echo(f"{exercise.id:<16} FAILED")
+            click.echo(
+                f"  - no reference solution at {exercise.solution} (write it there, or name "
+                "it with `solution:` in exercise.yaml)"
+            )
+            failures += 1
+            continue
+        try:
             result = verify_exercise(exercise)
+        except GraderError as error:
+            click.echo(f"{exercise.id:<16} FAILED")
+            click.echo(f"  - {error}")
+            failures += 1
+            continue
         sol, stub = result.solution, result.stub
         verdict = "ok" if result.ok else "FAILED"
         click.echo(
@@ -214,14 +308,50 @@ def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Write into OUT_DIR even if it is not empty.")
+@click.option(
+    "--install", metavar="REQUIREMENT", default=None,
+    help="What the kit's README has students pip install "
+    f"(default: {kit.DISTRIBUTION}==THIS VERSION).",
+)  # fmt: skip
+@_exercises_option
 @click.pass_context
-def release(ctx: click.Context, out_dir: Path, force: bool) -> None:
+def release(ctx: click.Context, out_dir: Path, force: bool, install: str | None) -> None:
     """Write the student kit: stubs, task texts and public checks, nothing hidden."""
     with _reported():
-        exercises = catalog.catalog(ctx.obj["exercises"])
-        kit.release(exercises, out_dir, force=force)
-    click.echo(f"wrote the kit for {len(exercises)} exercises to {out_dir}")
+        exercises = catalog.catalog(_exercises_dir(ctx))
+        kit.release(exercises, out_dir, force=force, install=install)
+    count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
+    click.echo(f"wrote the kit for {count} to {out_dir}")
+    requirement = install or kit.install_requirement()
+    click.echo(f"its README.md tells students how to install the grader: pip install {requirement}")
     click.echo(f"students run: grader check EXERCISE FILE --exercises {out_dir}")
+
+
+@cli.command()
+@click.argument("exercise_id", metavar="ID")
+@click.option("--title", default=None, help="The exercise's title (default: from its id).")
+@_exercises_option
+@click.pass_context
+def new(ctx: click.Context, exercise_id: str, title: str | None) -> None:
+    """Scaffold a new exercise ID: task, stub, public and hidden checks, and a solution."""
+    with _reported():
+        made = scaffold.new(
+            exercise_id, catalog.new_exercises_dir(ctx.obj["exercises"]), title=title
+        )
+    for path in made.files:
+        click.echo(f"wrote {_shown(path)}")
+    click.echo(
+        f"next: make it your own exercise, then run: grader verify {exercise_id}"
+        f"{_exercises_arg(ctx)}"
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _grade(
@@ -235,9 +365,14 @@ def _grade(
         )
 
 
-def _show(report: Report, fmt: str, output: Path | None = None) -> None:
+def _show(
+    report: Report,
+    fmt: str,
+    output: Path | None = None,
+    hidden_details: gradescope.HiddenDetails = gradescope.HiddenDetails.NEVER,
+) -> None:
     if fmt == "gradescope":
-        text = json.dumps(gradescope.results(report), indent=2)
+        text = json.dumps(gradescope.results(report, hidden_details), indent=2)
     elif fmt == "json":
         text = json.dumps(report.to_dict(), indent=2)
     else:
@@ -277,14 +412,25 @@ def _show(report: Report, fmt: str, output: Path | None = None) -> None:
     "(slower; by default only files whose only failures are timing checks are).",
 )  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@click.option(
+    "--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="A CSV file mapping each student folder to the LMS (a 'folder' column, then the "
+    "LMS's ids, logins or emails): also write gradebook import files for Canvas and Moodle.",
+)  # fmt: skip
+@click.option(
+    "--public-only", is_flag=True,
+    help="Grade on the public checks alone (needed for exercises without hidden checks).",
+)  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @_isolation
 @_no_isolation
+@_exercises_option
 @click.pass_context
 def batch(
     ctx: click.Context, class_dir: Path, out_dir: Path, resume: bool, workers: int | None,
     scheduler: str | None, only: tuple[str, ...], strict_timing: bool, seed: int | None,
-    quiet: bool, isolation_name: str, no_isolation: bool,
+    roster_file: Path | None, public_only: bool, quiet: bool, isolation_name: str,
+    no_isolation: bool,
 ) -> None:  # fmt: skip
     """Grade a whole class: CLASS_DIR/<student>/<exercise>.py, several at a time.
 
@@ -292,24 +438,71 @@ def batch(
     file could not be graded (run again with --resume).
     """
     chosen = _isolation_for_grading(isolation_name, no_isolation)
+    folder = _exercises_dir(ctx)
     with _reported():
-        exercises = catalog.catalog(ctx.obj["exercises"])
+        exercises = catalog.catalog(folder)
         found = classroom.scan(class_dir, exercises, only=only, skip=out_dir)
-    with _reported(), contextlib.ExitStack() as stack:
-        if scheduler:
-            executor = stack.enter_context(executors.dask_executor(scheduler))
-        else:
-            executor = stack.enter_context(
-                executors.local_executor(workers or executors.default_workers())
-            )
-        result = batching.run(
-            found, out_dir, ctx.obj["exercises"], executor, resume=resume, seed=seed,
-            strict_timing=strict_timing, progress=None if quiet else _progress_bar(stack),
-            isolation=chosen,
-        )  # fmt: skip
+        members = roster.read(roster_file) if roster_file is not None else None
+    try:
+        with _reported(), contextlib.ExitStack() as stack:
+            if scheduler:
+                executor = stack.enter_context(executors.dask_executor(scheduler))
+            else:
+                executor = stack.enter_context(
+                    executors.local_executor(workers or executors.default_workers())
+                )
+            result = batching.run(
+                found, out_dir, folder, executor, resume=resume, seed=seed,
+                strict_timing=strict_timing, progress=None if quiet else _progress(stack),
+                public_only=public_only, isolation=chosen,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        # Every report written so far is whole and kept: say how to finish the batch.
+        click.echo(
+            f"\ninterrupted: the reports graded so far are kept in {out_dir}; run the same "
+            "command again with --resume to grade only what is left",
+            err=True,
+        )
+        ctx.exit(130)
+    with _reported():
+        exported = lms.export(result, members) if members is not None else None
     if not quiet:
-        click.echo(summary.render_summary(result))
+        click.echo(summary.render_summary(result, exported))
     ctx.exit(1 if result.unfinished else 0)
+
+
+#: Outside a terminal, a progress line at most this often (seconds), and at the end.
+PROGRESS_EVERY = 10.0
+
+
+def _progress(stack: contextlib.ExitStack) -> Callable[[batching.Progress], None]:
+    """A progress bar in a terminal; elsewhere (a log, CI) plain lines now and then."""
+    if sys.stderr.isatty():
+        return _progress_bar(stack)
+    return _progress_lines()
+
+
+def _progress_lines() -> Callable[[batching.Progress], None]:
+    """A callback that prints a plain progress line at most every PROGRESS_EVERY seconds."""
+    printed_at = [-float("inf")]
+    regrading = [""]
+
+    def update(progress: batching.Progress) -> None:
+        at = time.monotonic()
+        finished = progress.done == progress.total and not progress.current
+        changed = progress.current != regrading[0]
+        if not (finished or changed or at - printed_at[0] >= PROGRESS_EVERY):
+            return
+        printed_at[0], regrading[0] = at, progress.current
+        doing = f"; re-grading {progress.current} alone" if progress.current else ""
+        click.echo(
+            f"grading: {progress.done} of {summary.plural(progress.total, 'file')} graded, "
+            f"{progress.students_done} of {summary.plural(progress.students, 'student')} done, "
+            f"{progress.failed} with failures{doing}",
+            err=True,
+        )
+
+    return update
 
 
 def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], None]:

@@ -92,3 +92,39 @@ def test_an_unwritable_output_is_one_line(tmp_path: Path) -> None:
     done = CliRunner().invoke(cli, args)
     assert done.exit_code == 2 and done.output.startswith("Error: cannot write"), done.output
     assert done.output.strip().count("\n") == 0
+
+
+def test_hidden_details_after_published_shows_the_real_feedback_then() -> None:
+    shown = gradescope.results(example(), gradescope.HiddenDetails.AFTER_PUBLISHED)
+    hidden = shown["tests"][3]
+    assert hidden["visibility"] == "after_published"
+    assert hidden["output"] == "its event loop was blocked for 0.30 s"
+    never = gradescope.results(example(), gradescope.HiddenDetails.NEVER)
+    assert never == gradescope.results(example())  # the default, as before
+    assert never["tests"][3]["output"] == gradescope.HIDDEN_OUTPUT
+    assert shown["tests"][:3] == never["tests"][:3]  # public checks are the same either way
+
+
+def test_grade_hidden_details_option(tmp_path: Path) -> None:
+    stub = REPO / "exercises" / "count-sync" / "stub.py"
+    outputs = {}
+    for choice in ("never", "after_published"):
+        target = tmp_path / f"{choice}.json"
+        args = ["grade", "count-sync", str(stub), "--format", "gradescope", "--output", str(target)]
+        done = CliRunner().invoke(cli, [*args, "--hidden-details", choice])
+        assert done.exit_code == 0, done.output
+        outputs[choice] = json.loads(target.read_text())["tests"]
+    hidden = [t for t in outputs["after_published"] if t["visibility"] == "after_published"]
+    assert hidden and all(t["output"] != gradescope.HIDDEN_OUTPUT for t in hidden)
+    assert all("NotImplementedError" in t["output"] for t in hidden), hidden
+    secret = [t for t in outputs["never"] if t["visibility"] == "after_published"]
+    assert [t["output"] for t in secret] == [gradescope.HIDDEN_OUTPUT] * len(hidden)
+    bad = CliRunner().invoke(cli, ["grade", "count-sync", str(stub), "--hidden-details", "always"])
+    assert bad.exit_code == 2 and "always" in bad.output
+
+
+def test_a_public_only_grade_says_so() -> None:
+    report = example()
+    report.public_only = True
+    assert "Graded on the public checks only" in gradescope.results(report)["output"]
+    assert "public checks only" not in gradescope.results(example())["output"]

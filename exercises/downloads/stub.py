@@ -1,4 +1,4 @@
-"""Downloads: at most `limit` at a time. See task.md."""
+"""Downloads: at most `limit` at a time. See downloads.md."""
 
 import asyncio
 import time

@@ -1,4 +1,4 @@
-"""Event loop: drive the loop yourself. See task.md."""
+"""Event loop: drive the loop yourself. See event-loop.md."""
 
 import asyncio
 import time

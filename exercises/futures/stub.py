@@ -1,4 +1,4 @@
-"""Futures: a result that arrives later. See task.md."""
+"""Futures: a result that arrives later. See futures.md."""
 
 import asyncio
 import time

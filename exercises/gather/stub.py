@@ -1,4 +1,4 @@
-"""Gather: run them all, keep the order. See task.md."""
+"""Gather: run them all, keep the order. See gather.md."""
 
 import asyncio
 import time

@@ -1,4 +1,4 @@
-"""HTTP: many HTTP requests, one session. See task.md.
+"""HTTP: many HTTP requests, one session. See http.md.
 
 Run it by hand with `python -P http.py`: without -P, a file named http.py
 hides Python's own `http` module, which aiohttp needs.

@@ -1,7 +1,7 @@
 """Kitchen: chefs who don't wait for the oven.
 
 Fix `cook` so it does not block the event loop, then make `make_breakfast`
-cook every dish at the same time. See task.md.
+cook every dish at the same time. See kitchen.md.
 """
 
 import asyncio

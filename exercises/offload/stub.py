@@ -1,4 +1,4 @@
-"""Offload: blocking work off the loop. See task.md."""
+"""Offload: blocking work off the loop. See offload.md."""
 
 import asyncio
 import time

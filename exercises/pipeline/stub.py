@@ -1,4 +1,4 @@
-"""Pipeline: producers, a queue and a pool of workers. See task.md."""
+"""Pipeline: producers, a queue and a pool of workers. See pipeline.md."""
 
 import asyncio
 import time

@@ -1,4 +1,4 @@
-"""Recipe page: show each part as soon as it arrives. See task.md."""
+"""Recipe page: show each part as soon as it arrives. See recipe-page.md."""
 
 import asyncio
 import time

@@ -1,4 +1,4 @@
-"""Status updates: one failure must not sink the others. See task.md."""
+"""Status updates: one failure must not sink the others. See status-updates.md."""
 
 import asyncio
 import time

@@ -1,4 +1,4 @@
-"""Timeouts: give up on the slow ones. See task.md."""
+"""Timeouts: give up on the slow ones. See timeouts.md."""
 
 import asyncio
 import time

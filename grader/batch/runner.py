@@ -30,7 +30,7 @@ from grader.batch.classroom import Classroom, Job
 from grader.course.catalog import find
 from grader.errors import GraderError, MissingFile
 from grader.grading.report import CheckStatus, Report, ReportStatus
-from grader.grading.runner import grade
+from grader.grading.runner import grade, require_hidden_checks
 from grader.outputs import gradebook
 from grader.sandbox.isolation import Backend, Isolation
 from grader.sandbox.isolation import choose as choose_isolation
@@ -86,6 +86,7 @@ def grade_job(
     label: str,
     seed: int | None = None,
     isolation: str = "auto",
+    public_only: bool = False,
 ) -> dict[str, Any]:
     """Grade one file, wherever an executor runs it: plain data in, plain data out.
 
@@ -103,7 +104,9 @@ def grade_job(
     if not file.is_file():
         raise MissingFile(f"cannot read {path} here: do the workers share the class folder?")
     try:
-        report = grade(exercise, file, seed=seed, label=label, isolation=chosen)
+        report = grade(
+            exercise, file, seed=seed, label=label, hidden=not public_only, isolation=chosen
+        )
     except GraderError as error:
         report = Report(
             exercise=exercise.id,
@@ -111,6 +114,7 @@ def grade_job(
             max_score=exercise.points,
             status=ReportStatus.ERROR,
             message=f"the grader could not grade this file: {error}",
+            public_only=public_only,
         )
     return {
         "report": report.to_dict(),
@@ -139,13 +143,20 @@ def run(
     strict_timing: bool = False,
     progress: Callable[[Progress], None] | None = None,
     isolation: Isolation | None = None,
+    public_only: bool = False,
 ) -> BatchResult:
     """Grade the class's files through `executor`, writing each report as soon as it is final.
 
     With `resume`, a file whose report is already in `out_dir` (and parses) is
     not graded again. A file whose only failures were timing checks (any
     timing failure, with `strict_timing`) is graded again alone at the end.
+    An exercise without hidden checks stops the batch before anything is
+    graded (`NoHiddenChecks`), unless `public_only` grades every file on the
+    public checks alone.
     """
+    if not public_only:
+        for exercise in classroom.exercises:
+            require_hidden_checks(exercise)
     out_dir.mkdir(parents=True, exist_ok=True)
     gradebook.remove_leftovers(out_dir)
     todo: list[Job] = []
@@ -162,7 +173,9 @@ def run(
     tracker = _Tracker(classroom, todo, progress)
     tracker.send()
 
-    submit = _submitter(executor, str(exercises_dir.resolve()), seed, str(chosen.backend))
+    submit = _submitter(
+        executor, str(exercises_dir.resolve()), seed, str(chosen.backend), public_only
+    )
     again: dict[Job, bool] = {}  # job -> whether timing was its only failure
     pending = {submit(job): job for job in todo}
     try:
@@ -194,19 +207,40 @@ def run(
     result.gradebook = gradebook.build(
         out_dir,
         classroom.students,
-        {e.id: e.points for e in classroom.exercises},
+        _max_scores(classroom, out_dir, public_only),
         [(j.student, j.exercise) for j in classroom.jobs],
     )
     gradebook.write_atomic(result.grades_csv, result.gradebook.to_csv())
     return result
 
 
+def _max_scores(classroom: Classroom, out_dir: Path, public_only: bool) -> dict[str, float]:
+    """Each exercise's points; on the public checks alone, what its reports say they are out of."""
+    scores = {e.id: e.points for e in classroom.exercises}
+    if public_only:
+        for job in classroom.jobs:
+            report = gradebook.read_report(
+                gradebook.report_path(out_dir, job.student, job.exercise)
+            )
+            if report is not None and report.status is ReportStatus.GRADED:
+                scores[job.exercise] = report.max_score
+    return scores
+
+
 def _submitter(
-    executor: Executor, exercises_dir: str, seed: int | None, isolation: str
-) -> Callable[[Job], Future[Any]]:
+    executor: Executor, exercises_dir: str, seed: int | None, isolation: str,
+    public_only: bool = False,
+) -> Callable[[Job], Future[Any]]:  # fmt: skip
     def submit(job: Job) -> Future[Any]:
         return executor.submit(
-            grade_job, exercises_dir, job.exercise, str(job.path), job.label, seed, isolation
+            grade_job,
+            exercises_dir,
+            job.exercise,
+            str(job.path),
+            job.label,
+            seed,
+            isolation,
+            public_only,
         )
 
     return submit

@@ -52,6 +52,11 @@ class Exercise:
     def solution(self) -> Path:
         return self.solution_path or self.root.parent.parent / "solutions" / f"{self.id}.py"
 
+    @property
+    def has_hidden_checks(self) -> bool:
+        """Whether the exercise has checks only the grader runs (a kit's exercises have none)."""
+        return any(is_hidden(p) for p in (self.root / "checks").glob("test_*.py"))
+
     def check_files(self, hidden: bool = True) -> list[Path]:
         """The check modules: public first, then hidden ones when asked for."""
         checks = self.root / "checks"
@@ -66,21 +71,53 @@ def is_hidden(path: Path) -> bool:
 
 
 def exercises_dir(override: Path | str | None = None) -> Path:
-    """The course's exercise folder: the option, then $GRADER_EXERCISES, then the repo's."""
+    """The course's exercise folder: the option, then $GRADER_EXERCISES, then the repo's.
+
+    The folder is returned absolute, resolved against the caller's working
+    directory: the checks run in a pytest process of their own whose working
+    directory is a scratch folder, where a relative path would mean nothing.
+    """
     chosen = override or os.environ.get("GRADER_EXERCISES")
     if chosen:
         path = Path(chosen)
         if not path.is_dir():
-            raise MissingFile(f"no exercise folder at {path}")
-        return path
-    for candidate in (_REPO / "exercises", Path.cwd() / "exercises"):
+            where = "" if override else " (from GRADER_EXERCISES)"
+            raise MissingFile(f"no exercise folder at {path}{where}")
+        return path.resolve()
+    for candidate in _default_folders():
         if candidate.is_dir():
-            return candidate
-    raise MissingFile("no exercises folder found; pass --exercises DIR or set GRADER_EXERCISES")
+            return candidate.resolve()
+    raise MissingFile(
+        "no exercises folder found: pass --exercises KIT (the folder of exercises your teacher "
+        "gave you, one folder per exercise) or set GRADER_EXERCISES=KIT"
+    )
+
+
+def new_exercises_dir(override: Path | str | None = None) -> Path:
+    """Where `grader new` writes: the folder named (made if need be), else the course's own.
+
+    With no folder named and no course found, a new course starts in
+    ./exercises, with its solutions in ./solutions beside it.
+    """
+    chosen = override or os.environ.get("GRADER_EXERCISES")
+    if chosen:
+        return Path(chosen).resolve()
+    for candidate in _default_folders():
+        if candidate.is_dir():
+            return candidate.resolve()
+    return (Path.cwd() / "exercises").resolve()
+
+
+def _default_folders() -> list[Path]:
+    """Where exercises are looked for when no folder is named."""
+    # Only a source checkout has its own course; an installed grader carries none.
+    own = [_REPO / "exercises"] if (_REPO / "pyproject.toml").is_file() else []
+    return [*own, Path.cwd() / "exercises"]
 
 
 def load(root: Path) -> Exercise:
     """Read one exercise folder; a malformed `exercise.yaml` names the offending key."""
+    root = root.resolve()  # the checks run elsewhere: see exercises_dir
     meta = root / "exercise.yaml"
     where = str(meta)
     try:
@@ -88,9 +125,7 @@ def load(root: Path) -> Exercise:
     except FileNotFoundError:
         raise MissingFile(f"{where} does not exist") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise BadExercise(f"{where} is not valid YAML{line}") from None
+        raise BadExercise(f"{where} is not valid YAML{_yaml_reason(exc)}") from None
     if not isinstance(data, dict):
         raise BadExercise(f"{where} must be a mapping of keys to values")
     exercise_id = _field(data, "id", str, where)
@@ -124,15 +159,78 @@ def find(exercise_id: str, directory: Path) -> Exercise:
     """The exercise with that id, or UnknownExercise naming the known ones."""
     root = directory / exercise_id
     if not (root / "exercise.yaml").is_file():
+        if _looks_like_exercise(root):
+            raise BadExercise(_no_yaml(root))
         known = ", ".join(e.id for e in catalog(directory)) or "none"
         raise UnknownExercise(f"unknown exercise {exercise_id!r} (known: {known})")
     return load(root)
 
 
 def catalog(directory: Path) -> list[Exercise]:
-    """Every exercise in `directory`, in course order."""
+    """Every exercise in `directory`, in course order.
+
+    A folder that holds an exercise's files but no exercise.yaml is an error,
+    not something to skip: a deleted exercise.yaml must not make its exercise
+    vanish from a course without a word. A folder without any exercise is an
+    error too: it is the wrong folder.
+    """
+    if not directory.is_dir():
+        raise MissingFile(f"no exercise folder at {directory}")
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        if not (folder / "exercise.yaml").is_file() and _looks_like_exercise(folder):
+            raise BadExercise(_no_yaml(folder))
     found = [load(p.parent) for p in directory.glob("*/exercise.yaml")]
+    if not found:
+        nested = directory / "exercises"
+        hint = f"; did you mean {nested}?" if nested.is_dir() else ""
+        raise MissingFile(
+            f"no exercises in {directory} (expected one folder per exercise, each with an "
+            f"exercise.yaml){hint}"
+        )
     return sorted(found, key=lambda e: (e.order, e.id))
+
+
+def _looks_like_exercise(folder: Path) -> bool:
+    """A folder with any of an exercise's own files in it."""
+    if folder.name.startswith(".") or folder.name == "__pycache__":
+        return False
+    return any((folder / name).exists() for name in ("stub.py", "task.md", "checks"))
+
+
+def _no_yaml(folder: Path) -> str:
+    return (
+        f"{folder / 'exercise.yaml'} is missing, though {folder} holds an exercise's files; "
+        "restore it, or move the folder out of the exercises folder"
+    )
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    """Where and why a YAML file does not parse: " at line 5: <the reason> (<context>)"."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None and problem is None:
+        return f": {exc}"
+    text = f" at line {mark.line + 1}" if mark is not None else ""
+    if problem:
+        text += f": {problem}"
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context:
+        started = (
+            f" that starts at line {context_mark.line + 1}"
+            if context_mark is not None and mark is not None and context_mark.line != mark.line
+            else ""
+        )
+        text += f" ({context}{started})"
+    return text
+
+
+#: How a type is named in a message to an exercise author.
+_KINDS: dict[type | tuple[type, ...], str] = {
+    str: "text",
+    (int, float): "a number",
+    int: "a whole number",
+}
 
 
 def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -140,8 +238,22 @@ def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where:
         raise BadExercise(f"{where}: missing key '{key}'")
     value = data[key]
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise BadExercise(f"{where}: key '{key}' has the wrong type ({type(value).__name__})")
+        raise BadExercise(
+            f"{where}: key '{key}' has the wrong type: it should be {_KINDS.get(kind, kind)}, "
+            f"but is {_described(value)}"
+        )
     return value
+
+
+def _described(value: Any) -> str:
+    """A YAML value as an author would name it: `text ('ten')`, `a list`, `nothing`."""
+    if value is None:
+        return "empty"
+    names = {str: "text", bool: "true/false", int: "a whole number", float: "a number"}
+    names |= {list: "a list", dict: "a mapping"}
+    name = names.get(type(value), type(value).__name__)
+    shown = f" ({value!r})" if isinstance(value, str | int | float | bool) else ""
+    return f"{name}{shown}"
 
 
 def _limits(raw: Any, where: str) -> Limits:

@@ -135,7 +135,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Announce the checks, so the runner can tell a cut-short session from a finished one."""
     if config.getoption("submission"):
-        config.stash[results_key].write({"collected": [title(item) for item in items]})
+        config.stash[results_key].write(
+            {"collected": [title(item) for item in items], "points": [points(i) for i in items]}
+        )
 
 
 @pytest_asyncio.fixture
@@ -272,20 +274,25 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
 
 def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) -> CheckResult:
     """A check's outcome as a line of the report."""
-    marker = item.get_closest_marker("points")
-    points = float(marker.args[0]) if marker and marker.args else 1.0
+    worth = points(item)
     hidden = catalog.is_hidden(Path(str(item.path)))
     return CheckResult(
         name=title(item),
         status=outcome.status,
-        score=points if outcome.status is CheckStatus.PASSED else 0.0,
-        max_score=points,
+        score=worth if outcome.status is CheckStatus.PASSED else 0.0,
+        max_score=worth,
         visibility=Visibility.HIDDEN if hidden else Visibility.PUBLIC,
         message=outcome.message,
         duration=duration,
         attempts=attempts,
         timing=outcome.retryable,
     )
+
+
+def points(item: pytest.Item) -> float:
+    """What the check is worth: its `points` marker, 1 without one."""
+    marker = item.get_closest_marker("points")
+    return float(marker.args[0]) if marker and marker.args else 1.0
 
 
 def title(item: pytest.Item) -> str:

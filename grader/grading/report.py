@@ -81,6 +81,9 @@ class Report:
     message: str = ""
     isolation: str = "unknown"  # the sandbox backend it ran under
     isolation_missing: list[str] = field(default_factory=list)  # protections it lacked
+    # Graded on the public checks alone (`check`, or `grade --public-only`): the
+    # score says nothing of the hidden checks, and the report must say so.
+    public_only: bool = False
 
     @property
     def score(self) -> float:
@@ -109,9 +112,10 @@ class Report:
             "status": str(self.status),
             "message": self.message,
             "duration": round(self.duration, 2),
+            "checks": [check.to_dict() for check in self.checks],
+            "public_only": self.public_only,
             "isolation": self.isolation,
             "isolation_missing": list(self.isolation_missing),
-            "checks": [check.to_dict() for check in self.checks],
         }
 
     @classmethod
@@ -126,4 +130,5 @@ class Report:
             message=str(data.get("message", "")),
             isolation=str(data.get("isolation", "unknown")),
             isolation_missing=[str(m) for m in data.get("isolation_missing", [])],
+            public_only=bool(data.get("public_only", False)),
         )

@@ -7,18 +7,20 @@ as JSON lines in a file, each written as soon as its check is done.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from grader.clock import now
 from grader.course.catalog import Exercise
-from grader.errors import GradingFailed, MissingFile
+from grader.errors import GraderError, GradingFailed, MissingFile
 from grader.grading.report import CheckResult, Report, ReportStatus
 from grader.sandbox import Limits
 from grader.sandbox.isolation import Isolation
@@ -34,6 +36,25 @@ _UNUSED = [
     "setuponly", "setupplan", "debugging", "logging", "warnings", "faulthandler",
     "threadexception", "unraisableexception", "capture", "cacheprovider",
 ]  # fmt: skip
+
+
+class NoHiddenChecks(GraderError):
+    """Grading was asked of an exercise that has no hidden checks (a student kit's, say)."""
+
+
+def require_hidden_checks(exercise: Exercise) -> None:
+    """Refuse to grade an exercise on all its checks when it has only public ones.
+
+    A kit's exercises have no hidden checks: grading against them silently gives
+    a perfect file 8/10. A grade must either include the hidden checks or say
+    that it does not (`grade(..., hidden=False)`, `--public-only`).
+    """
+    if not exercise.has_hidden_checks:
+        raise NoHiddenChecks(
+            f"{exercise.id} has no hidden checks in {exercise.root / 'checks'} (a student kit?); "
+            "grade with the course's own exercises folder, or pass --public-only to grade on "
+            "the public checks alone"
+        )
 
 
 def grade(
@@ -58,6 +79,8 @@ def grade(
     started = now()
     chosen = isolation or best_isolation()
     report = Report(exercise=exercise.id, submission=label or str(path), max_score=exercise.points)
+    report.public_only = not hidden
+    unusable = unreadable(path, exercise.id)
     run = _run_checks(
         exercise,
         path,
@@ -66,12 +89,16 @@ def grade(
         attempts=attempts,
         limits=limits or exercise.limits,
         isolation=chosen,
+        collect_only=unusable is not None,
     )
     report.isolation = run.isolation.get("backend", str(chosen.backend))
     report.isolation_missing = list(run.isolation.get("missing", []))
-    if run.import_problem is not None:
+    import_problem = unusable or run.import_problem
+    if import_problem is not None:
         report.status = ReportStatus.ERROR
-        report.message = run.import_problem
+        report.message = import_problem
+        if not hidden:  # out of what `check` counts for a file that runs
+            report.max_score = run.worth
     else:
         report.checks = run.checks
         total = sum(check.max_score for check in report.checks)
@@ -87,6 +114,39 @@ def grade(
     return report
 
 
+def unreadable(path: Path, exercise_id: str) -> str | None:
+    """Why `path` cannot be imported as a submission at all, said so a student can fix it.
+
+    Checked here, on the trusted side, because the child would only say that
+    the import raised (an AssertionError for a `.txt` file, a bare codec error
+    for a file saved as Latin-1 or UTF-16).
+    """
+    if path.suffix != ".py":
+        return (
+            f"{path.name} is not a Python file: the grader imports your work as a module, "
+            f"so it must be a file ending in .py (save it as {exercise_id}.py)"
+        )
+    data = path.read_bytes()
+    cookie = ""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:  # a first line that is not UTF-8, or an unknown coding line
+        encoding, cookie = "utf-8", str(error)
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding
+        return (
+            f"your file is not saved as {name} text: byte 0x{data[error.start]:02x} on line "
+            f"{line} is not {name}; save the file as UTF-8 (in your editor: save with "
+            "encoding, UTF-8) and try again"
+        )
+    if cookie:
+        return f"your file's coding line cannot be used ({cookie}); remove it and save as UTF-8"
+    return None
+
+
 def _run_checks(
     exercise: Exercise,
     path: Path,
@@ -96,8 +156,13 @@ def _run_checks(
     attempts: int,
     limits: Limits,
     isolation: Isolation,
+    collect_only: bool = False,
 ) -> _Run:
-    """The checks' results, or why the submission could not be imported at all."""
+    """The checks' results, or why the submission could not be imported at all.
+
+    The third value is what the checks run are worth together, known even when
+    none could run. With `collect_only` the checks are only collected, for that.
+    """
     files = exercise.check_files(hidden=hidden)
     if not files:
         raise GradingFailed(f"exercise {exercise.id} has no checks in {exercise.root / 'checks'}")
@@ -117,6 +182,8 @@ def _run_checks(
         ]  # fmt: skip
         if seed is not None:
             command += ["--grader-seed", str(seed)]
+        if collect_only:
+            command += ["--collect-only"]
         env = dict(os.environ)
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
@@ -131,20 +198,25 @@ def _run_checks(
             raise GradingFailed(
                 f"the checks of {exercise.id} did not finish in {budget:g} s"
             ) from None
-        return _read_results(results, done, exercise)
+        return _read_results(results, done, exercise, collect_only=collect_only)
 
 
 @dataclass
 class _Run:
-    """What a pytest run of the checks wrote: results, or an import failure; its isolation."""
+    """What a pytest run of the checks wrote: results or an import failure, worth, isolation."""
 
     checks: list[CheckResult]
     import_problem: str | None
+    worth: float  # what the checks run are worth together, known even when none could run
     isolation: dict[str, Any]
 
 
 def _read_results(
-    results: Path, done: subprocess.CompletedProcess[str], exercise: Exercise
+    results: Path,
+    done: subprocess.CompletedProcess[str],
+    exercise: Exercise,
+    *,
+    collect_only: bool = False,
 ) -> _Run:
     records: list[dict[str, Any]] = []
     if results.exists():
@@ -153,12 +225,14 @@ def _read_results(
     broken = next((r["broken"] for r in records if "broken" in r), None)
     if broken is not None:
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {broken}")
+    announced = next((r for r in records if "collected" in r), None)
+    worth = float(sum(announced.get("points", []))) if announced is not None else exercise.points
     import_failed = next((r["import_failed"] for r in records if "import_failed" in r), None)
     if import_failed is not None:
-        return _Run([], str(import_failed), where)
-    collected = next((r["collected"] for r in records if "collected" in r), None)
+        return _Run([], str(import_failed), worth, where)
+    collected = announced["collected"] if announced is not None else None
     checks = [CheckResult.from_dict(r["check"]) for r in records if "check" in r]
-    if collected is None or len(checks) != len(collected):
+    if collected is None or (len(checks) != len(collected) and not collect_only):
         tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-6:])
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {tail}")
-    return _Run(checks, None, where)
+    return _Run(checks, None, worth, where)

@@ -1,12 +1,15 @@
 """A report in Gradescope's autograder format (`/autograder/results/results.json`).
 
 Each check is one Gradescope test. Public checks are `visible`; hidden checks
-are `after_published` and say nothing of how they went beyond their score:
-their details are for the teacher, who finds them in the full report.
+are `after_published`. By default a hidden check says nothing of how it went
+beyond its score: its details are for the teacher, who finds them in the full
+report. With `HiddenDetails.AFTER_PUBLISHED` its real feedback is shown too,
+still only once the grades are published.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
@@ -18,24 +21,32 @@ HIDDEN_OUTPUT = (
 )
 
 
-def results(report: Report) -> dict[str, Any]:
+class HiddenDetails(StrEnum):
+    """What students see of a hidden check's feedback once the grades are published."""
+
+    NEVER = "never"  # its name and score only
+    AFTER_PUBLISHED = "after_published"  # its feedback too
+
+
+def results(report: Report, hidden_details: HiddenDetails = HiddenDetails.NEVER) -> dict[str, Any]:
     """The `results.json` Gradescope reads for one submission."""
     return {
         "score": report.score,
         "execution_time": round(report.duration),
         "output": _summary(report),
-        "tests": [_test(check) for check in report.checks],
+        "tests": [_test(check, hidden_details) for check in report.checks],
     }
 
 
-def _test(check: CheckResult) -> dict[str, Any]:
+def _test(check: CheckResult, hidden_details: HiddenDetails) -> dict[str, Any]:
     hidden = check.visibility is Visibility.HIDDEN
+    secret = hidden and hidden_details is HiddenDetails.NEVER
     return {
         "name": check.name,
         "score": check.score,
         "max_score": check.max_score,
         "status": "passed" if check.status is CheckStatus.PASSED else "failed",
-        "output": HIDDEN_OUTPUT if hidden else _output(check),
+        "output": HIDDEN_OUTPUT if secret else _output(check),
         "visibility": "after_published" if hidden else "visible",
     }
 
@@ -55,6 +66,8 @@ def _summary(report: Report) -> str:
         f"{report.exercise}: {report.score:g}/{report.max_score:g} over {len(report.checks)} "
         f"checks, {hidden} of them hidden until the grades are published."
     ]
+    if report.public_only:
+        lines.append("Graded on the public checks only: no hidden checks were run.")
     if report.message:
         lines.append(report.message)
     lines.append(where)

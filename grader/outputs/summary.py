@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from grader.batch.runner import BatchResult
 from grader.outputs import gradebook
 
+if TYPE_CHECKING:
+    from grader.batch.lms import LmsExport
 
-def render_summary(result: BatchResult) -> str:
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`1 submission`, `2 submissions`: a count and its noun, in agreement."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
     """What a batch did, in a few lines for the teacher."""
     book = result.gradebook
     errors = book.count(gradebook.CellState.ERROR)
+    jobs = len(result.classroom.jobs)
     lines = [
-        f"graded {len(result.classroom.jobs) - len(result.unfinished)} of "
-        f"{len(result.classroom.jobs)} submissions from {len(result.classroom.students)} "
-        f"students ({result.graded} now, {result.resumed} already graded); "
+        f"graded {jobs - len(result.unfinished)} of {plural(jobs, 'submission')} from "
+        f"{plural(len(result.classroom.students), 'student')} "
+        f"({result.graded} now, {result.resumed} already graded); "
         f"{errors} could not be run, {book.count(gradebook.CellState.MISSING)} missing"
     ]
     for exercise in book.exercises:
@@ -21,7 +32,8 @@ def render_summary(result: BatchResult) -> str:
         handed = sum(c.state is not gradebook.CellState.MISSING for c in book.cells(exercise))
         shown = "-" if mean is None else f"{mean:g}"
         lines.append(
-            f"  {exercise:<16} mean {shown}/{book.max_scores[exercise]:g} over {handed} submissions"
+            f"  {exercise:<16} mean {shown}/{book.max_scores[exercise]:g} over "
+            f"{plural(handed, 'submission')}"
         )
     if result.regraded_alone:
         lines.append(
@@ -37,4 +49,25 @@ def render_summary(result: BatchResult) -> str:
     if result.isolation is not None:
         lines.append(f"isolation: {result.isolation.describe()}")
     lines.append(f"wrote {result.grades_csv} and a JSON report per submission")
+    if lms is not None:
+        lines += _lms_lines(lms)
     return "\n".join(lines)
+
+
+def _lms_lines(lms: LmsExport) -> list[str]:
+    """Which gradebook files were written, and where roster and class folder disagree."""
+    lines = [f"wrote {path} ({plural(len(lms.match.matched), 'student')})" for path in lms.written]
+    lines += [f"did not write {why}" for why in lms.skipped]
+    if lms.match.without_folder:
+        lines.append(
+            f"{plural(len(lms.match.without_folder), 'roster row')} with no folder in the class "
+            "(left out of the gradebook files):"
+        )
+        lines += [f"  line {m.line}: {m.folder}" for m in lms.match.without_folder]
+    if lms.match.without_row:
+        lines.append(
+            f"{plural(len(lms.match.without_row), 'folder')} with no roster row "
+            "(left out of the gradebook files):"
+        )
+        lines += [f"  {folder}" for folder in lms.match.without_row]
+    return lines

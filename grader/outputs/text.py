@@ -25,8 +25,10 @@ def render_text(report: Report) -> str:
         lines.append(f"  {_MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
         if check.message:
             lines.extend(f"            {part}" for part in check.message.splitlines())
+    which = " on the public checks" if report.public_only else ""
     lines.append(
-        f"score: {_number(report.score)}/{_number(report.max_score)}  ({report.duration:.1f} s)"
+        f"score: {_number(report.score)}/{_number(report.max_score)}{which}  "
+        f"({report.duration:.1f} s)"
     )
     lines.append(f"isolation: {isolation.describe(report.isolation, report.isolation_missing)}")
     return "\n".join(lines)

@@ -298,6 +298,8 @@ class Sandbox:
         record.stall = self._stall(record) if pinger is not None else None
         record.loops = list(reply.get("loops", []))
         record.runners = int(reply.get("runners", 0))
+        if reply["op"] == Op.UNDEFINED:
+            raise SubmissionFault(f"your file does not define {name}()")
         if reply["op"] == "raise" and reply["type"] == "SystemExit":
             code = reply.get("message") or "0"
             raise SubmissionDied(f"your program exited during the check (sys.exit({code}))")
@@ -354,7 +356,7 @@ class Sandbox:
                 self._ready.set_result(message)
             elif op == Op.IMPORT_FAILED:
                 self._fail(ImportFailed(faults.import_failure(message)))
-            elif op in (Op.RETURN, Op.RAISE):
+            elif op in (Op.RETURN, Op.RAISE, Op.UNDEFINED):
                 future = self._pending.get(int(message["id"]))
                 if future is not None and not future.done():
                     future.set_result(message)

@@ -111,7 +111,8 @@ class Server:
         try:
             function = getattr(module, message["name"], None)
             if function is None or not callable(function):
-                raise AttributeError(f"your file does not define {message['name']}()")
+                self.send({"op": Op.UNDEFINED, "id": call_id})  # nothing ran: not a "raise"
+                return
             if message.get("in_loop"):
                 value = self.run_in_loop(function, message, call_id)
             elif inspect.iscoroutinefunction(function):

@@ -39,6 +39,7 @@ class Op(StrEnum):
     IMPORT_FAILED = "import_failed"  # the submission could not be imported
     RETURN = "return"  # a call returned (its value)
     RAISE = "raise"  # a call raised (type, message, the submission's lines)
+    UNDEFINED = "undefined"  # the submission has no function of that name: nothing ran
     RETURNED = "returned"  # a plain function called in a loop returned (what, before awaiting)
     DONE = "done"  # the call's coroutine finished (before its loop was cleaned up)
     CALLBACK = "callback"  # call this trusted callable

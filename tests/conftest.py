@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from collections.abc import Iterator
+
+import pytest
+import support
 
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -12,3 +16,10 @@ def pytest_configure() -> None:
     """Make this process a subreaper: a sandbox's escaped process stays our descendant."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def _mark_the_test_start() -> Iterator[None]:
+    """Processes started before this test belong to earlier ones (see support.leftovers)."""
+    support.test_began = support.uptime()
+    yield

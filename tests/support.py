@@ -76,8 +76,19 @@ def verdict_tests(exercise_id: str, wrong: dict[str, set[str]]) -> tuple[Callabl
     )
 
 
+#: When the running test began, in seconds since the machine booted (set by conftest.py).
+test_began = 0.0
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def uptime() -> float:
+    """Seconds since the machine booted, the clock /proc gives process start times on."""
+    with open("/proc/uptime", encoding="ascii") as file:
+        return float(file.read().split()[0])
+
+
 def _processes() -> dict[int, tuple[int, str, bytes]]:
-    """Every live process: pid -> (parent pid, state, command line)."""
+    """Every live process started since the running test began: pid -> (parent, state, command)."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -89,7 +100,10 @@ def _processes() -> dict[int, tuple[int, str, bytes]]:
                 command = cmdline.read()
         except OSError:
             continue
-        found[int(entry)] = (int(fields[1]), fields[0].decode(), command)
+        # An earlier test's processes may still be winding down: they are not this one's.
+        started = int(fields[19]) / _TICKS
+        state = fields[0].decode() if started >= test_began - 1.0 else "earlier"
+        found[int(entry)] = (int(fields[1]), state, command)
     return found
 
 
@@ -115,15 +129,15 @@ def leftovers() -> list[int]:
     while todo:
         pid = todo.pop()
         parent, state, command = table[pid]
-        todo += children.get(pid, [])
-        if state == "Z":
-            continue  # dead; only not yet reaped
         bwrapped = table.get(parent, (0, "", b""))[2].startswith((b"bwrap", b"/usr/bin/bwrap"))
         infrastructure = (
             pid in ours  # a zygote of this process's own fork servers (or bwrap around one)
             or (parent in ours and command.startswith((b"bwrap", b"/usr/bin/bwrap")))
             or (bwrapped and b"from grader.sandbox import zygote" in command and parent in tree)
         )
-        if not infrastructure:
+        if state == "earlier" and not infrastructure:
+            continue  # an earlier test's, with everything it started
+        todo += children.get(pid, [])
+        if state != "Z" and not infrastructure:  # a zombie is dead, only not yet reaped
             found.append(pid)
     return found

@@ -341,3 +341,114 @@ def test_every_backend_of_this_machine_is_tested() -> None:
         assert "namespaces" in names
     if landlock.abi() >= 1 and _system_python_fits():
         assert "landlock" in names
+
+
+ATTACKERS = Path(__file__).resolve().parent / "hostile" / "attackers"
+
+
+def _fingerprint_tree(folder: Path, *, content: bool = True) -> dict[str, str]:
+    """Every file under `folder`: its hash (or size and mtime, for large trees)."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        if content:
+            found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            stat = path.stat()
+            found[str(path)] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    return found
+
+
+def _sandbox_uid_processes() -> list[int]:
+    """Live processes running as one of the children's uids (the grader is root)."""
+    uids = isolation.sandbox_uids()
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as status:
+                    fields = dict(line.split(":", 1) for line in status if ":" in line)
+            except OSError:
+                continue
+            if fields["State"].split()[0] != "Z" and int(fields["Uid"].split()[0]) in uids:
+                found.append(int(entry))
+    return found
+
+
+def test_a_class_with_attackers_is_graded_right_and_nothing_else_changes(tmp_path: Path) -> None:
+    """An honest student, a stub, and one attacker of each kind, batch-graded together."""
+    best = isolation.best()
+    if best.backend is Backend.NONE:
+        pytest.skip("no isolation on this machine: nothing to defend the class with")
+    course = tmp_path / "course"
+    shutil.copytree(EXERCISES / "count-async", course / "exercises" / "count-async")
+    shutil.copytree(SOLUTIONS, course / "solutions")
+    exercises = course / "exercises"
+    klass = tmp_path / "class"
+    out = tmp_path / "out"
+    sources = {
+        "honest": SOLUTIONS / "count-async.py",
+        "stub": EXERCISES / "count-async" / "stub.py",
+        **{f"attacker-{p.stem}": p for p in sorted(ATTACKERS.glob("*.py"))},
+    }
+    for student, source in sources.items():
+        (klass / student).mkdir(parents=True)
+        shutil.copyfile(source, klass / student / "count-async.py")
+    for folder in (tmp_path, course, klass, *klass.iterdir()):
+        folder.chmod(0o755)  # only the isolation stands in the attackers' way
+    packages = Path(sys.prefix)  # the installed packages (a virtual environment)
+    before = {
+        "course": _fingerprint_tree(course),
+        "class": _fingerprint_tree(klass),
+        "grader": _fingerprint_tree(REPO / "grader"),
+        "packages": _fingerprint_tree(packages, content=False),
+    }
+    listeners = [socket.socket() for _ in range(2)]
+    other = _other_address()
+    for listener, address in zip(listeners, ["127.0.0.1", other or "127.0.0.1"], strict=True):
+        listener.bind((address, 0))
+        listener.listen()
+        listener.setblocking(False)
+    ports = ",".join(str(listener.getsockname()[1]) for listener in listeners)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", "--exercises", str(exercises), "batch", "class",
+             "--out", "out", "--workers", "4", "--quiet"],
+            capture_output=True, text=True, timeout=600, cwd=tmp_path,
+            env={**os.environ, "ATTACK_PORTS": ports},
+        )  # fmt: skip
+        connected = 0
+        for listener in listeners:
+            try:
+                listener.accept()[0].close()
+                connected += 1
+            except BlockingIOError:
+                pass
+    finally:
+        for listener in listeners:
+            listener.close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    grades = {row.split(",")[0]: row.split(",")[1] for row in
+              (out / "grades.csv").read_text().splitlines()[1:]}  # fmt: skip
+    assert grades["honest"] == "10" and grades["stub"] == "0", grades
+    attackers = {s: g for s, g in grades.items() if s.startswith("attacker-")}
+    assert len(attackers) == len(list(ATTACKERS.glob("*.py")))
+    assert all(float(g) < 10 for g in attackers.values()), attackers
+    report = (out / "honest" / "count-async.json").read_text()
+    assert '"score": 10.0' in report and f'"isolation": "{best.backend}"' in report
+    after = {
+        "course": _fingerprint_tree(course),
+        "class": _fingerprint_tree(klass),
+        "grader": _fingerprint_tree(REPO / "grader"),
+        "packages": _fingerprint_tree(packages, content=False),
+    }
+    for what in before:
+        assert after[what] == before[what], f"the batch's attackers changed the {what}"
+    assert connected == 0, "an attacker reached a listener of the host"
+    walker = (out / "attacker-disk_walker" / "count-async.json").read_text()
+    secret = (EXERCISES / "count-async" / "checks" / "test_hidden.py").read_text().splitlines()
+    assert secret[0] not in walker, "a hidden check reached an attacker's feedback"
+    assert leftovers() == []
+    if os.geteuid() == 0:
+        assert _sandbox_uid_processes() == []

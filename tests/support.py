@@ -141,3 +141,11 @@ def leftovers() -> list[int]:
         if state != "Z" and not infrastructure:  # a zombie is dead, only not yet reaped
             found.append(pid)
     return found
+
+
+def describe(pids: list[int]) -> str:
+    """What each of `pids` is: its parent and command line, for a failing test's message."""
+    table = _processes()
+    return "; ".join(
+        f"{pid} (parent {table[pid][0]}): {table[pid][2][:150]!r}" for pid in pids if pid in table
+    )

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import EXERCISES, REPO, SOLUTIONS, leftovers
+from support import EXERCISES, REPO, SOLUTIONS, describe, leftovers
 
 from grader.checks.submission import Submission
 from grader.sandbox import Limits, isolation
@@ -360,9 +360,12 @@ def _fingerprint_tree(folder: Path, *, content: bool = True) -> dict[str, str]:
     return found
 
 
-def _sandbox_uid_processes() -> list[int]:
-    """Live processes running as one of the children's uids (the grader is root)."""
-    uids = isolation.sandbox_uids()
+#: The uids this test's batch gives its children (as root): no other test uses them.
+BATCH_UIDS = range(1881000000, 1881001000)
+
+
+def _sandbox_uid_processes(uids: range) -> list[int]:
+    """Live processes running as one of `uids`."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -416,7 +419,8 @@ def test_a_class_with_attackers_is_graded_right_and_nothing_else_changes(tmp_pat
             [sys.executable, "-m", "grader", "--exercises", str(exercises), "batch", "class",
              "--out", "out", "--workers", "4", "--quiet"],
             capture_output=True, text=True, timeout=600, cwd=tmp_path,
-            env={**os.environ, "ATTACK_PORTS": ports},
+            env={**os.environ, "ATTACK_PORTS": ports,
+                 "GRADER_SANDBOX_UIDS": f"{BATCH_UIDS[0]}-{BATCH_UIDS[-1]}"},
         )  # fmt: skip
         connected = 0
         for listener in listeners:
@@ -449,6 +453,27 @@ def test_a_class_with_attackers_is_graded_right_and_nothing_else_changes(tmp_pat
     walker = (out / "attacker-disk_walker" / "count-async.json").read_text()
     secret = (EXERCISES / "count-async" / "checks" / "test_hidden.py").read_text().splitlines()
     assert secret[0] not in walker, "a hidden check reached an attacker's feedback"
-    assert leftovers() == []
+    left = leftovers()
+    assert left == [], describe(left)
     if os.geteuid() == 0:
-        assert _sandbox_uid_processes() == []
+        assert _sandbox_uid_processes(BATCH_UIDS) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="children change uid only when the grader is root")
+async def test_as_root_each_child_runs_as_one_of_the_sandbox_uids(
+    backend: Isolation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRADER_SANDBOX_UIDS", f"{BATCH_UIDS[0]}-{BATCH_UIDS[-1]}")
+    server = ForkServer(backend)
+    uids = set()
+    try:
+        for _ in range(3):
+            student = Submission(PROBE, LIMITS, server)
+            uids.add(int((await student.privileges())["status"]["Uid"]))
+            await student.close()
+    finally:
+        server.close()
+    if backend.backend is Backend.NONE:
+        assert uids == {0}  # without isolation the child stays what the grader is
+    else:
+        assert uids <= set(BATCH_UIDS) and len(uids) > 1, uids  # one of them, drawn per child

@@ -1,6 +1,7 @@
 """Batch grading against grading one by one: same grades, how much faster.
 
     python bench/batch.py [--count 100] [--workers N] [--strict-timing] [--keep DIR]
+    python bench/batch.py --isolation-cost [--count 100] [--rounds 2]
 
 Generates a class of COUNT submissions in a temporary folder, from templates
 (right ones in different styles, partly right and broken ones) over
@@ -8,6 +9,10 @@ count-sync and count-async, then grades every file one by one (the core's
 `grade`, as `grader grade` does, with nothing else running) and the whole
 class with `grader batch`. Prints both times and the speed-up, and exits 1 if
 any grade differs.
+
+With `--isolation-cost`, grades the same class with `grader batch` under the
+best isolation and with `--no-isolation`, in turn (A B A B ...), and prints
+each time, the medians and their ratio: what the sandbox costs a batch.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,6 +96,11 @@ def main() -> int:
     parser.add_argument("--strict-timing", action="store_true", help="pass it to grader batch")
     parser.add_argument("--seed", type=int, default=1, help="which class to generate")
     parser.add_argument("--keep", type=Path, default=None, help="generate the class here")
+    parser.add_argument(
+        "--isolation-cost", action="store_true",
+        help="time the batch with and without isolation instead of against one by one",
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=2, help="with --isolation-cost")
     args = parser.parse_args()
 
     scratch = tempfile.TemporaryDirectory(prefix="grader-bench-")
@@ -100,6 +111,8 @@ def main() -> int:
     print(f"{len(files)} submissions in {class_dir}", flush=True)
 
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    if args.isolation_cost:
+        return isolation_cost(class_dir, root, args)
     started, cpu = time.monotonic(), cpu_seconds()
     alone: dict[tuple[str, str], float] = {}
     for done, (exercise, path) in enumerate(files, 1):
@@ -137,6 +150,33 @@ def main() -> int:
     )
     scratch.cleanup()
     return 1 if differ else 0
+
+
+def isolation_cost(class_dir: Path, root: Path, args: argparse.Namespace) -> int:
+    """The batch under the best isolation against the batch without: times and ratio."""
+    times: dict[str, list[float]] = {"isolated": [], "none": []}
+    grades: dict[str, str] = {}
+    for round_ in range(args.rounds):
+        for mode in ("isolated", "none"):
+            out = root / f"results-{mode}-{round_}"
+            command = [sys.executable, "-m", "grader", "batch", str(class_dir), "--out", str(out)]
+            command += ["--quiet"] + (["--workers", str(args.workers)] if args.workers else [])
+            command += ["--no-isolation"] if mode == "none" else []
+            started, cpu = time.monotonic(), cpu_seconds()
+            subprocess.run(command, check=True)
+            took = time.monotonic() - started
+            times[mode].append(took)
+            grades[f"{mode}-{round_}"] = (out / "grades.csv").read_text()
+            isolation = json.loads(next(out.glob("*/*.json")).read_text())["isolation"]
+            print(f"  round {round_ + 1}, {mode} ({isolation}): {took:.1f} s, "
+                  f"{cpu_seconds() - cpu:.0f} s of CPU, load {os.getloadavg()[0]:.1f}",
+                  flush=True)  # fmt: skip
+    isolated, bare = statistics.median(times["isolated"]), statistics.median(times["none"])
+    same = len(set(grades.values())) == 1
+    print(f"batch of {args.count}: isolated {isolated:.1f} s, without isolation {bare:.1f} s "
+          f"(medians of {args.rounds}); isolation costs {100 * (isolated / bare - 1):+.1f}%; "
+          f"grades {'identical' if same else 'DIFFER'}")  # fmt: skip
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

@@ -87,7 +87,11 @@ def _here() -> dict[str, str]:
 
 def build(packages: tuple[str, ...] = ()) -> View:
     """The view for a child that may import the standard library and `packages`."""
-    python = interpreter()
+    return _build(interpreter(), tuple(packages))
+
+
+@functools.cache
+def _build(python: str, packages: tuple[str, ...]) -> View:
     layout = _layout(python)
     system: list[str] = [python]
     stdlib = os.path.realpath(layout["stdlib"])
@@ -125,6 +129,8 @@ def build(packages: tuple[str, ...] = ()) -> View:
 
 def package_files(names: tuple[str, ...]) -> dict[str, str]:
     """Every top-level module and folder of the distributions `names` and what they require."""
+    if not names:
+        return {}
     from importlib import metadata
 
     from packaging.markers import default_environment

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from grader.course import catalog
+from grader.errors import GradingFailed
 from grader.grading.report import CheckStatus
 from grader.grading.runner import grade
 
@@ -36,3 +40,29 @@ def test_teachers_can_run_checks_with_plain_pytest() -> None:
     command += ["-o", "asyncio_default_test_loop_scope=function"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert "grader score: 2/4" in done.stdout, done.stdout + done.stderr
+
+
+def test_checks_that_do_not_add_up_are_a_grading_error_not_a_score(tmp_path: Path) -> None:
+    """A course whose checks are worth more than exercise.yaml says can never give 5/4."""
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURES / "course" / "flaky", course / "flaky")
+    (course / "flaky" / "checks" / "test_hidden.py").write_text(
+        "import pytest\n\n\n@pytest.mark.points(1)\nasync def test_extra(submission):\n"
+        '    """one point more than exercise.yaml counts"""\n'
+    )
+    exercise = catalog.find("flaky", course)
+    with pytest.raises(GradingFailed, match=r"worth 5 points, but its exercise\.yaml says 4"):
+        grade(exercise, FIXTURES / "answer.py")
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "--exercises", str(course), "grade", "flaky",
+         str(FIXTURES / "answer.py"), "--public-only"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0  # the public checks alone are not held to the total
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "--exercises", str(course), "grade", "flaky",
+         str(FIXTURES / "answer.py")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode != 0 and "exercise.yaml says 4" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

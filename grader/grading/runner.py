@@ -174,8 +174,8 @@ def _run_checks(
         for plugin in _UNUSED:
             command += ["-p", f"no:{plugin}"]
         command += [
-            "-c", str(_INI), "--rootdir", str(exercise.root), "-q", "--assert=plain", "--noconftest",
-            "--import-mode=importlib", "--timeout=300",
+            "-c", str(_INI), "--rootdir", str(exercise.root), "-q", "--assert=plain",
+            "--noconftest", "--import-mode=importlib", "--timeout=300",
             "--submission", str(path.resolve()), "--grader-results", str(results),
             "--grader-attempts", str(attempts), "--grader-limits", json.dumps(limits.to_dict()),
             "--grader-isolation", str(isolation.backend),

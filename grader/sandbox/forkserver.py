@@ -160,7 +160,7 @@ class ForkServer:
             return self._control
         view = views.build(self.packages)
         setup = self._setup(view)
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours, theirs = wire.socketpair()
         root_path = str(os.path.dirname(view.grader))
         program = [
             view.python, "-I", "-S", "-B", "-c", _BOOT, json.dumps(setup.to_json()),

@@ -23,6 +23,7 @@ import os
 import random
 import socket
 import struct
+import tempfile
 import termios
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -130,13 +131,12 @@ class Sandbox:
             ours.append(read if len(ours) != 1 else write)
             theirs.append(write if len(theirs) != 1 else read)
         out_r, in_w, stdout_r, stderr_r = ours
-        copy = os.memfd_create("submission", os.MFD_CLOEXEC)
-        os.write(copy, content)
+        copy = _copy_of(content)
         theirs.append(copy)
         handoff: socket.socket | None = None
         port = None
         if self.listen and self.forkserver.isolation.backend is Backend.NAMESPACES:
-            handoff, their_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            handoff, their_end = wire.socketpair()
             theirs.append(their_end.detach())
         elif self.listen:
             self.listener = _listen_here()
@@ -543,6 +543,17 @@ def _unread(fd: int) -> int:
     except OSError:
         return 0
     return int(struct.unpack("i", raw)[0])
+
+
+def _copy_of(content: bytes) -> int:
+    """A file descriptor of an anonymous file holding `content`: the child's copy to read."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("submission", os.MFD_CLOEXEC)
+    else:  # not Linux: an unlinked temporary file does the same
+        with tempfile.TemporaryFile() as file:
+            fd = os.dup(file.fileno())
+    os.write(fd, content)
+    return fd
 
 
 def _listen_here() -> socket.socket:

@@ -71,6 +71,15 @@ def loads(line: bytes) -> dict[str, Any]:
     return message
 
 
+def socketpair() -> tuple[socket.socket, socket.socket]:
+    """A connected pair for control datagrams: SOCK_SEQPACKET where the system has it."""
+    kind = getattr(socket, "SOCK_SEQPACKET", None)
+    try:
+        return socket.socketpair(socket.AF_UNIX, kind if kind is not None else socket.SOCK_DGRAM)
+    except OSError:  # macOS has no Unix SOCK_SEQPACKET; datagrams keep the boundaries too
+        return socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+
+
 def send(
     sock: socket.socket, message: dict[str, Any], fds: list[int] | tuple[int, ...] = ()
 ) -> None:

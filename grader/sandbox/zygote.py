@@ -53,9 +53,10 @@ class Child:
 class Zygote:
     """Serves spawn and kill requests on the control socket until the grader hangs up."""
 
-    def __init__(self, setup: boot.Setup, control: socket.socket) -> None:
+    def __init__(self, setup: boot.Setup, control: socket.socket, parent: int = 0) -> None:
         self.setup = setup
         self.control = control
+        self.parent = parent  # the grader, watched where no parent-death signal exists
         self.children: dict[int, Child] = {}
         self.keepers: dict[int, Child] = {}
         self.wakeup_r, self.wakeup_w = os.pipe()
@@ -69,10 +70,16 @@ class Zygote:
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
         missing = preload(self.setup.preload)
         wire.send(self.control, {"op": Op.HELLO, "pid": os.getpid(), "missing": missing})
+        linux = sys.platform.startswith("linux")
         while True:
             timeout = _POLL if any(c.killing for c in self.children.values()) else None
+            if timeout is None and not linux and self.parent:
+                timeout = 1.0  # a datagram socket says nothing when its peer goes
             waiting: list[socket.socket | int] = [self.control, self.wakeup_r]
             ready, _, _ = select.select(waiting, [], [], timeout)
+            if not linux and self.parent and os.getppid() != self.parent:
+                self.shutdown()
+                return
             if self.wakeup_r in ready:
                 with contextlib.suppress(BlockingIOError):
                     os.read(self.wakeup_r, 4096)
@@ -254,4 +261,4 @@ def main() -> None:
     except Exception:
         traceback.print_exc()
         os._exit(2)
-    Zygote(setup, control).run()
+    Zygote(setup, control, parent).run()

@@ -249,44 +249,47 @@ class ForkServer:
             watcher(None)
 
     def _on(self, message: dict[str, Any]) -> None:
+        """One answer of the zygote (on the reader thread); futures are settled outside the lock."""
         op = message["op"]
         if op == Op.HELLO:
             if not self._hello.done():
                 self._hello.set_result(message)
             return
         child_id = int(message["id"])
-        with self._lock:
-            if op == Op.SPAWNED:
-                spawned = self._spawns.pop(child_id, None)
-                killed = child_id in self._kills
-            elif op == Op.FAILED:
-                failed = self._spawns.pop(child_id, None)
-                self._watchers.pop(child_id, None)
-            elif op == Op.ENDED:
-                watcher = self._watchers.pop(child_id, None)
-            elif op == Op.GONE:
-                gone = self._kills.get(child_id)  # kept: a second kill asks for the same
-        if op == Op.SPAWNED and spawned is not None:
-            spawned.set_result(int(message["pid"]))
-            if killed:  # killed while it was being started
-                with self._lock, contextlib.suppress(OSError):
-                    if self._control is not None:
-                        wire.send(self._control, {"op": Op.KILL, "id": child_id})
-        elif op == Op.FAILED and failed is not None:
-            failed.set_exception(
-                SandboxFailed(
-                    f"the sandbox could not start a child: "
-                    f"{message.get('reason', 'no reason given')}"
-                )
-            )
+        if op == Op.SPAWNED:
+            self._on_spawned(child_id, int(message["pid"]))
+        elif op == Op.FAILED:
+            self._on_failed(child_id, str(message.get("reason", "no reason given")))
+        elif op == Op.ENDED:
             with self._lock:
-                pending = self._kills.pop(child_id, None)
-            if pending is not None:
-                pending.set_result(None)
-        elif op == Op.ENDED and watcher is not None:
-            watcher(int(message["code"]))
-        elif op == Op.GONE and gone is not None:
-            gone.set_result(None)
+                watcher = self._watchers.pop(child_id, None)
+            if watcher is not None:
+                watcher(int(message["code"]))
+        elif op == Op.GONE:
+            with self._lock:
+                gone = self._kills.get(child_id)  # kept: a second kill asks for the same
+            if gone is not None and not gone.done():
+                gone.set_result(None)
+
+    def _on_spawned(self, child_id: int, pid: int) -> None:
+        with self._lock:
+            spawned = self._spawns.pop(child_id, None)
+            if child_id in self._kills and self._control is not None:
+                # Killed while it was being started: now the zygote can do it.
+                with contextlib.suppress(OSError):
+                    wire.send(self._control, {"op": Op.KILL, "id": child_id})
+        if spawned is not None:
+            spawned.set_result(pid)
+
+    def _on_failed(self, child_id: int, reason: str) -> None:
+        with self._lock:
+            failed = self._spawns.pop(child_id, None)
+            self._watchers.pop(child_id, None)
+            pending = self._kills.pop(child_id, None)
+        if failed is not None:
+            failed.set_exception(SandboxFailed(f"the sandbox could not start a child: {reason}"))
+        if pending is not None:
+            pending.set_result(None)  # nothing of it ever ran
 
     def _drain(self, process: subprocess.Popen[bytes]) -> None:
         """Keep the last of what the zygote wrote to stderr, to say why it died."""

@@ -226,16 +226,22 @@ class Sandbox:
         self._fail(SubmissionDied("the sandbox was closed"))
         for task in list(self._callbacks.values()):
             task.cancel()
-        if self._spawned:
-            gone = self.forkserver.kill(self.id)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.wrap_future(gone), _KILL_WAIT)
-            self.forkserver.release(self.id)
-        for transport in self._transports:
-            transport.close()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        self._drop_listener()
+        try:
+            if self._spawned:
+                gone = asyncio.wrap_future(self.forkserver.kill(self.id))
+                try:
+                    await asyncio.wait_for(asyncio.shield(gone), _KILL_WAIT)
+                except TimeoutError:
+                    raise SandboxFailed(
+                        f"the sandbox did not end a child within {_KILL_WAIT:g} s"
+                    ) from None
+                self.forkserver.release(self.id)
+        finally:
+            for transport in self._transports:
+                transport.close()
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._drop_listener()
 
     def _drop_listener(self) -> None:
         if self.listener is not None:

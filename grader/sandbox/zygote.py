@@ -167,7 +167,10 @@ class Zygote:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
         for child in [c for c in self.children.values() if c.killing and c.status is not None]:
-            if orphans or (child.uid is not None and _kill_uid(child.uid)):
+            # With namespaces the kernel ended the check with its keeper; without, its
+            # orphans come here, and as root, anything still running as its uid is its.
+            alone = self.setup.backend is not Backend.NAMESPACES
+            if orphans or (alone and child.uid is not None and _kill_uid(child.uid)):
                 continue  # not gone until nothing of it is left
             if child.folder:
                 shutil.rmtree(child.folder, ignore_errors=True)

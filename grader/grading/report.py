@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from grader.grading.observations import Diagnostic, Timeline
+
 
 class CheckStatus(StrEnum):
     PASSED = "passed"
@@ -41,6 +43,8 @@ class CheckResult:
     duration: float = 0.0
     attempts: int = 1
     timing: bool = False  # failed only a time bound, on every attempt
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # the submission's lines at fault
+    timeline: Timeline | None = None  # what ran when, for checks that record calls
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +55,8 @@ class CheckResult:
             "visibility": str(self.visibility),
             "message": self.message,
             "duration": round(self.duration, 3),
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "timeline": None if self.timeline is None else self.timeline.to_dict(),
         }
 
     @classmethod
@@ -65,6 +71,8 @@ class CheckResult:
             duration=float(data.get("duration", 0.0)),
             attempts=int(data.get("attempts", 1)),
             timing=bool(data.get("timing", False)),
+            diagnostics=[Diagnostic.from_dict(d) for d in data.get("diagnostics", [])],
+            timeline=Timeline.from_dict(data["timeline"]) if data.get("timeline") else None,
         )
 
 

@@ -58,6 +58,8 @@ def verdict_tests(exercise_id: str, wrong: dict[str, set[str]]) -> tuple[Callabl
     def test_right_submissions_get_full_marks(path: Path) -> None:
         report = grade_file(exercise_id, path)
         assert lost(report) == set() and report.score == report.max_score, explain(report)
+        named = [d.message for c in report.checks for d in c.diagnostics]
+        assert named == [], f"a right submission is named for no mistake: {named}"
 
     def test_every_wrong_submission_is_listed() -> None:
         assert right, f"no ok_*.py beside {exercise_id}"

@@ -13,3 +13,5 @@ from grader.course.verify import verify
 def test_exercise_proves_itself(exercise: str) -> None:
     result = verify(catalog.find(exercise, EXERCISES))
     assert result.ok, result.problems
+    named = [d.message for c in result.solution.checks for d in c.diagnostics]
+    assert named == [], f"the reference solution is no mistake: {named}"

@@ -94,9 +94,9 @@ class HttpServer:
         await self._runner.setup()
         site: web.BaseSite
         if listener is not None:
-            site = web.SockSite(self._runner, listener, shutdown_timeout=0.1)
+            site = web.SockSite(self._runner, listener)
         else:
-            site = web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=0.1)
+            site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         sockets = self._runner.addresses
         self.port = int(sockets[0][1])

@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.sandbox import isolation
 from grader.sandbox.awaitables import Made, coroutine, future, iterator, task
+from grader.sandbox.faults import SubmissionRaised
 from grader.sandbox.forkserver import ForkServer, shared
 from grader.sandbox.handle import Sandbox
 from grader.sandbox.limits import Limits
@@ -50,6 +51,7 @@ class Submission:
         self.path = path
         self.limits = limits or Limits()
         self.calls: list[Call] = []
+        self.seen: list[Call] = []  # every call, those that raised too: the check's timeline
         self.forkserver = forkserver or shared(isolation.best(), packages)
         self._sandbox: Sandbox | None = None
         self._listen = False
@@ -78,10 +80,16 @@ class Submission:
         the catalog's `deliver_later` expects) and awaits what it returns.
         """
         sandbox = await self._ready()
-        record = await sandbox.call(
-            name, args, kwargs or {}, deadline or self.limits.call_timeout, in_loop
-        )
+        try:
+            record = await sandbox.call(
+                name, args, kwargs or {}, deadline or self.limits.call_timeout, in_loop
+            )
+        except SubmissionRaised as raised:
+            if raised.call is not None:
+                self.seen.append(raised.call)
+            raise
         self.calls.append(record)
+        self.seen.append(record)
         return record
 
     async def call_in_loop(

@@ -22,7 +22,7 @@ import json
 import random
 import time
 from collections.abc import AsyncIterator, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +34,8 @@ from grader.checks import submission as submission_module
 from grader.checks.submission import Submission
 from grader.checks.timing import Durations, Recorder, TimingError
 from grader.course import catalog
+from grader.grading import observer
+from grader.grading.observations import Diagnostic, Timeline
 from grader.grading.report import CheckResult, CheckStatus, Visibility
 from grader.sandbox import (
     ImportFailed,
@@ -55,6 +57,8 @@ class Outcome:
     retryable: bool = False
     import_failed: bool = False
     broken: bool = False  # the grader itself could not run the check
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    timeline: Timeline | None = None
 
 
 class Results:
@@ -84,6 +88,8 @@ class Results:
 
 results_key = pytest.StashKey[Results]()
 forkserver_key = pytest.StashKey[ForkServer]()
+submission_key = pytest.StashKey[Submission]()
+recorder_key = pytest.StashKey[Recorder]()
 outcome_key = pytest.StashKey[Outcome]()
 attempt_key = pytest.StashKey[int]()
 
@@ -152,6 +158,7 @@ async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission
     )
     server = request.config.stash.get(forkserver_key, None)
     student = Submission(Path(path), limits, server)
+    request.node.stash[submission_key] = student
     token = submission_module.current.set(student)
     try:
         yield student
@@ -169,9 +176,11 @@ def durations(request: pytest.FixtureRequest) -> Durations:
 
 
 @pytest.fixture
-def recorder() -> Recorder:
+def recorder(request: pytest.FixtureRequest) -> Recorder:
     """Builds the callables a check injects and notes when each call ran."""
-    return Recorder()
+    made = Recorder()
+    request.node.stash[recorder_key] = made  # its calls go into the check's timeline
+    return made
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -211,7 +220,13 @@ def pytest_runtest_makereport(
     """Classify how the check ended: a status, a message, and whether to retry."""
     report = yield
     if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-        item.stash[outcome_key] = classify(call.excinfo)
+        outcome = item.stash[outcome_key] = classify(call.excinfo)
+        student = item.stash.get(submission_key, None)
+        if student is not None:
+            outcome.diagnostics = observer.diagnostics(student.seen)
+            outcome.timeline = observer.timeline(
+                student.seen, item.stash.get(recorder_key, None), []
+            )
     return report
 
 
@@ -286,6 +301,8 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         duration=duration,
         attempts=attempts,
         timing=outcome.retryable,
+        diagnostics=outcome.diagnostics,
+        timeline=outcome.timeline,
     )
 
 

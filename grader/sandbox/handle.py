@@ -48,6 +48,8 @@ from grader.sandbox.records import Call, Line
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
 
 _PING_EVERY = 0.02
+#: A ping left waiting this long marks its stretch as blocked, in the call's timeline.
+BLOCKED = 0.05
 #: The most a submission may hold, read into its child.
 MAX_SUBMISSION = 1024 * 1024
 #: How long a kill may take before the grader gives up waiting on it.
@@ -97,7 +99,8 @@ class Sandbox:
         self._callables: dict[int, Callable[..., Any]] = {}
         self._callable_ids: dict[int, int] = {}
         self._callbacks: dict[int, asyncio.Task[None]] = {}
-        self._pings: dict[int, float] = {}
+        self._pings: dict[int, float] = {}  # ping -> when it was sent
+        self._pongs: dict[int, float] = {}  # ping -> when its answer arrived
         self._current: Call | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._transports: list[asyncio.BaseTransport] = []
@@ -280,6 +283,7 @@ class Sandbox:
         record = Call(name=name, started=now())
         self._current = record
         self._pings.clear()
+        self._pongs.clear()
         first_line, first_error = len(self.lines), len(self.stderr)
         self._send(message)
         looped = in_loop or self.functions.get(name) == "async"
@@ -302,6 +306,9 @@ class Sandbox:
         record.lines = self.lines[first_line:]
         record.stderr = self.stderr[first_error:].decode("utf-8", "replace")
         record.stall = self._stall(record) if pinger is not None else None
+        record.blocked = self._blocked(record) if pinger is not None else []
+        record.diagnostics = list(reply.get("diagnostics", []))
+        record.blocked_lines = list(reply.get("blocked", []))
         record.loops = list(reply.get("loops", []))
         record.runners = int(reply.get("runners", 0))
         if reply["op"] == Op.UNDEFINED:
@@ -505,24 +512,40 @@ class Sandbox:
             await asyncio.sleep(_PING_EVERY)
 
     def _on_pong(self, seq: int, at: float) -> None:
-        sent = self._pings.get(seq)
-        if sent is not None:
-            self._pings[seq] = -(at - sent)  # negative: answered, with its latency
+        if seq in self._pings:
+            self._pongs[seq] = at
+
+    def _waits(self, record: Call) -> list[tuple[float, float]]:
+        """Each ping's wait for the loop: (sent, answered or the call's end).
+
+        Pings sent before the loop first answered are left out: until then the
+        call was still starting, which is no fault of the submission's.
+        """
+        end = record.done_at if record.done_at is not None else record.ended
+        if not self._pongs:
+            return [(record.started, end)]
+        first = min(self._pongs)
+        return [
+            (sent, self._pongs.get(seq, end))
+            for seq, sent in self._pings.items()
+            if (seq in self._pongs or seq > first) and sent < end
+        ]
 
     def _stall(self, record: Call) -> float:
         """The longest a ping waited for the submission's loop during the call."""
-        end = record.done_at if record.done_at is not None else record.ended
-        answered = [seq for seq, value in self._pings.items() if value <= 0]
-        if not answered:
-            return end - record.started
-        first = min(answered)
-        worst = 0.0
-        for seq, value in self._pings.items():
-            if value <= 0:
-                worst = max(worst, -value)
-            elif seq > first and value < end:
-                worst = max(worst, end - value)  # sent after the loop was up, never answered
-        return worst
+        return max((answered - sent for sent, answered in self._waits(record)), default=0.0)
+
+    def _blocked(self, record: Call) -> list[tuple[float, float]]:
+        """The stretches during which the loop left a ping waiting longer than `BLOCKED`."""
+        stretches: list[tuple[float, float]] = []
+        for sent, answered in sorted(self._waits(record)):
+            if answered - sent < BLOCKED:
+                continue
+            if stretches and sent <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], max(stretches[-1][1], answered))
+            else:
+                stretches.append((sent, answered))
+        return stretches
 
     # -- plumbing ---------------------------------------------------------
 

@@ -31,6 +31,9 @@ class Call:
     stderr: str = ""  # what it wrote to stderr (warnings, tracebacks), capped
     returned_at: float | None = None  # `in_loop` calls: when the plain function returned
     returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
+    blocked: list[tuple[float, float]] = field(default_factory=list)  # stretches the loop hung
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)  # what the child noted
+    blocked_lines: list[dict[str, Any]] = field(default_factory=list)  # where its loop hung
 
     @property
     def elapsed(self) -> float:

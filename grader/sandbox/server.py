@@ -24,13 +24,18 @@ import os
 import queue
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from grader.sandbox.codec import Ref, decode, encode
+from grader.sandbox.diagnostics import Diagnostics
 from grader.sandbox.watch import LoopWatch
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
+
+#: How long a ping may wait for the loop before the reader thread looks at what holds it.
+_SAMPLE_AFTER = 0.04
 
 
 class Server:
@@ -45,7 +50,9 @@ class Server:
         self.waiting: dict[int, Callable[[dict[str, Any]], None]] = {}
         self.ids = itertools.count(1)
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop a call runs on, for pings
-        self.watch = LoopWatch()
+        self.diagnostics = Diagnostics(path)
+        self.watch = LoopWatch(self.diagnostics)
+        self.unanswered: dict[int, float] = {}  # pings the loop has not answered yet
 
     def send(self, message: dict[str, Any]) -> None:
         data = dumps(message)
@@ -58,6 +65,7 @@ class Server:
 
     def serve(self) -> None:
         threading.Thread(target=self.read, name="grader-reader", daemon=True).start()
+        self.diagnostics.install()
         module = self.load()
         functions = {
             name: "async" if inspect.iscoroutinefunction(obj) else "sync"
@@ -99,15 +107,27 @@ class Server:
         os._exit(0)  # the trusted side has gone: nothing left to serve
 
     def ping(self, seq: int) -> None:
+        """From the reader thread: the call's loop answers, or what holds it is looked at."""
         loop = self.loop
         if loop is None:
             return
+        now = time.monotonic()
+        waiting = min(self.unanswered.values(), default=now)
+        if now - waiting >= _SAMPLE_AFTER:
+            self.diagnostics.sample_blocked(threading.main_thread().ident)
+        self.unanswered[seq] = now
         with contextlib.suppress(RuntimeError):  # the loop closed in between
-            loop.call_soon_threadsafe(self.send, {"op": Op.PONG, "seq": seq})
+            loop.call_soon_threadsafe(self.pong, seq)
+
+    def pong(self, seq: int) -> None:
+        self.unanswered.pop(seq, None)
+        self.send({"op": Op.PONG, "seq": seq})
 
     def run(self, module: Any, message: dict[str, Any]) -> None:
         call_id = message["id"]
         self.watch.reset()
+        self.diagnostics.reset()
+        self.unanswered.clear()
         try:
             function = getattr(module, message["name"], None)
             if function is None or not callable(function):
@@ -123,10 +143,12 @@ class Server:
                 if inspect.iscoroutine(value):
                     value.close()  # report it, and don't warn "never awaited" on stderr
         except BaseException as exc:
-            self.send({"op": Op.RAISE, "id": call_id, **self.describe(exc), **self.watch.report()})
+            seen = {**self.watch.report(), **self.diagnostics.report()}
+            self.send({"op": Op.RAISE, "id": call_id, **self.describe(exc), **seen})
         else:
             result = encode(value)
-            self.send({"op": Op.RETURN, "id": call_id, "value": result, **self.watch.report()})
+            seen = {**self.watch.report(), **self.diagnostics.report()}
+            self.send({"op": Op.RETURN, "id": call_id, "value": result, **seen})
 
     def arguments(self, message: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         return decode(message["args"], self.resolve), decode(message["kwargs"], self.resolve)
@@ -140,6 +162,7 @@ class Server:
             result = await function(*args, **kwargs)
             current = asyncio.current_task()
             pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+            self.diagnostics.pending(pending)
             self.send({"op": Op.DONE, "id": call_id, "pending": len(pending)})
             return result
 
@@ -148,6 +171,7 @@ class Server:
     def on_own_loop(self, loop: asyncio.AbstractEventLoop, call: Callable[[], Any]) -> Any:
         """Run `call()` on a loop of the bootstrap's, answering pings, then close it."""
         self.loop = loop
+        self.diagnostics.on_loop(loop)
         try:
             return loop.run_until_complete(call())
         finally:

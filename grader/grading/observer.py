@@ -1,0 +1,111 @@
+"""A check's diagnostics and timeline, from what the grader saw while it ran.
+
+The child notes the submission's lines behind the usual mistakes
+(`grader.sandbox.diagnostics`); here they are worded for a student. The
+timeline puts every call of the submission, every call of a callable the
+check passed in, every printed line and every stretch the submission's event
+loop was blocked on one clock: the trusted one, in seconds from the check's
+first call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from grader.checks.timing import STALL, Recorder
+from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
+from grader.sandbox.records import Call
+
+#: Printed lines beyond these are left out of a timeline (a count to 30 is enough to see).
+MAX_LINES = 40
+_LABEL = 48
+
+
+def diagnostics(calls: Iterable[Call]) -> list[Diagnostic]:
+    """Every mistake the child noted during `calls`, each once, in words."""
+    found: dict[tuple[DiagnosticKind, int | None], Diagnostic] = {}
+    for call in calls:
+        for noted in call.diagnostics:
+            made = _worded(noted)
+            if made is not None:
+                found.setdefault((made.kind, made.line), made)
+        if call.stall is not None and call.stall > STALL and call.blocked_lines:
+            where = call.blocked_lines[0]
+            line, code = int(where["line"]), str(where.get("code", ""))
+            message = (
+                f"line {line}: `{code}` blocked the event loop for {call.stall:.2f} s; in a "
+                "coroutine, wait with `await` (asyncio.sleep), and run blocking calls in a "
+                "thread (asyncio.to_thread)"
+            )
+            found.setdefault(
+                (DiagnosticKind.BLOCKED_LOOP, line),
+                Diagnostic(DiagnosticKind.BLOCKED_LOOP, message, line, code),
+            )
+    return list(found.values())
+
+
+def _worded(noted: dict[str, object]) -> Diagnostic | None:
+    try:
+        kind = DiagnosticKind(str(noted["kind"]))
+        line = int(str(noted["line"]))
+    except (KeyError, ValueError):
+        return None  # a child that says nonsense gets no diagnostic, and no say in the grade
+    code = str(noted.get("code", ""))[:200]
+    detail = str(noted.get("detail", ""))[:100]
+    where = f"line {line}: `{code}`"
+    if kind is DiagnosticKind.NEVER_AWAITED:
+        message = f"{where} makes a coroutine ({detail}) that is never awaited; add `await`"
+    elif kind is DiagnosticKind.PENDING_TASK:
+        message = (
+            f"{where} makes a task that was still running when the function returned; await "
+            "it (or gather the tasks) before returning"
+        )
+    elif kind is DiagnosticKind.UNRETRIEVED:
+        message = (
+            f"{where} makes a task that raised {detail}, and nothing awaited it to see the "
+            "exception"
+        )
+    elif kind is DiagnosticKind.UNCLOSED and detail == "event loop":
+        message = f"{where} makes an event loop that is never closed; close it in a `finally:`"
+    elif kind is DiagnosticKind.UNCLOSED:
+        message = (
+            f"{where} makes an {detail} that is never closed; use `async with "
+            "aiohttp.ClientSession() as session:`"
+        )
+    else:
+        return None  # blocked lines are worded from the grader's own measure, above
+    return Diagnostic(kind, message, line, code)
+
+
+def timeline(calls: list[Call], recorder: Recorder | None, expected: list[Span]) -> Timeline | None:
+    """What ran when during the check, from its first call; None when it made no call."""
+    if not calls:
+        return None
+    start = min(call.started for call in calls)
+    spans: list[Span] = []
+    for call in calls:
+        end = call.done_at if call.done_at is not None else call.ended
+        spans.append(Span(f"{call.name}()", SpanKind.CALL, call.started - start, end - start))
+        for begun, ended in call.blocked:
+            spans.append(Span("event loop blocked", SpanKind.BLOCKED, begun - start, ended - start))
+    if recorder is not None:
+        for span in recorder.spans:
+            spans.append(
+                Span(
+                    _label(span.key), SpanKind.CALLBACK, span.started - start,
+                    None if span.ended is None else span.ended - start,
+                    cancelled=span.cancelled, raised=span.raised,
+                )
+            )  # fmt: skip
+    printed = [line for call in calls for line in call.lines][:MAX_LINES]
+    spans += [
+        Span(_label(line.text), SpanKind.OUTPUT, line.at - start, line.at - start)
+        for line in printed
+    ]
+    spans.sort(key=lambda span: (span.start, span.kind != SpanKind.CALL))
+    return Timeline(spans, expected)
+
+
+def _label(value: object) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= _LABEL else text[: _LABEL - 1] + "…"

@@ -1,0 +1,17 @@
+"""time.sleep in a coroutine: the event loop is blocked."""
+
+import asyncio
+import time
+
+
+async def count(n=30, pauses=None):
+    pauses = pauses or {}
+    order = []
+
+    async def one(k):
+        time.sleep(pauses.get(k, 0))
+        print(k)
+        order.append(k)
+
+    await asyncio.gather(*(one(k) for k in range(1, n + 1)))
+    return order

@@ -1,0 +1,111 @@
+"""Diagnostics name the submission's line behind each common asyncio mistake, and only then.
+
+Each file in tests/diagnosed makes one mistake at a known line; calling it in
+the sandbox must name that line and kind, worded for a student. A whole
+grading carries them into the report, next to the verdicts they never change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from support import SOLUTIONS, grade_file
+
+from grader.checks.httpserver import HttpServer
+from grader.checks.submission import Submission, coroutine
+from grader.checks.timing import Recorder
+from grader.grading import observer
+from grader.grading.observations import DiagnosticKind
+from grader.sandbox import Limits, SubmissionRaised
+
+DIAGNOSED = Path(__file__).resolve().parent / "diagnosed"
+LIMITS = Limits(call_timeout=15, import_timeout=15)
+PAUSES = {2: 0.2, 5: 0.15, 7: 0.25}
+
+
+def line_of(name: str, text: str) -> int:
+    """The line of `name` that holds `text`: where the mistake is."""
+    lines = (DIAGNOSED / name).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+async def diagnose(name: str, function: str, *args: object, packages: tuple[str, ...] = ()):
+    student = Submission(DIAGNOSED / name, LIMITS, packages=packages)
+    try:
+        with contextlib.suppress(SubmissionRaised):  # a mistake may raise too
+            await student.call(function, args)
+        return observer.diagnostics(student.seen)
+    finally:
+        await student.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "text", "says"),
+    [
+        ("never_awaited.py", DiagnosticKind.NEVER_AWAITED, "asyncio.sleep(",
+         "is never awaited; add `await`"),
+        ("blocked_loop.py", DiagnosticKind.BLOCKED_LOOP, "time.sleep(",
+         "blocked the event loop for"),
+        ("pending_task.py", DiagnosticKind.PENDING_TASK, "create_task(",
+         "was still running when the function returned"),
+    ],
+)  # fmt: skip
+async def test_count_async_mistakes_are_named_at_their_line(
+    name: str, kind: DiagnosticKind, text: str, says: str
+) -> None:
+    found = await diagnose(name, "count", 8, PAUSES)
+    line = line_of(name, text)
+    assert [(d.kind, d.line) for d in found] == [(kind, line)], found
+    assert found[0].message.startswith(f"line {line}: `") and says in found[0].message
+    assert text in found[0].code
+
+
+async def test_an_exception_no_one_retrieved_is_named_where_the_task_was_made() -> None:
+    found = await diagnose("unretrieved.py", "run")
+    line = line_of("unretrieved.py", "create_task(")
+    assert [(d.kind, d.line) for d in found] == [(DiagnosticKind.UNRETRIEVED, line)], found
+    assert "raised ValueError" in found[0].message
+
+
+async def test_an_event_loop_never_closed_is_named_where_it_was_made() -> None:
+    recorder = Recorder()
+    work = recorder.sleeper({"a": 0.01})
+    found = await diagnose("unclosed_loop.py", "run_in_new_loop", [coroutine(work, "a")])
+    line = line_of("unclosed_loop.py", "new_event_loop(")
+    assert [(d.kind, d.line) for d in found] == [(DiagnosticKind.UNCLOSED, line)], found
+    assert "event loop that is never closed" in found[0].message
+
+
+async def test_an_aiohttp_session_never_closed_is_named_where_it_was_made() -> None:
+    student = Submission(DIAGNOSED / "unclosed_session.py", LIMITS, packages=("aiohttp",))
+    server = HttpServer()
+    try:
+        await server.start(await student.listener())
+        urls = [server.route(f"/{n}", delay=0.01) for n in range(3)]
+        await student.fetch_statuses(urls)
+        found = observer.diagnostics(student.seen)
+    finally:
+        await server.close()
+        await student.close()
+    line = line_of("unclosed_session.py", "ClientSession(")
+    assert [(d.kind, d.line) for d in found] == [(DiagnosticKind.UNCLOSED, line)], found
+    assert "aiohttp.ClientSession" in found[0].message and "async with" in found[0].message
+
+
+def test_a_grading_reports_the_line_beside_the_verdict_and_its_timeline() -> None:
+    report = grade_file("count-async", DIAGNOSED / "never_awaited.py")
+    line = line_of("never_awaited.py", "asyncio.sleep(")
+    named = {(d.kind, d.line) for c in report.checks for d in c.diagnostics}
+    assert named == {(DiagnosticKind.NEVER_AWAITED, line)}
+    timed = [c for c in report.checks if c.timeline is not None]
+    assert timed and all(c.timeline.spans[0].label == "count()" for c in timed)
+    assert any(s.kind == "output" for c in timed for s in c.timeline.spans)
+
+
+def test_a_right_solution_is_named_nowhere() -> None:
+    for exercise in ("count-async", "kitchen", "http"):
+        report = grade_file(exercise, SOLUTIONS / f"{exercise}.py")
+        assert report.score == report.max_score
+        assert [d for c in report.checks for d in c.diagnostics] == []

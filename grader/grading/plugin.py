@@ -107,6 +107,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--grader-attempts", type=int, default=3, help="runs of a check that misses a time bound"
     )
     group.addoption(
+        "--grader-no-diagnostics",
+        action="store_true",
+        help="leave the diagnostics' instrumentation out (to measure what it costs)",
+    )
+    group.addoption(
         "--grader-isolation", default="auto",
         help="the sandbox's isolation: namespaces, landlock, none, or auto (the best available)",
     )  # fmt: skip
@@ -124,7 +129,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("submission"):
         # The zygote starts now, while pytest collects the checks.
         chosen = isolation.choose(config.getoption("grader_isolation"), allow_none=True)
-        server = ForkServer(chosen, _packages(config))
+        diagnose = not config.getoption("grader_no_diagnostics")
+        server = ForkServer(chosen, _packages(config), diagnose=diagnose)
         config.stash[forkserver_key] = server
         config.stash[results_key].write({"isolation": _isolation_record(chosen)})
         server.warm()

@@ -67,12 +67,15 @@ def grade(
     label: str | None = None,
     limits: Limits | None = None,
     isolation: Isolation | None = None,
+    diagnose: bool = True,
 ) -> Report:
     """Run the exercise's checks (hidden ones too, unless `hidden` is false) on `path`.
 
     `limits` replaces the exercise's own sandbox limits (tests use short deadlines).
     `isolation` is what the submission runs under: the best this machine offers
     by default (callers that must refuse `none` choose with `isolation.choose`).
+    Without `diagnose`, the child carries no instrumentation for diagnostics
+    (`bench/instrumentation.py` measures what it costs).
     """
     if not path.is_file():
         raise MissingFile(f"no file at {path}")
@@ -89,6 +92,7 @@ def grade(
         attempts=attempts,
         limits=limits or exercise.limits,
         isolation=chosen,
+        diagnose=diagnose,
         collect_only=unusable is not None,
     )
     report.isolation = run.isolation.get("backend", str(chosen.backend))
@@ -156,6 +160,7 @@ def _run_checks(
     attempts: int,
     limits: Limits,
     isolation: Isolation,
+    diagnose: bool = True,
     collect_only: bool = False,
 ) -> _Run:
     """The checks' results, or why the submission could not be imported at all.
@@ -180,6 +185,8 @@ def _run_checks(
             "--grader-attempts", str(attempts), "--grader-limits", json.dumps(limits.to_dict()),
             "--grader-isolation", str(isolation.backend),
         ]  # fmt: skip
+        if not diagnose:
+            command += ["--grader-no-diagnostics"]
         if seed is not None:
             command += ["--grader-seed", str(seed)]
         if collect_only:

@@ -55,6 +55,7 @@ class Setup:
     listed: tuple[str, ...] = ()  # folders Landlock lets it list, not read (package folders)
     workdir: str = ""  # where per-check folders are made (without a mount namespace)
     preload: tuple[str, ...] = ()  # modules the zygote imports once, for every child
+    diagnose: bool = True  # the diagnostics' instrumentation (off only to measure its cost)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class Setup:
             "listed": list(self.listed),
             "workdir": self.workdir,
             "preload": list(self.preload),
+            "diagnose": self.diagnose,
         }
 
     @classmethod
@@ -79,6 +81,7 @@ class Setup:
             listed=tuple(data["listed"]),
             workdir=str(data["workdir"]),
             preload=tuple(data["preload"]),
+            diagnose=bool(data.get("diagnose", True)),
         )
 
 
@@ -252,7 +255,7 @@ def server(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> Non
         sys.stdout.reconfigure(line_buffering=True, write_through=True)  # type: ignore[union-attr]
         from grader.sandbox.server import Server
 
-        serving = Server(FD_OUT, FD_IN, path)
+        serving = Server(FD_OUT, FD_IN, path, diagnose=setup.diagnose)
     except BaseException as error:
         _fail(error)
     serving.serve()

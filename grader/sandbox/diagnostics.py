@@ -36,8 +36,9 @@ _ORIGIN_DEPTH = 6
 class Diagnostics:
     """Collects the mistakes of one call, each at a line of the submission at `path`."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, enabled: bool = True) -> None:
         self.path = path
+        self.enabled = enabled
         self.found: dict[tuple[str, int | None], dict[str, Any]] = {}
         self.blocked: collections.Counter[int] = collections.Counter()
         self.sites: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
@@ -45,6 +46,8 @@ class Diagnostics:
     # -- installed once ----------------------------------------------------
 
     def install(self) -> None:
+        if not self.enabled:
+            return
         sys.set_coroutine_origin_tracking_depth(_ORIGIN_DEPTH)
         original = getattr(warnings, "_warn_unawaited_coroutine", None)
         diagnostics = self
@@ -76,6 +79,8 @@ class Diagnostics:
 
     def on_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Watch a loop the grader runs a call on: where tasks are made, what no one retrieved."""
+        if not self.enabled:
+            return
         diagnostics = self
 
         def factory(
@@ -113,12 +118,16 @@ class Diagnostics:
 
     def sample_blocked(self, thread: int | None) -> None:
         """From the reader thread: which of the submission's lines holds the loop's thread now."""
+        if not self.enabled:
+            return
         frame = sys._current_frames().get(thread) if thread is not None else None
         line = self.line_of(frame)
         if line is not None:
             self.blocked[line] += 1
 
     def pending(self, tasks: list[asyncio.Task[Any]]) -> None:
+        if not self.enabled:
+            return
         for task in tasks:
             line = self.sites.get(task)
             if line is not None:
@@ -131,6 +140,8 @@ class Diagnostics:
 
     def remember(self, made: Any) -> None:
         """Note where `made` (an event loop, say) was created by the submission."""
+        if not self.enabled:
+            return
         line = self.line_of(sys._getframe(1))
         if line is not None:
             with contextlib.suppress(TypeError):

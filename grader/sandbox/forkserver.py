@@ -45,9 +45,12 @@ _PRELOAD = ("asyncio", "concurrent.futures", "json", "selectors", "socket", "thr
 class ForkServer:
     """Starts children for checks, each a fresh fork of one prepared, isolated interpreter."""
 
-    def __init__(self, isolation: Isolation, packages: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, isolation: Isolation, packages: tuple[str, ...] = (), *, diagnose: bool = True
+    ) -> None:
         self.isolation = isolation
         self.packages = tuple(packages)
+        self.diagnose = diagnose
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._process: subprocess.Popen[bytes] | None = None
@@ -202,7 +205,10 @@ class ForkServer:
             profile = seccomp.Profile(backend.value)
             program = seccomp.compile_filter(profile)
         if backend is Backend.NAMESPACES:
-            return boot.Setup(backend, program, paths=(views.LIB, views.SITE), preload=preload)
+            return boot.Setup(
+                backend, program, paths=(views.LIB, views.SITE), preload=preload,
+                diagnose=self.diagnose,
+            )  # fmt: skip
         if not self._workdir:
             self._workdir = tempfile.mkdtemp(prefix="grader-children-")
             os.chmod(self._workdir, 0o711)
@@ -211,7 +217,7 @@ class ForkServer:
         return boot.Setup(
             backend, program, paths=(root, *view.package_dirs), private=(root,),
             read=(*view.system, *entries), listed=tuple(view.package_dirs),
-            workdir=self._workdir, preload=preload,
+            workdir=self._workdir, preload=preload, diagnose=self.diagnose,
         )  # fmt: skip
 
     def _read(self, control: socket.socket, process: subprocess.Popen[bytes]) -> None:

@@ -41,7 +41,7 @@ _SAMPLE_AFTER = 0.04
 class Server:
     """Imports the submission, then runs the calls the trusted side sends."""
 
-    def __init__(self, out_fd: int, in_fd: int, path: str) -> None:
+    def __init__(self, out_fd: int, in_fd: int, path: str, *, diagnose: bool = True) -> None:
         self.out_fd = out_fd
         self.in_fd = in_fd
         self.path = path
@@ -50,7 +50,7 @@ class Server:
         self.waiting: dict[int, Callable[[dict[str, Any]], None]] = {}
         self.ids = itertools.count(1)
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop a call runs on, for pings
-        self.diagnostics = Diagnostics(path)
+        self.diagnostics = Diagnostics(path, enabled=diagnose)
         self.watch = LoopWatch(self.diagnostics)
         self.unanswered: dict[int, float] = {}  # pings the loop has not answered yet
 

@@ -336,7 +336,7 @@ def _span_svg(span: Span, row: int, frame: _Frame) -> str:
             parts.append(f'<text class="mark raised" x="{mark_x:.1f}" y="{y + 13:.1f}">!</text>')
         elif span.cancelled:
             parts.append(f'<text class="mark" x="{mark_x:.1f}" y="{y + 13:.1f}">×</text>')
-        parts.append(_note_svg(span, x0, mark_x + 9, y, frame))
+        parts.append(_note_svg(span, x0, mark_x + 12, y, frame))
     parts.append("</g>")
     return "".join(parts)
 

@@ -455,7 +455,7 @@ def test_grade_writes_the_html_page_to_a_file(tmp_path: Path) -> None:
          str(out)],
     )  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert done.output == ""
+    assert done.stdout == ""
     page = out.read_text(encoding="utf-8")
     root = parse(page)
     assert_self_contained(root, page)
@@ -470,7 +470,7 @@ def test_check_prints_the_html_page_and_exits_by_the_result() -> None:
         cli, ["check", "count-sync", str(EXERCISES / "count-sync" / "stub.py"), "--format", "html"]
     )
     assert done.exit_code == 1
-    root = parse(done.output)
+    root = parse(done.stdout)
     assert {s.attrs["class"] for s in sections(root)} == {"check error"}
     assert "NotImplementedError" in root.all_text()
 

@@ -47,6 +47,7 @@ code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
 .check.timeout { border-left-color: var(--timeout); }
 .check > summary, .check > .head { font-weight: 600; }
 .check > summary { cursor: pointer; }
+.check > .head { padding-left: 1.1em; }  /* in line with the checks that fold */
 .badge { display: inline-block; font-size: .75rem; font-weight: 700; letter-spacing: .03em;
   padding: .05rem .45rem; border-radius: 1rem; color: #fff; margin-right: .4rem;
   vertical-align: .1rem; text-transform: uppercase; }

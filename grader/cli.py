@@ -29,6 +29,7 @@ from grader.grading.report import Report
 from grader.grading.runner import grade as grade_submission
 from grader.grading.runner import require_hidden_checks
 from grader.outputs import github, gradescope, summary
+from grader.outputs.html import render_report as render_html
 from grader.outputs.text import render_text
 from grader.sandbox import isolation
 
@@ -172,19 +173,26 @@ def start(ctx: click.Context, exercise: str, dest: Path, force: bool) -> None:
 @click.argument("exercise")
 @click.argument("file")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+    "--format", "fmt", type=click.Choice(["text", "json", "github", "html"]), default="text",
     show_default=True,
     help="How to print the result (github: the text, then workflow annotations; the step "
-    "summary goes to $GITHUB_STEP_SUMMARY).",
+    "summary goes to $GITHUB_STEP_SUMMARY; html: one self-contained page).",
+)  # fmt: skip
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write the result to this file instead of printing it (not with --format github).",
 )  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
 @_isolation
 @_exercises_option
 @click.pass_context
 def check(
-    ctx: click.Context, exercise: str, file: str, fmt: str, seed: int | None, isolation_name: str
-) -> None:
+    ctx: click.Context, exercise: str, file: str, fmt: str, output: Path | None,
+    seed: int | None, isolation_name: str,
+) -> None:  # fmt: skip
     """Run the public checks on FILE; exit 0 only when all of them pass."""
+    if output is not None and fmt == "github":
+        raise CommandError("--output does not apply to --format github (it prints to the log)")
     # A student's own machine has nothing to steal: the best available will do.
     with _reported():
         chosen = isolation.choose(isolation_name, allow_none=True)
@@ -197,7 +205,7 @@ def check(
     if fmt == "github":
         _show_github(report, file)
     else:
-        _show(report, fmt)
+        _show(report, fmt, output)
     ctx.exit(0 if report.passed else 1)
 
 
@@ -222,8 +230,9 @@ def _show_github(report: Report, file: str) -> None:
 @click.argument("exercise")
 @click.argument("file")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "gradescope"]), default="text",
-    show_default=True, help="How to print the result (gradescope: its results.json).",
+    "--format", "fmt", type=click.Choice(["text", "json", "gradescope", "html"]),
+    default="text", show_default=True,
+    help="How to print the result (gradescope: its results.json; html: one self-contained page).",
 )  # fmt: skip
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -375,6 +384,8 @@ def _show(
         text = json.dumps(gradescope.results(report, hidden_details), indent=2)
     elif fmt == "json":
         text = json.dumps(report.to_dict(), indent=2)
+    elif fmt == "html":
+        text = render_html(report).rstrip("\n")
     else:
         text = render_text(report)
     if output is None:
@@ -390,7 +401,8 @@ def _show(
 @click.argument("class_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-    help="Where to write grades.csv and a JSON report per student and exercise.",
+    help="Where to write grades.csv and a JSON report per student and exercise "
+    "(and index.html, and an HTML page beside each report).",
 )  # fmt: skip
 @click.option("--resume", is_flag=True, help="Grade only what has no report in OUT yet.")
 @click.option(
@@ -434,7 +446,8 @@ def batch(
 ) -> None:  # fmt: skip
     """Grade a whole class: CLASS_DIR/<student>/<exercise>.py, several at a time.
 
-    Writes OUT/grades.csv and OUT/<student>/<exercise>.json; exit 1 when some
+    Writes OUT/grades.csv, OUT/index.html, and OUT/<student>/<exercise>.json
+    with an .html page beside it; exit 1 when some
     file could not be graded (run again with --resume).
     """
     chosen = _isolation_for_grading(isolation_name, no_isolation)

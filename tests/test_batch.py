@@ -97,8 +97,15 @@ def test_batch_grades_equal_each_file_graded_alone(
 
 def test_batch_writes_each_report_as_grade_prints_it(uninterrupted: Path) -> None:
     reports = sorted(p.relative_to(uninterrupted).as_posix() for p in uninterrupted.glob("*/*"))
-    expected = sorted(f"{s}/{e}.json" for s, e, _ in class_files())
+    expected = sorted(f"{s}/{e}.{x}" for s, e, _ in class_files() for x in ("json", "html"))
     assert reports == expected  # erin's count_sync.py is stored as count-sync.json
+    index = (uninterrupted / "index.html").read_text(encoding="utf-8")
+    for student, exercise, _ in class_files():
+        assert f'href="{student}/{exercise}.html"' in index
+        page = (uninterrupted / student / f"{exercise}.html").read_text(encoding="utf-8")
+        stored = json.loads((uninterrupted / student / f"{exercise}.json").read_text())
+        assert f"<title>{exercise}: {stored['submission']}</title>" in page
+        assert f'<p class="score">{stored["score"]:g} / {stored["max_score"]:g}</p>' in page
     erin = json.loads((uninterrupted / "erin" / "count-sync.json").read_text())
     assert Report.from_dict(erin).to_dict() == erin
     assert erin["submission"] == "erin/count_sync.py" and erin["status"] == "graded"
@@ -364,6 +371,44 @@ def test_resume_skips_only_reports_that_parse(tmp_path: Path, fake: FakeGrader) 
     fake.calls.clear()
     grade_class(class_dir, tmp_path / "out")
     assert len(fake.calls) == 8  # every file (ben's passes now: no second grading)
+
+
+def test_the_batch_writes_a_page_per_report_and_the_class_page(
+    tmp_path: Path, fake: FakeGrader
+) -> None:
+    class_dir, out = small_class(tmp_path / "class"), tmp_path / "out"
+    result, _ = grade_class(class_dir, out)
+    assert result.index_html == out / "index.html"
+    stored = sorted(p.relative_to(out).with_suffix("").as_posix() for p in out.glob("*/*.json"))
+    pages = sorted(p.relative_to(out).with_suffix("").as_posix() for p in out.glob("*/*.html"))
+    assert pages == stored and len(pages) == 8
+    ben = (out / "ben" / "count-async.html").read_text()
+    assert batch.REGRADED_ONLY_TIMING in ben  # the page shows the final, re-graded report
+    index = result.index_html.read_text()
+    assert all(f'href="{page}.html"' in index for page in pages)
+    assert "could not be run" in index  # cat's grader error
+    assert "wrote " + str(result.index_html) in summary.render_summary(result)
+
+    # Resumed: a report's page that is missing is written; the others are left alone.
+    (out / "ann" / "count-sync.html").unlink()
+    kept = (out / "dan" / "count-sync.html").stat().st_mtime_ns
+    fake.calls.clear()
+    grade_class(class_dir, out, resume=True)
+    assert fake.calls == []
+    assert (
+        "<title>count-sync: ann/count-sync.py</title>"
+        in (out / "ann" / "count-sync.html").read_text()
+    )
+    assert (out / "dan" / "count-sync.html").stat().st_mtime_ns == kept
+
+    # Graded again and lost: a page never outlives its report.
+    touch(class_dir / "dan" / "count-sync.py", "crash-the-worker")
+    result, _ = grade_class(class_dir, out)
+    assert [u.label for u in result.unfinished] == ["dan/count-sync.py"]
+    assert not (out / "dan" / "count-sync.json").exists()
+    assert not (out / "dan" / "count-sync.html").exists()
+    assert 'href="dan/count-sync.html"' not in result.index_html.read_text()
+    assert not list(out.glob("**/.grader-tmp-*"))
 
 
 def test_progress_counts_files_and_students(tmp_path: Path, fake: FakeGrader) -> None:

@@ -15,7 +15,10 @@ machine only adds time: a submission whose only failures were timing checks
 while others ran (`Report.timing_only`) is graded again alone, with nothing
 else running, before its grade is final. With `strict_timing`, so is one that
 failed a timing check next to other failures (it could have passed that check
-alone too); that costs a second grading of most wrong concurrent submissions."""
+alone too); that costs a second grading of most wrong concurrent submissions.
+
+Each report's HTML page is written beside its JSON report, and the class's
+`index.html` with `grades.csv` (`grader.outputs.classpage`)."""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from grader.course.catalog import find
 from grader.errors import GraderError, MissingFile
 from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.grading.runner import grade, require_hidden_checks
-from grader.outputs import gradebook
+from grader.outputs import classpage, gradebook
 from grader.sandbox.isolation import Backend, Isolation
 from grader.sandbox.isolation import choose as choose_isolation
 
@@ -77,6 +80,10 @@ class BatchResult:
     @property
     def grades_csv(self) -> Path:
         return self.out_dir / "grades.csv"
+
+    @property
+    def index_html(self) -> Path:
+        return self.out_dir / classpage.INDEX
 
 
 def grade_job(
@@ -166,6 +173,7 @@ def run(
             continue
         if stored.exists():  # a report of an earlier run must not outlive this one's grading
             stored.unlink()
+        classpage.page_path(out_dir, job.student, job.exercise).unlink(missing_ok=True)
         todo.append(job)
     chosen = isolation or choose_isolation(None, allow_none=True)
     result = BatchResult(classroom, out_dir, gradebook.Gradebook([], {}), isolation=chosen)
@@ -211,6 +219,9 @@ def run(
         [(j.student, j.exercise) for j in classroom.jobs],
     )
     gradebook.write_atomic(result.grades_csv, result.gradebook.to_csv())
+    classpage.write_index(
+        out_dir, result.gradebook, [(j.student, j.exercise) for j in classroom.jobs]
+    )
     return result
 
 
@@ -259,6 +270,7 @@ def _outcome(future: Future[Any], job: Job, result: BatchResult) -> dict[str, An
 
 def _save(out_dir: Path, job: Job, report: Report, result: BatchResult, tracker: _Tracker) -> None:
     gradebook.write_report(gradebook.report_path(out_dir, job.student, job.exercise), report)
+    classpage.write_page(out_dir, job.student, job.exercise, report)  # after the record, the view
     result.graded += 1
     tracker.finish(job, failed=not report.passed)
 

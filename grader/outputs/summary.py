@@ -49,6 +49,7 @@ def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
     if result.isolation is not None:
         lines.append(f"isolation: {result.isolation.describe()}")
     lines.append(f"wrote {result.grades_csv} and a JSON report per submission")
+    lines.append(f"wrote {result.index_html}: the class at a glance, with a page per submission")
     if lms is not None:
         lines += _lms_lines(lms)
     return "\n".join(lines)

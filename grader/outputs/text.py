@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from grader.grading.observations import Diagnostic
 from grader.grading.report import CheckStatus, Report, ReportStatus, Visibility
+from grader.outputs import timeline
 from grader.sandbox import isolation
 
 _MARKS = {
@@ -13,8 +15,17 @@ _MARKS = {
 }
 
 
-def render_text(report: Report) -> str:
-    """The report as a student reads it: one line per check, feedback under failures."""
+#: Where feedback under a check's line starts.
+INDENT = " " * 12
+
+
+def render_text(report: Report, width: int | None = None) -> str:
+    """The report as a student reads it: one line per check, feedback under failures.
+
+    Under a check's message come its diagnostics (the lines of the submission
+    at fault), and under a check that did not pass, its timeline, drawn to
+    `width` columns (the terminal's by default).
+    """
     lines = [f"{report.exercise}: {report.submission}"]
     if report.status is ReportStatus.ERROR:
         lines.append(f"  could not be run: {report.message}")
@@ -24,7 +35,11 @@ def render_text(report: Report) -> str:
         retried = f" [after {check.attempts} attempts]" if check.attempts > 1 else ""
         lines.append(f"  {_MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
         if check.message:
-            lines.extend(f"            {part}" for part in check.message.splitlines())
+            lines.extend(f"{INDENT}{part}" for part in check.message.splitlines())
+        for diagnostic in check.diagnostics:
+            lines.extend(f"{INDENT}{part}" for part in diagnostic_lines(diagnostic))
+        if check.timeline is not None and check.status is not CheckStatus.PASSED:
+            lines.extend(timeline.render_timeline(check.timeline, width, INDENT))
     which = " on the public checks" if report.public_only else ""
     lines.append(
         f"score: {_number(report.score)}/{_number(report.max_score)}{which}  "
@@ -32,6 +47,19 @@ def render_text(report: Report) -> str:
     )
     lines.append(f"isolation: {isolation.describe(report.isolation, report.isolation_missing)}")
     return "\n".join(lines)
+
+
+def diagnostic_lines(diagnostic: Diagnostic) -> list[str]:
+    """`line 6: ... is never awaited`, and the line's code when the sentence does not quote it."""
+    message = diagnostic.message
+    if diagnostic.line is not None and f"line {diagnostic.line}" not in message:
+        message = f"line {diagnostic.line}: {message}"
+    lines = message.splitlines() or [""]
+    code = timeline.printable(diagnostic.code.strip())
+    if code and code not in diagnostic.message:
+        where = "" if diagnostic.line is None else f"{diagnostic.line} "
+        lines.append(f"    {where}| {code}")
+    return lines
 
 
 def _number(value: float) -> str:

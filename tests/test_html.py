@@ -461,8 +461,9 @@ def test_grade_writes_the_html_page_to_a_file(tmp_path: Path) -> None:
     assert_self_contained(root, page)
     assert root.find("p", "score")[0].all_text() == "10 / 10"
     statuses = {(s.tag, s.attrs["class"]) for s in sections(root)}
-    # Nothing to say under a passed check without a timeline: no fold, just its line.
-    assert statuses == {("section", "check passed"), ("section", "check passed hidden")}
+    # Each check called the submission, so each has a timeline, folded away as it passed.
+    assert statuses == {("details", "check passed"), ("details", "check passed hidden")}
+    assert "<svg" in page
 
 
 def test_check_prints_the_html_page_and_exits_by_the_result() -> None:

@@ -11,13 +11,15 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from support import SOLUTIONS, grade_file
+from support import SOLUTIONS, SUBMISSIONS, exercise, grade_file
 
 from grader.checks.httpserver import HttpServer
 from grader.checks.submission import Submission, coroutine
 from grader.checks.timing import Recorder
 from grader.grading import observer
 from grader.grading.observations import DiagnosticKind
+from grader.grading.runner import grade
+from grader.outputs import github, gradescope
 from grader.sandbox import Limits, SubmissionRaised
 
 DIAGNOSED = Path(__file__).resolve().parent / "diagnosed"
@@ -105,7 +107,29 @@ def test_a_grading_reports_the_line_beside_the_verdict_and_its_timeline() -> Non
 
 
 def test_a_right_solution_is_named_nowhere() -> None:
-    for exercise in ("count-async", "kitchen", "http"):
-        report = grade_file(exercise, SOLUTIONS / f"{exercise}.py")
+    for exercise_id in ("count-async", "kitchen", "http"):
+        report = grade_file(exercise_id, SOLUTIONS / f"{exercise_id}.py")
         assert report.score == report.max_score
         assert [d for c in report.checks for d in c.diagnostics] == []
+
+
+def test_time_sleep_and_sequential_awaits_get_different_public_feedback() -> None:
+    """Both are too slow; only time.sleep blocks the loop, and the feedback says where."""
+    slept = grade(exercise("count-async"), SUBMISSIONS / "count-async" / "bad_time_sleep.py",
+                  hidden=False)  # fmt: skip
+    awaited = grade(exercise("count-async"), SUBMISSIONS / "count-async" / "bad_sequential.py",
+                    hidden=False)  # fmt: skip
+    blocked = {d.kind for c in slept.checks for d in c.diagnostics}
+    assert DiagnosticKind.BLOCKED_LOOP in blocked
+    assert all(not c.diagnostics for c in awaited.checks)
+
+
+def test_gradescope_and_github_name_the_line() -> None:
+    report = grade_file("count-async", DIAGNOSED / "never_awaited.py")
+    line = line_of("never_awaited.py", "asyncio.sleep(")
+    visible = [t for t in gradescope.results(report)["tests"] if t["visibility"] == "visible"]
+    assert all(f"line {line}:" in t["output"] for t in visible)
+    hidden = [t for t in gradescope.results(report)["tests"] if t["visibility"] != "visible"]
+    assert all(f"line {line}:" not in t["output"] for t in hidden)  # the teacher's, by default
+    warnings = [c for c in github.annotate(report, "count-async.py") if c.startswith("::warning")]
+    assert warnings == [next(w for w in warnings if f"line={line}" in w)]  # once, on its line

@@ -62,6 +62,7 @@ def annotate(report: Report, file: str) -> list[str]:
                 title=f"{report.exercise}: your file could not be run",
             )
         )  # fmt: skip
+    named: set[tuple[str, int | None]] = set()
     for check in report.checks:
         if check.status is not CheckStatus.PASSED:
             lines.append(
@@ -70,6 +71,15 @@ def annotate(report: Report, file: str) -> list[str]:
                     title=f"{check.name} ({check.score:g}/{check.max_score:g})",
                 )
             )  # fmt: skip
+        for diagnostic in check.diagnostics:  # on the very line, once however many checks saw it
+            if (diagnostic.kind, diagnostic.line) not in named:
+                named.add((diagnostic.kind, diagnostic.line))
+                lines.append(
+                    command(
+                        "warning", diagnostic.message, file=file, line=diagnostic.line,
+                        title=f"{report.exercise}: {diagnostic.kind}",
+                    )
+                )  # fmt: skip
     kind = "notice" if report.passed else "error"
     lines.append(command(kind, _score(report), title=f"{report.exercise} score"))
     return lines

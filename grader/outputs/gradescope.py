@@ -53,8 +53,12 @@ def _test(check: CheckResult, hidden_details: HiddenDetails) -> dict[str, Any]:
 
 def _output(check: CheckResult) -> str:
     if check.status in (CheckStatus.ERROR, CheckStatus.TIMEOUT):
-        return f"{check.status}: {check.message}" if check.message else str(check.status)
-    return check.message
+        text = f"{check.status}: {check.message}" if check.message else str(check.status)
+    else:
+        text = check.message
+    # The lines of the student's file behind the mistake, under what the check says.
+    named = "\n".join(diagnostic.message for diagnostic in check.diagnostics)
+    return "\n".join(part for part in (text, named) if part)
 
 
 def _summary(report: Report) -> str:

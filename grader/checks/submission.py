@@ -9,6 +9,7 @@ fresh one costs a fork.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from contextvars import ContextVar
 from pathlib import Path
@@ -37,6 +38,60 @@ class Function:
         return (await self._submission.call(self._name, args, kwargs)).value
 
 
+class Spares:
+    """Starts the next check's child while the current check runs.
+
+    A child costs a fork and a few milliseconds of set-up; a grading of eight
+    checks would pay them in series. The spare is made like the last child
+    taken (with or without a listener) and serves only the event loop it was
+    started on; `discard` ends one that is not needed.
+    """
+
+    def __init__(self, path: Path, limits: Limits, forkserver: ForkServer) -> None:
+        self.path = path
+        self.limits = limits
+        self.forkserver = forkserver
+        self.more = True  # whether another check will want a child
+        self._spare: asyncio.Task[Sandbox] | None = None
+        self._listen = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def take(self, listen: bool) -> Sandbox:
+        """A started child: the spare when it fits, else a new one; then the next spare."""
+        loop = asyncio.get_running_loop()
+        spare = self._spare if self._loop is loop and self._listen == listen else None
+        if spare is None:
+            self.discard()
+        self._spare = None
+        if self.more:
+            self._spare, self._loop, self._listen = (
+                loop.create_task(self._start(listen)),
+                loop,
+                listen,
+            )
+        if spare is not None:
+            try:
+                return await spare
+            except Exception:
+                pass  # it failed on its own (a hang at import, say): a fresh one says how
+        return await self._start(listen)
+
+    async def _start(self, listen: bool) -> Sandbox:
+        sandbox = Sandbox(self.path, self.limits, self.forkserver, listen=listen)
+        await sandbox.start()
+        return sandbox
+
+    def discard(self) -> None:
+        """End an unused spare; works when its loop is gone too."""
+        spare, self._spare = self._spare, None
+        if spare is None:
+            return
+        if spare.done() and not spare.cancelled() and spare.exception() is None:
+            spare.result().kill_now()
+        elif not spare.done():
+            spare.cancel()  # Sandbox.start cleans up after itself when cancelled
+
+
 class Submission:
     """The student's module; each public name is a function that runs in the sandbox."""
 
@@ -47,9 +102,11 @@ class Submission:
         forkserver: ForkServer | None = None,
         *,
         packages: tuple[str, ...] = (),
+        spares: Spares | None = None,
     ) -> None:
         self.path = path
         self.limits = limits or Limits()
+        self.spares = spares
         self.calls: list[Call] = []
         self.seen: list[Call] = []  # every call, those that raised too: the check's timeline
         self.forkserver = forkserver or shared(isolation.best(), packages)
@@ -124,9 +181,10 @@ class Submission:
         assert sandbox.listener is not None
         return sandbox.listener
 
-    async def close(self) -> None:
+    async def close(self, *, wait: bool = True) -> None:
+        """End the child; without `wait`, return once its end is asked for (see Sandbox.close)."""
         if self._sandbox is not None:
-            await self._sandbox.close()
+            await self._sandbox.close(wait=wait)
             self._sandbox = None
 
     async def _ready(self) -> Sandbox:
@@ -134,10 +192,14 @@ class Submission:
             await self._sandbox.close()  # a child that misbehaved serves nothing more
             self._sandbox = None
         if self._sandbox is None:
-            sandbox = Sandbox(self.path, self.limits, self.forkserver, listen=self._listen)
-            await sandbox.start()
-            self._sandbox = sandbox
+            if self.spares is not None:
+                self._sandbox = await self.spares.take(self._listen)
+                self.spares = None  # later children of this check start fresh
+            else:
+                sandbox = Sandbox(self.path, self.limits, self.forkserver, listen=self._listen)
+                await sandbox.start()
+                self._sandbox = sandbox
         return self._sandbox
 
 
-__all__ = ["Function", "Made", "Submission", "coroutine", "future", "iterator", "task"]
+__all__ = ["Function", "Made", "Spares", "Submission", "coroutine", "future", "iterator", "task"]

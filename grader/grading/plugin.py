@@ -31,7 +31,7 @@ import pytest_asyncio
 from _pytest.runner import runtestprotocol
 
 from grader.checks import submission as submission_module
-from grader.checks.submission import Submission
+from grader.checks.submission import Spares, Submission
 from grader.checks.timing import Durations, Recorder, TimingError
 from grader.course import catalog
 from grader.grading import observer
@@ -88,6 +88,7 @@ class Results:
 
 results_key = pytest.StashKey[Results]()
 forkserver_key = pytest.StashKey[ForkServer]()
+spares_key = pytest.StashKey[Spares]()
 submission_key = pytest.StashKey[Submission]()
 recorder_key = pytest.StashKey[Recorder]()
 outcome_key = pytest.StashKey[Outcome]()
@@ -137,9 +138,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """End the zygote and every child; close the results file."""
+    """End the spare, wait until every child is gone, end the zygote; close the results file."""
+    if spares_key in config.stash:
+        config.stash[spares_key].discard()
     if forkserver_key in config.stash:
-        config.stash[forkserver_key].close()
+        server = config.stash[forkserver_key]
+        server.settle()
+        server.close()
     if results_key in config.stash:
         config.stash[results_key].close()
 
@@ -163,14 +168,18 @@ async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission
         Limits(**json.loads(given)) if given else catalog.load(request.path.parent.parent).limits
     )
     server = request.config.stash.get(forkserver_key, None)
-    student = Submission(Path(path), limits, server)
+    spares = request.config.stash.get(spares_key, None)
+    if spares is None and server is not None:
+        spares = request.config.stash[spares_key] = Spares(Path(path), limits, server)
+    student = Submission(Path(path), limits, server, spares=spares)
     request.node.stash[submission_key] = student
     token = submission_module.current.set(student)
     try:
         yield student
     finally:
         submission_module.current.reset(token)
-        await student.close()
+        # Killed at once; the session waits for all of them at its end (`settle`).
+        await student.close(wait=False)
 
 
 @pytest.fixture
@@ -197,6 +206,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     attempts = max(1, item.config.getoption("grader_attempts"))
     started = time.monotonic()
+    if spares_key in item.config.stash:
+        item.config.stash[spares_key].more = nextitem is not None
     for attempt in range(1, attempts + 1):
         item.stash[attempt_key] = attempt
         item.stash[outcome_key] = Outcome()

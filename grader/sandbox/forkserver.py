@@ -15,6 +15,7 @@ request starts a new one.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
 import itertools
 import json
@@ -107,6 +108,16 @@ class ForkServer:
             except OSError:
                 future.set_result(None)
             return future
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until every child asked to end is gone; whether all were, within `timeout`."""
+        with self._lock:
+            waiting = [future for future in self._kills.values() if not future.done()]
+        _, left = concurrent.futures.wait(waiting, timeout=timeout)
+        with self._lock:
+            for child_id in [c for c, f in self._kills.items() if f.done()]:
+                del self._kills[child_id]
+        return not left
 
     def release(self, child_id: int) -> None:
         """Forget a child that is gone (its kill's answer is no longer needed)."""
@@ -229,7 +240,10 @@ class ForkServer:
                     os.close(fd)
                 if message is None:
                     break
-                self._on(message)
+                try:
+                    self._on(message)
+                except (KeyError, TypeError, ValueError):
+                    pass  # one answer it cannot read; the next ones still count
         except (OSError, ValueError):
             pass
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -248,9 +262,11 @@ class ForkServer:
         if not self._hello.done():
             self._hello.set_exception(SandboxFailed(reason))
         for future in spawns.values():
-            future.set_exception(SandboxFailed(reason))
+            if not future.done():
+                future.set_exception(SandboxFailed(reason))
         for done in kills:
-            done.set_result(None)  # every child died with the zygote
+            if not done.done():
+                done.set_result(None)  # every child died with the zygote
         for watcher in watchers.values():
             watcher(None)
 
@@ -284,7 +300,7 @@ class ForkServer:
                 # Killed while it was being started: now the zygote can do it.
                 with contextlib.suppress(OSError):
                     wire.send(self._control, {"op": Op.KILL, "id": child_id})
-        if spawned is not None:
+        if spawned is not None and not spawned.done():  # a start that was given up is done
             spawned.set_result(pid)
 
     def _on_failed(self, child_id: int, reason: str) -> None:
@@ -292,9 +308,9 @@ class ForkServer:
             failed = self._spawns.pop(child_id, None)
             self._watchers.pop(child_id, None)
             pending = self._kills.pop(child_id, None)
-        if failed is not None:
+        if failed is not None and not failed.done():
             failed.set_exception(SandboxFailed(f"the sandbox could not start a child: {reason}"))
-        if pending is not None:
+        if pending is not None and not pending.done():
             pending.set_result(None)  # nothing of it ever ran
 
     def _drain(self, process: subprocess.Popen[bytes]) -> None:

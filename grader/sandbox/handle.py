@@ -205,7 +205,8 @@ class Sandbox:
     async def _boot(self, spawned: Any, handoff: socket.socket | None) -> dict[str, Any]:
         """The child's start: the zygote forked it, it handed over its listener, it imported."""
         assert self._ready is not None
-        self.keeper = await asyncio.wrap_future(spawned)
+        # Shielded: giving up on this start must not cancel the fork server's own record.
+        self.keeper = await asyncio.shield(asyncio.wrap_future(spawned))
         if handoff is not None:
             self.listener = await asyncio.to_thread(_receive_listener, handoff)
         return await asyncio.shield(self._ready)
@@ -221,8 +222,13 @@ class Sandbox:
             self.forkserver.release(self.id)
         self._drop_listener()
 
-    async def close(self) -> None:
-        """Kill the child and everything it started; return when none of it is left."""
+    async def close(self, *, wait: bool = True) -> None:
+        """Kill the child and everything it started; return when none of it is left.
+
+        Without `wait`, return as soon as the kill is asked for: the child is
+        beyond reach of the next one already (it is SIGKILLed at once), and
+        `ForkServer.settle` waits for all such kills together.
+        """
         if self._closed:
             return
         self._closed = True
@@ -230,7 +236,9 @@ class Sandbox:
         for task in list(self._callbacks.values()):
             task.cancel()
         try:
-            if self._spawned:
+            if self._spawned and not wait:
+                self.forkserver.kill(self.id)
+            elif self._spawned:
                 gone = asyncio.wrap_future(self.forkserver.kill(self.id))
                 try:
                     await asyncio.wait_for(asyncio.shield(gone), _KILL_WAIT)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from support import EXERCISES, SOLUTIONS
+from support import EXERCISES, REPO, SOLUTIONS
 
 from grader.cli import cli
+from grader.grading.runner import derive_seed
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -65,6 +68,32 @@ def test_grade_prints_the_json_report() -> None:
     assert report["exercise"] == "count-sync" and report["status"] == "graded"
     assert report["score"] == report["max_score"] == 10
     assert {c["visibility"] for c in report["checks"]} == {"public", "hidden"}
+
+
+def test_a_report_records_its_seed_and_the_seed_reproduces_it() -> None:
+    """`--seed` reproduces a grading's cases; without it, the file's content picks them."""
+    wrong = REPO / "tests" / "submissions" / "count-sync" / "bad_returns_sum.py"
+
+    def graded(*seed: str) -> dict[str, Any]:
+        result = run("grade", "count-sync", str(wrong), "--format", "json", *seed)
+        assert result.exit_code == 0, result.output
+        return dict(json.loads(result.output))
+
+    def cases(report: dict[str, Any]) -> list[str]:
+        # The messages name the drawn pauses (and the measured times, left out here).
+        return [
+            re.sub(r"(took|returned) \d+\.\d+ s", r"\1 _ s", c["message"])
+            for c in report["checks"]
+            if c["status"] != "passed"
+        ]
+
+    first, again = graded("--seed", "12345"), graded("--seed", "12345")
+    assert first["seed"] == again["seed"] == 12345
+    assert cases(first) == cases(again) and cases(first)
+    assert cases(graded("--seed", "54321")) != cases(first)
+    derived, regraded = graded(), graded()
+    assert derived["seed"] == regraded["seed"] == derive_seed("count-sync", wrong.read_bytes())
+    assert cases(derived) == cases(regraded)
 
 
 def test_grade_exits_zero_whatever_the_score() -> None:

@@ -1,43 +1,118 @@
-"""Correctness helpers for checks: each raises an AssertionError a student can act on.
+"""Correctness helpers for checks: each raises a `CheckFailed` a student can act on.
 
-Timing verdicts live in `grader.timing`; these are the other half every check
-needs first, so that a check of speed never passes code that did not do the work.
+Timing verdicts live in `grader.checks.timing`; these are the other half every
+check needs first, so that a check of speed never passes code that did not do
+the work.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+from grader.checks.failures import CheckFailed
 from grader.checks.submission import Submission
 from grader.sandbox import Call
 from grader.sandbox.codec import Opaque
+
+__all__ = ["expect_async", "expect_entries", "expect_plain", "expect_type", "printed_numbers"]
+
+K = TypeVar("K")
 
 
 async def expect_async(submission: Submission, name: str) -> None:
     """`name` is defined with `async def`."""
     kind = (await submission.functions()).get(name)
     if kind is None:
-        raise AssertionError(f"your file does not define {name}()")
+        raise CheckFailed(
+            f"your file does not define {name}()",
+            expected=f"a function {name}()",
+            measured=f"no {name}() in the file",
+        )
     if kind != "async":
-        raise AssertionError(f"{name} must be a coroutine function: define it with `async def`")
+        raise CheckFailed(
+            f"{name} must be a coroutine function: define it with `async def`",
+            expected=f"{name} defined with `async def`",
+            measured=f"{name} is a plain function",
+            hint="define it with `async def`",
+        )
 
 
 async def expect_plain(submission: Submission, name: str) -> None:
     """`name` is a plain function, not a coroutine function."""
     kind = (await submission.functions()).get(name)
     if kind is None:
-        raise AssertionError(f"your file does not define {name}()")
+        raise CheckFailed(
+            f"your file does not define {name}()",
+            expected=f"a function {name}()",
+            measured=f"no {name}() in the file",
+        )
     if kind != "sync":
-        raise AssertionError(f"{name} must be a plain function (`def`, not `async def`)")
+        raise CheckFailed(
+            f"{name} must be a plain function (`def`, not `async def`)",
+            expected=f"{name} defined with `def`",
+            measured=f"{name} is a coroutine function",
+            hint="`def`, not `async def`",
+        )
 
 
 def expect_type(value: Any, kind: type | tuple[type, ...], *, what: str) -> None:
     """`value` is of the type the contract promises."""
+    names = " or ".join(t.__name__ for t in _types(kind))
     if isinstance(value, Opaque) and value.type == "coroutine":
-        raise AssertionError(f"{what} is a coroutine object: did you forget an `await`?")
+        raise CheckFailed(
+            f"{what} is a coroutine object: did you forget an `await`?",
+            expected=f"{what} is a {names}",
+            measured=f"{what} is a coroutine object",
+            hint="did you forget an `await`?",
+        )
     if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _types(kind)):
-        names = " or ".join(t.__name__ for t in _types(kind))
-        raise AssertionError(f"{what} should be a {names}, but it is {value!r}")
+        raise CheckFailed(
+            f"{what} should be a {names}, but it is {value!r}",
+            expected=f"{what} is a {names}",
+            measured=f"it is {value!r}",
+        )
+
+
+def expect_entries(
+    returned: object,
+    expected: Mapping[K, Any],
+    *,
+    what: str,
+    mismatch: Callable[[K, Any], str],
+    matches: Callable[[K, Any], bool] | None = None,
+    key_text: Callable[[K], str] = repr,
+) -> None:
+    """`returned` is a dict with exactly the keys of `expected`, each mapped to its value.
+
+    The contracts that return `{key: result}` (downloads, http, timeouts)
+    share this. A missing key and an extra key get the same sentences
+    everywhere; `mismatch(key, got)` says what is wrong with a value that is
+    not `expected[key]` (or that `matches(key, got)` rejects).
+    """
+    expect_type(returned, dict, what=f"the value {what} returned")
+    assert isinstance(returned, dict)
+    for key, want in expected.items():
+        if key not in returned:
+            raise CheckFailed(
+                f"the dict {what} returned has no entry for {key_text(key)}",
+                expected=f"an entry for {key_text(key)}: {want!r}",
+                measured=f"no entry for {key_text(key)}",
+            )
+        got = returned[key]
+        if not (matches(key, got) if matches is not None else got == want):
+            raise CheckFailed(
+                mismatch(key, got),
+                expected=f"{key_text(key)} maps to {want!r}",
+                measured=f"{key_text(key)} maps to {got!r}",
+            )
+    extra = [key for key in returned if key not in expected]
+    if extra:
+        raise CheckFailed(
+            f"the dict {what} returned has extra keys: {extra}",
+            expected=f"the keys {list(expected)}",
+            measured=f"extra keys {extra}",
+        )
 
 
 def printed_numbers(call: Call) -> list[int]:
@@ -49,8 +124,10 @@ def printed_numbers(call: Call) -> list[int]:
         try:
             numbers.append(int(text.strip()))
         except ValueError:
-            raise AssertionError(
-                f"every line printed should be one number, but one line was {text!r}"
+            raise CheckFailed(
+                f"every line printed should be one number, but one line was {text!r}",
+                expected="one number per line",
+                measured=f"the line {text!r}",
             ) from None
     return numbers
 

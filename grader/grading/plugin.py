@@ -13,11 +13,14 @@ and checks in a module named `test_hidden*.py` are hidden.
 
 A check that fails only an upper time bound (`TimingError`) is run again, up
 to ``--grader-attempts`` times, before the failure counts: load only adds
-time, so it is the one failure a busy machine can cause.
+time, so it is the one failure a busy machine can cause. The attempts draw the
+very same cases (the draws depend on the seed and the check, not the
+attempt), so a retry forgives load and nothing else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import time
@@ -30,8 +33,9 @@ import pytest
 import pytest_asyncio
 from _pytest.runner import runtestprotocol
 
+from grader.checks.failures import CheckFailed, TimingError
 from grader.checks.submission import Spares, Submission
-from grader.checks.timing import Durations, Recorder, TimingError
+from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
 from grader.grading.report import CheckResult, CheckStatus, Visibility
 from grader.sandbox import ImportFailed, Limits, SubmissionFault, SubmissionTimeout
@@ -45,6 +49,7 @@ class Outcome:
     message: str = ""
     retryable: bool = False
     import_failed: bool = False
+    failed: CheckFailed | None = None  # the failure as data, when a check said what failed
 
 
 class Results:
@@ -98,6 +103,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("submission"):
         config.option.asyncio_mode = "auto"
     seed = config.getoption("grader_seed")
+    submission = config.getoption("submission")
+    if seed is None and submission and Path(submission).is_file():
+        # Plain pytest without a seed: like the grader, draw from the file's content.
+        digest = hashlib.sha256(Path(submission).read_bytes()).digest()
+        seed = int.from_bytes(digest[:4], "big")
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     config.stash[results_key] = Results(config.getoption("grader_results"), seed)
@@ -114,7 +124,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Announce the checks, so the runner can tell a cut-short session from a finished one."""
     if config.getoption("submission"):
-        config.stash[results_key].write({"collected": [title(item) for item in items]})
+        results = config.stash[results_key]
+        results.write({"seed": results.seed})
+        results.write({"collected": [title(item) for item in items]})
 
 
 @pytest_asyncio.fixture
@@ -138,10 +150,14 @@ async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission
 
 @pytest.fixture
 def durations(request: pytest.FixtureRequest) -> Durations:
-    """Random waits, different for each check and each attempt, reproducible by seed."""
+    """Random waits, different for each check, the same on each of its attempts.
+
+    A retry must repeat the very cases that missed a time bound: with fresh
+    draws, a wrong file would pass whenever one draw of three missed its
+    mistake. The seed makes the whole grading reproducible.
+    """
     seed = request.config.stash[results_key].seed
-    attempt = request.node.stash.get(attempt_key, 1)
-    return Durations(random.Random(f"{seed}:{request.node.nodeid}:{attempt}"))
+    return Durations(random.Random(f"{seed}:{request.node.nodeid}"))
 
 
 @pytest.fixture
@@ -197,7 +213,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     got = sum(c.score for c in checks)
     total = sum(c.max_score for c in checks)
-    terminalreporter.write_sep("-", f"grader score: {got:g}/{total:g}")
+    seed = config.stash[results_key].seed
+    terminalreporter.write_sep("-", f"grader score: {got:g}/{total:g} (seed {seed})")
     for check in checks:
         if check.status is not CheckStatus.PASSED:
             terminalreporter.write_line(f"{check.status}: {check.name}: {check.message}")
@@ -208,8 +225,13 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
     if excinfo is None:
         return Outcome()
     error = excinfo.value
-    if isinstance(error, TimingError):
-        return Outcome(CheckStatus.FAILED, _assertion_text(error), retryable=True)
+    if isinstance(error, CheckFailed):
+        return Outcome(
+            CheckStatus.FAILED,
+            error.message or "the check failed",
+            retryable=isinstance(error, TimingError),
+            failed=error,
+        )
     if isinstance(error, AssertionError):
         return Outcome(CheckStatus.FAILED, _assertion_text(error) or "the check failed")
     if isinstance(error, SubmissionTimeout):
@@ -234,6 +256,7 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
     marker = item.get_closest_marker("points")
     points = float(marker.args[0]) if marker and marker.args else 1.0
     hidden = catalog.is_hidden(Path(str(item.path)))
+    failed = outcome.failed
     return CheckResult(
         name=title(item),
         status=outcome.status,
@@ -244,6 +267,10 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         duration=duration,
         attempts=attempts,
         timing=outcome.retryable,
+        expected=failed.expected if failed is not None else "",
+        measured=failed.measured if failed is not None else "",
+        hint=failed.hint if failed is not None else "",
+        bounds=failed.bounds if failed is not None else None,
     )
 
 

@@ -41,6 +41,11 @@ class CheckResult:
     duration: float = 0.0
     attempts: int = 1
     timing: bool = False  # failed only a time bound, on every attempt
+    # A failure as data (docs/cli.md), for outputs that show more than the message:
+    expected: str = ""  # what the check expected
+    measured: str = ""  # what it measured instead
+    hint: str = ""  # what to try
+    bounds: dict[str, float] | None = None  # a timing check's numbers, in seconds
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +56,10 @@ class CheckResult:
             "visibility": str(self.visibility),
             "message": self.message,
             "duration": round(self.duration, 3),
+            "expected": self.expected,
+            "measured": self.measured,
+            "hint": self.hint,
+            "bounds": dict(self.bounds) if self.bounds is not None else None,
         }
 
     @classmethod
@@ -65,7 +74,17 @@ class CheckResult:
             duration=float(data.get("duration", 0.0)),
             attempts=int(data.get("attempts", 1)),
             timing=bool(data.get("timing", False)),
+            expected=str(data.get("expected") or ""),
+            measured=str(data.get("measured") or ""),
+            hint=str(data.get("hint") or ""),
+            bounds=_bounds(data.get("bounds")),
         )
+
+
+def _bounds(raw: Any) -> dict[str, float] | None:
+    if not isinstance(raw, dict):
+        return None
+    return {str(key): float(value) for key, value in raw.items() if isinstance(value, int | float)}
 
 
 @dataclass
@@ -79,6 +98,7 @@ class Report:
     duration: float = 0.0
     checks: list[CheckResult] = field(default_factory=list)
     message: str = ""
+    seed: int | None = None  # the seed the checks' random cases were drawn from
 
     @property
     def score(self) -> float:
@@ -107,6 +127,7 @@ class Report:
             "status": str(self.status),
             "message": self.message,
             "duration": round(self.duration, 2),
+            "seed": self.seed,
             "checks": [check.to_dict() for check in self.checks],
         }
 
@@ -120,4 +141,5 @@ class Report:
             duration=float(data.get("duration", 0.0)),
             checks=[CheckResult.from_dict(c) for c in data.get("checks", [])],
             message=str(data.get("message", "")),
+            seed=int(data["seed"]) if isinstance(data.get("seed"), int) else None,
         )

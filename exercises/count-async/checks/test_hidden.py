@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import (
+from grader.checks import (
     Durations,
+    Submission,
     expect_concurrent,
     expect_in_order,
     expect_responsive,
+    expect_type,
     expect_within,
+    printed_numbers,
 )
 
 

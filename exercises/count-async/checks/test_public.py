@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async, expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import Durations, expect_concurrent, expect_in_order, expect_printed_on_time
+from grader.checks import (
+    Durations,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_in_order,
+    expect_printed_on_time,
+    expect_type,
+    printed_numbers,
+)
 
 
 def pick(durations: Durations) -> tuple[int, dict[int, float]]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import Durations, expect_waited, expect_within
+from grader.checks import (
+    Durations,
+    Submission,
+    expect_type,
+    expect_waited,
+    expect_within,
+    printed_numbers,
+)
 
 
 @pytest.mark.points(2)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_plain, expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import Durations, expect_printed_on_time
+from grader.checks import (
+    Durations,
+    Submission,
+    expect_plain,
+    expect_printed_on_time,
+    expect_type,
+    printed_numbers,
+)
 
 
 def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:

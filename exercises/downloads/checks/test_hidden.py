@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.pools import expect_at_most
-from grader.proxy import Submission
-from grader.timing import (
+from grader.checks import (
     Durations,
     Recorder,
+    Submission,
+    expect_at_most,
     expect_concurrent,
     expect_on_time,
+    expect_type,
     expect_waited,
     expect_within,
 )

@@ -6,10 +6,15 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_async, expect_type
-from grader.pools import expect_at_most, expect_slots_busy
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_at_most,
+    expect_slots_busy,
+    expect_type,
+)
 
 
 def make_urls(durations: Durations, count: int) -> list[str]:

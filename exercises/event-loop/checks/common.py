@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from grader import proxy
-from grader.proxy import Made
-from grader.sandbox import Call
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Call,
+    Durations,
+    Made,
+    Recorder,
+    coroutine,
+)
 
 
 def coroutines(
@@ -24,7 +27,7 @@ def coroutines(
     delays = dict(zip(names, waits, strict=True))
     failures = {names[i]: error for i, error in (fail or {}).items()}
     job = recorder.sleeper(delays, result_of, fail=failures)
-    return [proxy.coroutine(job, name) for name in names], delays
+    return [coroutine(job, name) for name in names], delays
 
 
 def result_of(name: str) -> str:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.sandbox import SubmissionRaised
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    SubmissionRaised,
+    expect_type,
+    sibling,
+)
 
 #: Exceptions a coroutine raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]

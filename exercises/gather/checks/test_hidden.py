@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.proxy import Submission
-from grader.sandbox import SubmissionRaised
-from grader.timing import Durations, Recorder, expect_concurrent
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    SubmissionRaised,
+    expect_concurrent,
+    expect_type,
+)
 
 WORDS = [
     "profile", "friends", "inbox", "photos", "news", "weather", "calendar", "music",

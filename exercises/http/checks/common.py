@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from grader.httpserver import HttpServer
+from grader.checks import (
+    HttpServer,
+)
 
 
 @pytest_asyncio.fixture

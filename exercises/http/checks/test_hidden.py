@@ -16,11 +16,15 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.checkfiles import sibling
-from grader.httpserver import HttpServer
-from grader.proxy import Submission
-from grader.timing import Durations, TimingError, slack
+from grader.checks import (
+    Durations,
+    HttpServer,
+    Submission,
+    TimingError,
+    expect_type,
+    sibling,
+    slack,
+)
 
 common = sibling(__file__)
 server = common.server

@@ -11,12 +11,16 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_async, expect_type
-from grader.checkfiles import sibling
-from grader.httpserver import HttpServer
-from grader.proxy import Submission
-from grader.sandbox import SubmissionRaised
-from grader.timing import Durations, expect_concurrent
+from grader.checks import (
+    Durations,
+    HttpServer,
+    Submission,
+    SubmissionRaised,
+    expect_async,
+    expect_concurrent,
+    expect_type,
+    sibling,
+)
 
 common = sibling(__file__)
 server = common.server

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import (
+from grader.checks import (
     Durations,
+    Submission,
     expect_concurrent,
     expect_in_order,
     expect_responsive,
     expect_waited,
+    sibling,
 )
 
 common = sibling(__file__)

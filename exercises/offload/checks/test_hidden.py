@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.sandbox import SubmissionRaised
-from grader.timing import Durations, Recorder, expect_responsive
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    SubmissionRaised,
+    expect_responsive,
+    sibling,
+)
 
 common = sibling(__file__)
 make_lines = common.make_lines

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.checkfiles import sibling
-from grader.pools import Feed, plan
-from grader.proxy import Submission, iterator
-from grader.timing import Durations, Recorder, expect_on_time
+from grader.checks import (
+    Durations,
+    Feed,
+    Recorder,
+    Submission,
+    expect_on_time,
+    expect_type,
+    iterator,
+    plan,
+    sibling,
+)
 
 common = sibling(__file__)
 make_jobs = common.make_jobs

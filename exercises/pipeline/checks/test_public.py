@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async
-from grader.checkfiles import sibling
-from grader.pools import Feed, expect_at_most, expect_slots_busy, plan
-from grader.proxy import Submission, iterator
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Feed,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_at_most,
+    expect_slots_busy,
+    iterator,
+    plan,
+    sibling,
+)
 
 common = sibling(__file__)
 make_jobs = common.make_jobs

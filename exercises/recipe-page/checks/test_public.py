@@ -6,10 +6,15 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_async
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent, expect_on_time
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_on_time,
+    sibling,
+)
 
 common = sibling(__file__)
 page = common.page

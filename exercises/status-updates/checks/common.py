@@ -6,7 +6,9 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from grader.timing import Recorder
+from grader.checks import (
+    Recorder,
+)
 
 SERVICES = [
     "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",

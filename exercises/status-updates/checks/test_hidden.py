@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_type,
+    sibling,
+)
 
 common = sibling(__file__)
 SERVICES = common.SERVICES

@@ -6,9 +6,14 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent, expect_on_time
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_concurrent,
+    expect_on_time,
+    expect_type,
+)
 
 
 def fast_shops(durations: Durations) -> tuple[float, dict[str, float]]:

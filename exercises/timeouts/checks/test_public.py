@@ -6,10 +6,15 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_async, expect_type
-from grader.cutoffs import expect_cut_off
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_cut_off,
+    expect_type,
+)
 
 
 def shops(durations: Durations) -> tuple[float, dict[str, float], list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grader.checks import (
     Call,
+    CheckFailed,
     Durations,
     Made,
     Recorder,
@@ -45,3 +46,21 @@ def expect_closed(call: Call, what: str) -> None:
         f"{what} left {len(still_open)} event loop(s) open; close the loop with loop.close() "
         "before returning (in a `finally:` block)"
     )
+
+
+def expect_one_loop(call: Call, what: str, count: int) -> None:
+    """The call ran all its coroutines on one loop of its own, not one loop each.
+
+    The child notes every event loop made during the call, in any thread; a
+    loop per coroutine (in threads, or one after another) shows as several.
+    """
+    made = len(call.loops)
+    if made != 1:
+        raise CheckFailed(
+            f"{what} created {made} event loops for its {count} coroutines; the task is one "
+            "new loop that runs them all concurrently (not a loop, or a thread, per coroutine): "
+            "create it once, then run_until_complete one coroutine that gathers them all",
+            expected="one new event loop for all the coroutines",
+            measured=f"{made} event loops for {count} coroutines",
+            hint="one loop, one run_until_complete of a coroutine that gathers them all",
+        )

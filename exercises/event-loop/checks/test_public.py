@@ -67,8 +67,9 @@ async def test_takes_the_slowest(
 async def test_closes_its_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
-    """creates a new event loop and closes it before returning"""
+    """creates one new event loop for all the coroutines and closes it before returning"""
     coros, delays = coroutines(durations, recorder, durations.distinct(3, 0.04, 0.15, gap=0.03))
     returned = await submission.run_in_new_loop(coros)
     expect_results(returned, delays, in_order=False)
     expect_closed(submission.last, "run_in_new_loop")
+    common.expect_one_loop(submission.last, "run_in_new_loop", len(coros))

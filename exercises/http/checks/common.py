@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest_asyncio
 
-from grader.checks import (
-    HttpServer,
-)
+from grader.checks import CheckFailed, Durations, HttpServer, expect_entries
 
 
 @pytest_asyncio.fixture
@@ -20,3 +19,41 @@ async def server() -> AsyncIterator[HttpServer]:
         yield http
     finally:
         await http.close()
+
+
+def slowest_first(durations: Durations, waits: list[float]) -> list[float]:
+    """These waits in random order, except that the slowest comes first.
+
+    Responses then never arrive in list order, so statuses paired with the
+    urls by arrival order are wrong on every draw (each check that looks at
+    the statuses gives the first url a status no other url has).
+    """
+    rest = list(waits)
+    rest.remove(max(waits))
+    return [max(waits), *durations.choose(rest, len(rest))]
+
+
+def expect_statuses(returned: Any, expected: dict[str, int], server: HttpServer) -> None:
+    """The dict maps every url to the status the server answered, and each was requested."""
+    for url in expected:
+        path = url.removeprefix(server.url(""))
+        if not server.hits_for(path):
+            raise CheckFailed(
+                f"{url} was never requested",
+                expected=f"a GET request for {url}",
+                measured="no request for it reached the server",
+            )
+    expect_entries(
+        returned,
+        expected,
+        what="fetch_statuses",
+        key_text=str,
+        mismatch=lambda url, got: (
+            f"{url} answered with status {expected[url]}, but the dict maps it to {got!r}; "
+            "use response.status"
+        ),
+    )
+
+
+#: What Python prints when a ClientSession (or its connector) is garbage-collected unclosed.
+UNCLOSED = ("Unclosed client session", "Unclosed connector")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from grader.checks.assertions import expect_async as expect_async
     from grader.checks.assertions import expect_entries as expect_entries
+    from grader.checks.assertions import expect_no_other_loop as expect_no_other_loop
     from grader.checks.assertions import expect_plain as expect_plain
     from grader.checks.assertions import expect_type as expect_type
     from grader.checks.assertions import printed_numbers as printed_numbers
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "expect_async": "grader.checks.assertions",
     "expect_entries": "grader.checks.assertions",
+    "expect_no_other_loop": "grader.checks.assertions",
     "expect_plain": "grader.checks.assertions",
     "expect_type": "grader.checks.assertions",
     "printed_numbers": "grader.checks.assertions",

@@ -33,8 +33,14 @@ def unqueued(durations: Durations, n_workers: int, count: int) -> tuple[list[flo
 
     Jobs arrive every few hundredths of a second, but a new one comes only
     when fewer than `n_workers` jobs are still being worked on (with MARGIN).
+    The first job is long and the next `n_workers - 1` short: job `n_workers`
+    arrives while the first is still running, so a worker that was dealt it in
+    advance (a queue per worker, round robin) is still busy and it starts far
+    too late, on every draw; a shared queue hands it to a free worker.
     """
-    seconds = [durations.between(0.08, 0.2) for _ in range(count)]
+    seconds = [durations.between(0.55, 0.6)]
+    seconds += [durations.between(0.05, 0.08) for _ in range(n_workers - 1)]
+    seconds += [durations.between(0.08, 0.2) for _ in range(count - n_workers)]
     arrivals = [0.0]
     for i in range(1, count):
         at = arrivals[-1] + durations.between(0.03, 0.07)

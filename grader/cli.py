@@ -19,6 +19,7 @@ import click
 from grader.batch import classroom, executors
 from grader.batch import runner as batching
 from grader.course import catalog, kit
+from grader.course import verify as verification
 from grader.course.catalog import Exercise
 from grader.course.verify import verify as verify_exercise
 from grader.errors import GraderError, GradingFailed
@@ -154,13 +155,36 @@ def grade(
 
 @cli.command()
 @click.argument("exercises", nargs=-1)
+@click.option(
+    "--draws", type=click.IntRange(min=1), default=None,
+    help="Grade every file with N different seeds: the solution, the stub and every "
+    "example submission (tests/submissions/<id>/ok_*.py, bad_*.py); fail when any check's "
+    "verdict differs between seeds.",
+)  # fmt: skip
+@click.option(
+    "--submissions", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The folder of example submissions, one folder per exercise "
+    "(default: tests/submissions beside the exercises folder).",
+)  # fmt: skip
+@click.option(
+    "--parallel", type=click.IntRange(min=1), default=2, show_default=True,
+    help="Gradings at once, with --draws.",
+)  # fmt: skip
 @click.pass_context
-def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
+def verify(
+    ctx: click.Context, exercises: tuple[str, ...], draws: int | None,
+    submissions: Path | None, parallel: int,
+) -> None:  # fmt: skip
     """Check that each reference solution scores full marks and each stub 0."""
     with _reported():
         chosen = [catalog.find(e, ctx.obj["exercises"]) for e in exercises] or catalog.catalog(
             ctx.obj["exercises"]
         )
+    if draws is not None:
+        folder = submissions or Path(ctx.obj["exercises"]).parent / "tests" / "submissions"
+        with _reported():
+            ok = _verify_draws(chosen, draws, folder if folder.is_dir() else None, parallel)
+        ctx.exit(0 if ok else 1)
     failures = 0
     for exercise in chosen:
         with _reported():
@@ -175,6 +199,33 @@ def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
             click.echo(f"  - {problem}")
         failures += not result.ok
     ctx.exit(1 if failures else 0)
+
+
+def _verify_draws(
+    chosen: list[Exercise], draws: int, submissions: Path | None, parallel: int
+) -> bool:
+    """`verify --draws`: every file, N seeds, the same verdicts on each; print a row per file."""
+    files = [
+        target
+        for exercise in chosen
+        for target in verification.targets(exercise, submissions, stub=True)
+    ]
+    with_seeds = verification.seeds(draws)
+    click.echo(f"{len(files)} files x {draws} seeds ({', '.join(map(str, with_seeds))})")
+    problems = 0
+
+    def row(result: verification.Stability) -> None:
+        nonlocal problems
+        found = verification.problems(result)
+        problems += bool(found)
+        scores = " ".join(f"{d.score:g}" for d in result.draws)
+        click.echo(f"{result.target.label:<44} {scores}  {'FAILED' if found else 'ok'}")
+        for problem in found:
+            click.echo(f"  - {problem}")
+
+    verification.stability(files, with_seeds, parallel=parallel, done=row)
+    click.echo(f"{len(files) - problems}/{len(files)} files kept their verdicts on every seed")
+    return problems == 0
 
 
 @cli.command()

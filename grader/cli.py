@@ -11,6 +11,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +169,7 @@ def grade(
 )  # fmt: skip
 @click.option(
     "--parallel", type=click.IntRange(min=1), default=2, show_default=True,
-    help="Gradings at once, with --draws.",
+    help="Gradings at once.",
 )  # fmt: skip
 @click.pass_context
 def verify(
@@ -186,9 +187,9 @@ def verify(
             ok = _verify_draws(chosen, draws, folder if folder.is_dir() else None, parallel)
         ctx.exit(0 if ok else 1)
     failures = 0
-    for exercise in chosen:
-        with _reported():
-            result = verify_exercise(exercise)
+    with _reported(), ThreadPoolExecutor(parallel) as pool:
+        results = list(pool.map(verify_exercise, chosen))
+    for exercise, result in zip(chosen, results, strict=True):
         sol, stub = result.solution, result.stub
         verdict = "ok" if result.ok else "FAILED"
         click.echo(

@@ -84,7 +84,9 @@ def main() -> int:
     parser.add_argument("--first-seed", type=int, default=1, help="which seeds: draws from here")
     parser.add_argument("--parallel", type=int, default=2, help="gradings at once")
     parser.add_argument("--tables", action="store_true", help="also hold each exact-verdict table")
-    parser.add_argument("--only", action="append", help="file name (bad_x.py) to include")
+    parser.add_argument(
+        "--only", action="append", help="a file to include: bad_x.py, or EXERCISE/bad_x.py"
+    )
     parser.add_argument("--json", type=Path, help="write every result here")
     args = parser.parse_args()
     course = REPO / "exercises"
@@ -93,7 +95,7 @@ def main() -> int:
     files: list[Target] = []
     for exercise in chosen:
         for target in targets(exercise, SUBMISSIONS, expected=known.get(exercise.id)):
-            if args.only and target.path.name not in args.only:
+            if args.only and not {target.path.name, target.label} & set(args.only):
                 continue
             if not args.tables:
                 target = Target(target.exercise, target.path, target.label)

@@ -80,11 +80,16 @@ def test_a_report_records_its_seed_and_the_seed_reproduces_it() -> None:
         return dict(json.loads(result.output))
 
     def cases(report: dict[str, Any]) -> list[str]:
-        # The messages name the drawn pauses (and the measured times, left out here).
+        # The messages of the two checks this file always loses (no timing retry is
+        # involved) name the drawn pauses, and the measured times, left out here.
+        lost = {
+            "returns the elapsed time of the count, measured by itself",
+            "the returned time matches the real time, however many pauses there are",
+        }
         return [
             re.sub(r"(took|returned) \d+\.\d+ s", r"\1 _ s", c["message"])
             for c in report["checks"]
-            if c["status"] != "passed"
+            if c["name"] in lost
         ]
 
     first, again = graded("--seed", "12345"), graded("--seed", "12345")

@@ -6,7 +6,7 @@ through its entry point, so a teacher can run an exercise's checks by hand::
     pytest exercises/count-async/checks --submission alice/count-async.py
 
 Checks are async pytest tests. The `submission` fixture is the student's
-module behind a sandbox; `durations` gives fresh random waits; `recorder`
+module behind a sandbox; `durations` gives waits drawn from the seed; `recorder`
 builds injected callables that note when they ran. Each check's docstring is
 the title a student sees, `@pytest.mark.points(n)` its worth (1 by default),
 and checks in a module named `test_hidden*.py` are hidden.

@@ -13,18 +13,6 @@ def make_urls(durations: Durations, count: int) -> list[str]:
     return [f"https://files.example.com/{n}.zip" for n in numbers]
 
 
-def slowest_first(durations: Durations, waits: list[float]) -> list[float]:
-    """These waits in random order, except that the slowest comes first.
-
-    The downloads then never finish in list order, so results paired with the
-    urls by finishing order (as_completed, or a list appended to on the way)
-    are wrong on every draw.
-    """
-    rest = list(waits)
-    rest.remove(max(waits))
-    return [max(waits), *durations.choose(rest, len(rest))]
-
-
 def one_long_first(durations: Durations, limit: int) -> list[float]:
     """Waits for a pool test: the first url is long, all the others short.
 

@@ -74,7 +74,7 @@ async def test_all_at_once_when_the_limit_allows(
     count = durations.rng.randint(3, 5)
     urls = make_urls(durations, count)
     drawn = durations.distinct(count, 0.15, 0.3, gap=0.03)
-    waits = dict(zip(urls, common.slowest_first(durations, drawn), strict=True))
+    waits = dict(zip(urls, durations.slowest_first(drawn), strict=True))
     returned = await download_all(submission, recorder, waits, count, TAG)
     expect_results(returned, recorder, urls, TAG)
     call = submission.last

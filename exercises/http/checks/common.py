@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest_asyncio
 
-from grader.checks import CheckFailed, Durations, HttpServer, expect_entries
+from grader.checks import CheckFailed, HttpServer, expect_entries
 
 
 @pytest_asyncio.fixture
@@ -19,18 +19,6 @@ async def server() -> AsyncIterator[HttpServer]:
         yield http
     finally:
         await http.close()
-
-
-def slowest_first(durations: Durations, waits: list[float]) -> list[float]:
-    """These waits in random order, except that the slowest comes first.
-
-    Responses then never arrive in list order, so statuses paired with the
-    urls by arrival order are wrong on every draw (each check that looks at
-    the statuses gives the first url a status no other url has).
-    """
-    rest = list(waits)
-    rest.remove(max(waits))
-    return [max(waits), *durations.choose(rest, len(rest))]
 
 
 def expect_statuses(returned: Any, expected: dict[str, int], server: HttpServer) -> None:

@@ -36,7 +36,7 @@ async def test_returns_each_status(
     """returns {url: status code} for every url"""
     await expect_async(submission, "fetch_statuses")
     paths = pages(durations, durations.rng.randint(3, 4))
-    waits = common.slowest_first(durations, durations.distinct(len(paths), 0.01, 0.1, gap=0.02))
+    waits = durations.slowest_first(durations.distinct(len(paths), 0.01, 0.1, gap=0.02))
     statuses = durations.choose([200, 201, 202, 203], len(paths))  # one status per url
     expected = {
         server.route(path, delay=wait, status=status): status
@@ -55,7 +55,7 @@ async def test_error_statuses_are_results(
     # paired with the urls in arrival order are wrong on every draw.
     statuses = [200, *durations.choose([404, 500, durations.rng.choice([403, 410, 502, 503])], 3)]
     paths = pages(durations, len(statuses) + 1)
-    waits = common.slowest_first(durations, durations.distinct(len(statuses), 0.01, 0.1, gap=0.02))
+    waits = durations.slowest_first(durations.distinct(len(statuses), 0.01, 0.1, gap=0.02))
     expected = {
         server.route(path, delay=wait, status=status): status
         for path, wait, status in zip(paths, waits, statuses, strict=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from grader.course import catalog
 from grader.grading.report import CheckStatus
-from grader.grading.runner import grade
+from grader.grading.runner import derive_seed, grade
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -42,3 +42,16 @@ def test_teachers_can_run_checks_with_plain_pytest() -> None:
     command += ["-o", "asyncio_default_test_loop_scope=function"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert "grader score: 3/5" in done.stdout, done.stdout + done.stderr
+
+
+def test_plain_pytest_draws_what_the_grader_draws() -> None:
+    """Without --grader-seed, plain pytest takes the seed `grader grade` takes for the file."""
+    exercise = catalog.find("flaky", FIXTURES / "course")
+    answer = FIXTURES / "answer.py"
+    command = [sys.executable, "-m", "pytest", str(exercise.root / "checks"), "-q"]
+    command += ["-p", "no:cacheprovider", "--submission", str(answer)]
+    command += ["-o", "asyncio_default_test_loop_scope=function"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    seed = derive_seed("flaky", answer.read_bytes())
+    assert f"(seed {seed})" in done.stdout, done.stdout + done.stderr
+    assert grade(exercise, answer).seed == seed

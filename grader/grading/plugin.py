@@ -20,7 +20,6 @@ attempt), so a retry forgives load and nothing else.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import time
@@ -38,6 +37,7 @@ from grader.checks.submission import Spares, Submission
 from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
 from grader.grading.report import CheckResult, CheckStatus, Visibility
+from grader.grading.runner import derive_seed
 from grader.sandbox import ImportFailed, Limits, SubmissionFault, SubmissionTimeout
 
 
@@ -105,9 +105,8 @@ def pytest_configure(config: pytest.Config) -> None:
     seed = config.getoption("grader_seed")
     submission = config.getoption("submission")
     if seed is None and submission and Path(submission).is_file():
-        # Plain pytest without a seed: like the grader, draw from the file's content.
-        digest = hashlib.sha256(Path(submission).read_bytes()).digest()
-        seed = int.from_bytes(digest[:4], "big")
+        # Plain pytest without a seed: the very draws `grader grade` makes for this file.
+        seed = derive_seed(_exercise_id(config.args), Path(submission).read_bytes())
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     config.stash[results_key] = Results(config.getoption("grader_results"), seed)
@@ -272,6 +271,16 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         hint=failed.hint if failed is not None else "",
         bounds=failed.bounds if failed is not None else None,
     )
+
+
+def _exercise_id(args: list[str]) -> str:
+    """The exercise whose checks plain pytest was pointed at (its folder holds `checks/`)."""
+    for arg in args:
+        path = Path(arg.split("::")[0]).resolve()
+        for folder in (path, *path.parents):
+            if folder.name == "checks" and (folder.parent / "exercise.yaml").is_file():
+                return folder.parent.name
+    return ""
 
 
 def title(item: pytest.Item) -> str:

@@ -36,9 +36,11 @@ def unqueued(durations: Durations, n_workers: int, count: int) -> tuple[list[flo
     The first job is long and the next `n_workers - 1` short: job `n_workers`
     arrives while the first is still running, so a worker that was dealt it in
     advance (a queue per worker, round robin) is still busy and it starts far
-    too late, on every draw; a shared queue hands it to a free worker.
+    too late, on every draw; a shared queue hands it to a free worker. (Job
+    `n_workers` arrives by 0.21 s at the latest, and 0.45 s is later than that
+    plus the slack of 0.17 s.)
     """
-    seconds = [durations.between(0.55, 0.6)]
+    seconds = [durations.between(0.45, 0.5)]
     seconds += [durations.between(0.05, 0.08) for _ in range(n_workers - 1)]
     seconds += [durations.between(0.08, 0.2) for _ in range(count - n_workers)]
     arrivals = [0.0]

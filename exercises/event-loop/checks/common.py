@@ -9,6 +9,7 @@ from grader.checks import (
     Made,
     Recorder,
     coroutine,
+    expect_type,
 )
 
 
@@ -64,3 +65,17 @@ def expect_one_loop(call: Call, what: str, count: int) -> None:
             measured=f"{made} event loops for {count} coroutines",
             hint="one loop, one run_until_complete of a coroutine that gathers them all",
         )
+
+
+def expect_results(returned: object, delays: dict[str, float], *, in_order: bool = True) -> None:
+    """run_in_new_loop returned every coroutine's result (in their order, when asked)."""
+    what = f"run_in_new_loop(<coroutines {list(delays)}>)"
+    expect_type(returned, list, what=f"the value {what} returned")
+    assert isinstance(returned, list)
+    expected = [result_of(name) for name in delays]
+    if not in_order and sorted(map(repr, returned)) == sorted(map(repr, expected)):
+        return  # every result is there; the order is another check's business
+    assert returned == expected, (
+        f"{what} should return {expected} (the results in the order of the coroutines), but "
+        f"returned {returned}"
+    )

@@ -10,7 +10,6 @@ from grader.checks import (
     Submission,
     expect_concurrent,
     expect_plain,
-    expect_type,
     sibling,
 )
 
@@ -18,20 +17,7 @@ common = sibling(__file__)
 coroutines = common.coroutines
 result_of = common.result_of
 expect_closed = common.expect_closed
-
-
-def expect_results(returned: object, delays: dict[str, float], *, in_order: bool = True) -> None:
-    """run_in_new_loop returned every coroutine's result (in their order, when asked)."""
-    what = f"run_in_new_loop(<coroutines {list(delays)}>)"
-    expect_type(returned, list, what=f"the value {what} returned")
-    assert isinstance(returned, list)
-    expected = [result_of(name) for name in delays]
-    if not in_order and sorted(map(repr, returned)) == sorted(map(repr, expected)):
-        return  # every result is there; the order is another check's business
-    assert returned == expected, (
-        f"{what} should return {expected} (the results in the order of the coroutines), but "
-        f"returned {returned}"
-    )
+expect_results = common.expect_results
 
 
 @pytest.mark.points(2)

@@ -19,6 +19,7 @@ common = sibling(__file__)
 SERVICES = common.SERVICES
 make_jobs = common.make_jobs
 describe = common.describe
+expect_each_ran_once = common.expect_each_ran_once
 
 FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),
@@ -30,14 +31,6 @@ FAILURES: list[Callable[[], Exception]] = [
 
 # What a job may return: anything, falsy values and error-looking text included.
 RETURNS: list[Any] = [None, 0, False, "", [], {}, "error: none", 201, "sent", {"status": 500}]
-
-
-def expect_each_ran_once(recorder: Recorder, names: list[str]) -> None:
-    """Every job was started exactly once."""
-    started = sorted(recorder.keys)
-    assert started == sorted(names), (
-        f"each job should be run exactly once, but the jobs started were {started}"
-    )
 
 
 @pytest.mark.points(2)

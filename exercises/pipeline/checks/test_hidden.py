@@ -62,7 +62,8 @@ async def test_starts_each_job_on_arrival(
     """starts working on each job as soon as it arrives, while the source is still open"""
     rng = durations.rng
     n_workers = rng.randint(2, 3)
-    jobs = make_jobs(durations, rng.randint(5, 6))
+    # One or two jobs after the one that arrives while the long first job runs.
+    jobs = make_jobs(durations, n_workers + rng.randint(1, 2))
     arrivals, waits = unqueued(durations, n_workers, len(jobs))
     seconds = dict(zip(jobs, waits, strict=True))
     done = max(a + s for a, s in zip(arrivals, waits, strict=True))

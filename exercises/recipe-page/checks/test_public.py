@@ -12,6 +12,7 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_concurrent,
+    expect_in_order,
     expect_on_time,
     sibling,
 )
@@ -93,11 +94,13 @@ async def test_shows_each_part_as_soon_as_it_arrives(
             early="show a part only once its fetch has returned",
             late="call show for a part the moment its fetch returns, not after the others",
         )
-    expected = sorted(parts, key=lambda part: arrived[part])
-    order = [owner[content] for _, content in shows_of(shown)]
-    assert order == expected, (
-        f"the parts arrived in the order {expected}, but were shown in the order {order}; "
-        "show each part as it arrives"
+    # Parts that arrived within a few hundredths of a second of each other may reach
+    # the submission together on a busy machine: their swap is retried, not final.
+    expect_in_order(
+        [owner[content] for _, content in shows_of(shown)],
+        {part: arrived[part] for part in parts},
+        what="the parts load_page showed",
+        hint="they arrived in that order: show each part as it arrives",
     )
 
 

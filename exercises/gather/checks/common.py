@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.checks import CheckFailed, Durations, expect_type
+from grader.checks import CheckFailed, Durations, Recorder, TimingError, expect_type
 
 WORDS = [
     "profile", "friends", "inbox", "photos", "news", "weather", "calendar", "music",
@@ -43,4 +43,17 @@ def expect_results(returned: object, keys: list[str], call: str, *, in_order: bo
             expected=f"{expected}",
             measured=f"{returned}",
             hint="keep the order of keys, whatever order the fetches finish in",
+        )
+
+
+def expect_all_in_flight(recorder: Recorder, keys: list[str], hint: str) -> None:
+    """Every fetch was in flight at one moment (retried: a stalled machine starts them late)."""
+    most = recorder.most_in_flight()
+    if most < len(keys):
+        raise TimingError(
+            f"at most {most} of the {len(keys)} fetches were in flight at the same time, but all "
+            f"{len(keys)} should be; {hint}",
+            expected=f"all {len(keys)} fetches in flight at once",
+            measured=f"at most {most} in flight at once",
+            hint=hint,
         )

@@ -89,3 +89,16 @@ def test_a_call_that_made_loops_of_its_own_fails_the_loop_check() -> None:
     looped = Call("make_breakfast", 0.0, loops=[{"closed": False}])
     with pytest.raises(CheckFailed, match=r"created 1 event loop\(s\) of its own; use tasks"):
         expect_no_other_loop(looped, what="make_breakfast", hint="use tasks")
+
+
+def test_a_mismatch_a_busy_machine_can_cause_is_retried() -> None:
+    """A fast result given up on (None) may have come late on a busy machine: TimingError."""
+
+    def late(key: str, got: object) -> bool:
+        return got is None
+
+    with pytest.raises(TimingError):
+        expect_entries({"a": None}, {"a": 1}, what="f", mismatch=lambda k, g: "late", load=late)
+    with pytest.raises(CheckFailed) as wrong:
+        expect_entries({"a": 2}, {"a": 1}, what="f", mismatch=lambda k, g: "wrong", load=late)
+    assert not isinstance(wrong.value, TimingError)

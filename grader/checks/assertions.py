@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from grader.checks.failures import CheckFailed
+from grader.checks.failures import CheckFailed, TimingError
 from grader.checks.submission import Submission
 from grader.sandbox import Call
 from grader.sandbox.codec import Opaque
@@ -89,13 +89,16 @@ def expect_entries(
     mismatch: Callable[[K, Any], str],
     matches: Callable[[K, Any], bool] | None = None,
     key_text: Callable[[K], str] = repr,
+    load: Callable[[K, Any], bool] | None = None,
 ) -> None:
     """`returned` is a dict with exactly the keys of `expected`, each mapped to its value.
 
     The contracts that return `{key: result}` (downloads, http, timeouts)
     share this. A missing key and an extra key get the same sentences
     everywhere; `mismatch(key, got)` says what is wrong with a value that is
-    not `expected[key]` (or that `matches(key, got)` rejects).
+    not `expected[key]` (or that `matches(key, got)` rejects). A mismatch
+    that `load(key, got)` says a busy machine can cause (a fast result given
+    up on because it came late) raises `TimingError`, so it is retried.
     """
     expect_type(returned, dict, what=f"the value {what} returned")
     assert isinstance(returned, dict)
@@ -108,7 +111,8 @@ def expect_entries(
             )
         got = returned[key]
         if not (matches(key, got) if matches is not None else got == want):
-            raise CheckFailed(
+            kind = TimingError if load is not None and load(key, got) else CheckFailed
+            raise kind(
                 mismatch(key, got),
                 expected=f"{key_text(key)} maps to {want!r}",
                 measured=f"{key_text(key)} maps to {got!r}",

@@ -68,6 +68,9 @@ def expect_results(returned: Any, plan: dict[str, float], slow: list[str], timeo
         mismatch=mismatch,
         # `is None`, not `== None`: a result of the fetch's own is never None here
         matches=lambda key, got: got is None if key in slow else got == price(key),
+        # A fast fetch given up on: on a busy machine its result can reach the
+        # submission after the timeout, so that is retried (with the same cases).
+        load=lambda key, got: key not in slow and got is None,
     )
 
 

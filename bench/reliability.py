@@ -5,8 +5,10 @@
 
 Busy-loop processes (`--burners`) keep the cores busy meanwhile; `--parallel`
 grades that many at once on top (more load still). Each grade is final as
-`grader grade` gives it (no re-grading). Prints, per exercise, how many runs
-got full marks, how many checks needed a retry, and the grading times.
+`grader grade` gives it (no re-grading), and each run draws other cases (a
+seed of its own), so a solution must pass on any draw however busy the machine.
+Prints, per exercise, how many runs got full marks, how many checks needed a
+retry, and the grading times.
 Exit status 1 if any run lost a point.
 """
 
@@ -24,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from grader import catalog  # noqa: E402
+from grader.course.verify import seeds  # noqa: E402
 from grader.grading.report import Report  # noqa: E402
 from grader.grading.runner import grade  # noqa: E402
 
@@ -48,14 +51,15 @@ def main() -> int:
     for process in burners:
         process.start()
     failed = 0
+    drawn = seeds(args.runs)  # the same seeds for every exercise, one per run
     try:
         for exercise_id in ids:
             exercise = catalog.find(exercise_id, REPO / "exercises")
             times, retried, full = [], 0, 0
 
-            def timed(_: int, exercise: catalog.Exercise = exercise) -> tuple[float, Report]:
+            def timed(run: int, exercise: catalog.Exercise = exercise) -> tuple[float, Report]:
                 started = time.monotonic()
-                report = grade(exercise, exercise.solution)
+                report = grade(exercise, exercise.solution, seed=drawn[run])
                 return time.monotonic() - started, report
 
             with ThreadPoolExecutor(args.parallel) as pool:
@@ -70,7 +74,10 @@ def main() -> int:
                     lost = [
                         f"{c.name}: {c.message}" for c in report.checks if c.score < c.max_score
                     ]
-                    print(f"  run {run}: {report.score}/{report.max_score} {report.message} {lost}")
+                    print(
+                        f"  run {run} (seed {report.seed}): {report.score}/{report.max_score} "
+                        f"{report.message} {lost}"
+                    )
             print(
                 f"{exercise_id}: {full}/{args.runs} full marks with {args.burners} busy processes "
                 f"and {args.parallel} gradings at once; "

@@ -14,6 +14,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ import click
 from grader.batch import classroom, executors, lms, roster
 from grader.batch import runner as batching
 from grader.course import catalog, kit, scaffold
+from grader.course import verify as verification
 from grader.course.catalog import Exercise
+from grader.course.verify import Verification
 from grader.course.verify import verify as verify_exercise
 from grader.errors import GraderError, GradingFailed
 from grader.grading.report import Report
@@ -277,16 +280,40 @@ def _isolation_for_grading(name: str, no_isolation: bool) -> isolation.Isolation
 
 @cli.command()
 @click.argument("exercises", nargs=-1)
+@click.option(
+    "--draws", type=click.IntRange(min=1), default=None,
+    help="Grade every file with N different seeds: the solution, the stub and every "
+    "example submission (tests/submissions/<id>/ok_*.py, bad_*.py); fail when any check's "
+    "verdict differs between seeds.",
+)  # fmt: skip
+@click.option(
+    "--submissions", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The folder of example submissions, one folder per exercise "
+    "(default: tests/submissions beside the exercises folder).",
+)  # fmt: skip
+@click.option(
+    "--parallel", type=click.IntRange(min=1), default=2, show_default=True,
+    help="Gradings at once.",
+)  # fmt: skip
 @_exercises_option
 @click.pass_context
-def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
+def verify(
+    ctx: click.Context, exercises: tuple[str, ...], draws: int | None,
+    submissions: Path | None, parallel: int,
+) -> None:  # fmt: skip
     """Check that each reference solution scores full marks and each stub 0."""
     folder = _exercises_dir(ctx)
     with _reported():
         chosen = [catalog.find(e, folder) for e in exercises] or catalog.catalog(folder)
+    if draws is not None:
+        examples = submissions or folder.parent / "tests" / "submissions"
+        with _reported():
+            ok = _verify_draws(chosen, draws, examples if examples.is_dir() else None, parallel)
+        ctx.exit(0 if ok else 1)
     failures = 0
+    # One exercise that cannot be verified must not hide how the others fare.
+    runnable = []
     for exercise in chosen:
-        # One exercise that cannot be verified must not hide how the others fare.
         if not exercise.solution.is_file():
             click.echo(f"{exercise.id:<16} FAILED")
             click.echo(
@@ -294,12 +321,21 @@ def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
                 "it with `solution:` in exercise.yaml)"
             )
             failures += 1
-            continue
+        else:
+            runnable.append(exercise)
+
+    def attempt(exercise: Exercise) -> Verification | GraderError:
         try:
-            result = verify_exercise(exercise)
+            return verify_exercise(exercise)
         except GraderError as error:
+            return error
+
+    with ThreadPoolExecutor(parallel) as pool:
+        results = list(pool.map(attempt, runnable))
+    for exercise, result in zip(runnable, results, strict=True):
+        if isinstance(result, GraderError):
             click.echo(f"{exercise.id:<16} FAILED")
-            click.echo(f"  - {error}")
+            click.echo(f"  - {result}")
             failures += 1
             continue
         sol, stub = result.solution, result.stub
@@ -312,6 +348,33 @@ def verify(ctx: click.Context, exercises: tuple[str, ...]) -> None:
             click.echo(f"  - {problem}")
         failures += not result.ok
     ctx.exit(1 if failures else 0)
+
+
+def _verify_draws(
+    chosen: list[Exercise], draws: int, submissions: Path | None, parallel: int
+) -> bool:
+    """`verify --draws`: every file, N seeds, the same verdicts on each; print a row per file."""
+    files = [
+        target
+        for exercise in chosen
+        for target in verification.targets(exercise, submissions, stub=True)
+    ]
+    with_seeds = verification.seeds(draws)
+    click.echo(f"{len(files)} files x {draws} seeds ({', '.join(map(str, with_seeds))})")
+    problems = 0
+
+    def row(result: verification.Stability) -> None:
+        nonlocal problems
+        found = verification.problems(result)
+        problems += bool(found)
+        scores = " ".join(f"{d.score:g}" for d in result.draws)
+        click.echo(f"{result.target.label:<44} {scores}  {'FAILED' if found else 'ok'}")
+        for problem in found:
+            click.echo(f"  - {problem}")
+
+    verification.stability(files, with_seeds, parallel=parallel, done=row)
+    click.echo(f"{len(files) - problems}/{len(files)} files kept their verdicts on every seed")
+    return problems == 0
 
 
 @cli.command()

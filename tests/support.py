@@ -44,12 +44,16 @@ def explain(report: Report) -> str:
     return "\n".join(lines) or "every check passed"
 
 
-def verdict_tests(exercise_id: str, wrong: dict[str, set[str]]) -> tuple[Callable[..., None], ...]:
+def verdict_tests(
+    exercise_id: str, wrong: dict[str, set[str]], says: dict[str, str] | None = None
+) -> tuple[Callable[..., None], ...]:
     """The tests that prove an exercise's checks, given which checks each wrong file loses.
 
     Every `ok_*.py` beside the exercise gets full marks; every `bad_*.py` is
     listed in `wrong` and loses exactly the checks named there, each with a
-    message. (The reference solution and the stub are graded by test_verify.)
+    message (and, for the files in `says`, one message contains that text).
+    The reference solution and the stub are graded by test_verify; that the
+    verdicts hold on every seed, by `grader verify --draws` (bench/stability.py).
     """
     folder = SUBMISSIONS / exercise_id
     right = sorted(folder.glob("ok_*.py"))
@@ -70,6 +74,8 @@ def verdict_tests(exercise_id: str, wrong: dict[str, set[str]]) -> tuple[Callabl
         report = grade_file(exercise_id, folder / name)
         assert lost(report) == wrong[name], explain(report)
         assert all(c.message for c in report.checks if c.name in wrong[name]), explain(report)
+        if says and name in says:
+            assert any(says[name] in c.message for c in report.checks), explain(report)
 
     return (
         test_right_submissions_get_full_marks,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from support import EXERCISES, SOLUTIONS
+from support import EXERCISES, REPO, SOLUTIONS
 
 from grader.cli import cli
+from grader.grading.runner import derive_seed
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -65,6 +68,37 @@ def test_grade_prints_the_json_report() -> None:
     assert report["exercise"] == "count-sync" and report["status"] == "graded"
     assert report["score"] == report["max_score"] == 10
     assert {c["visibility"] for c in report["checks"]} == {"public", "hidden"}
+
+
+def test_a_report_records_its_seed_and_the_seed_reproduces_it() -> None:
+    """`--seed` reproduces a grading's cases; without it, the file's content picks them."""
+    wrong = REPO / "tests" / "submissions" / "count-sync" / "bad_returns_sum.py"
+
+    def graded(*seed: str) -> dict[str, Any]:
+        result = run("grade", "count-sync", str(wrong), "--format", "json", *seed)
+        assert result.exit_code == 0, result.output
+        return dict(json.loads(result.output))
+
+    def cases(report: dict[str, Any]) -> list[str]:
+        # The messages of the two checks this file always loses (no timing retry is
+        # involved) name the drawn pauses, and the measured times, left out here.
+        lost = {
+            "returns the elapsed time of the count, measured by itself",
+            "the returned time matches the real time, however many pauses there are",
+        }
+        return [
+            re.sub(r"(took|returned) \d+\.\d+ s", r"\1 _ s", c["message"])
+            for c in report["checks"]
+            if c["name"] in lost
+        ]
+
+    first, again = graded("--seed", "12345"), graded("--seed", "12345")
+    assert first["seed"] == again["seed"] == 12345
+    assert cases(first) == cases(again) and cases(first)
+    assert cases(graded("--seed", "54321")) != cases(first)
+    derived, regraded = graded(), graded()
+    assert derived["seed"] == regraded["seed"] == derive_seed("count-sync", wrong.read_bytes())
+    assert cases(derived) == cases(regraded)
 
 
 def test_grade_exits_zero_whatever_the_score() -> None:
@@ -130,7 +164,7 @@ def test_verify_fails_when_the_stub_scores(tmp_path: Path) -> None:
     for name in ("exercise.yaml", "task.md"):
         (course / "count-sync" / name).write_text((EXERCISES / "count-sync" / name).read_text())
     (course / "count-sync" / "checks").mkdir()
-    for check in (EXERCISES / "count-sync" / "checks").glob("test_*.py"):
+    for check in (EXERCISES / "count-sync" / "checks").glob("*.py"):  # checks and helpers
         (course / "count-sync" / "checks" / check.name).write_text(check.read_text())
     (course / "count-sync" / "stub.py").write_text((SOLUTIONS / "count-sync.py").read_text())
     (tmp_path / "solutions").mkdir()

@@ -8,7 +8,7 @@ EXERCISE = "event-loop"
 
 ORDER = "returns the coroutines' results in the order of the list"
 SLOWEST = "runs the coroutines concurrently: takes about as long as the slowest"
-CLOSES = "creates a new event loop and closes it before returning"
+CLOSES = "creates one new event loop for all the coroutines and closes it before returning"
 NO_RUN = "drives the loop itself, without asyncio.run"
 FRESH = "uses a fresh event loop at every call"
 PROPAGATES = "when a coroutine raises, run_in_new_loop raises that exception"
@@ -19,12 +19,20 @@ WRONG = {
     "bad_asyncio_run.py": {NO_RUN},
     # no try/finally: the loop stays open when a coroutine raised
     "bad_close_on_success.py": {CLOSES_AFTER_RAISE},
+    # results in finishing order
+    "bad_finish_order.py": {ORDER},
     # asyncio.get_event_loop(): the second call gets the first call's closed loop
     "bad_get_event_loop.py": {FRESH},
+    # a new loop per coroutine, one after another
+    "bad_loop_per_coroutine.py": {SLOWEST, CLOSES},
     # never closes its loop
     "bad_not_closed.py": {CLOSES, CLOSES_AFTER_RAISE},
+    # gather(return_exceptions=True): an exception comes back as a result
+    "bad_returns_exceptions.py": {PROPAGATES, CLOSES_AFTER_RAISE},
     # run_until_complete once per coroutine: one after another
     "bad_sequential.py": {SLOWEST},
+    # a thread and a new loop per coroutine: parallel, but not one loop running them all
+    "bad_thread_per_coroutine.py": {CLOSES},
 }
 
 

@@ -15,16 +15,22 @@ FASTEST = "first_done takes about as long as the fastest awaitable"
 ANY_KIND = "first_done works whether a coroutine, a task or a future finishes first"
 
 WRONG = {
+    # async def deliver_later: calling it gives a coroutine, not a future
+    "bad_async_deliver_later.py": {PENDING, AFTER_DELAY, NO_BLOCK},
     # time.sleep(delay), then a future that is already done
     "bad_blocking_sleep.py": {PENDING, NO_BLOCK},
     # cancels only the awaitables that are futures, and does not await them
     "bad_cancels_originals.py": {CANCELS},
+    # cancels the losers, but returns before the cancellations are done
+    "bad_cancels_without_awaiting.py": {CANCELS},
     # the result is there at once, not after the delay
     "bad_delivers_now.py": {PENDING, AFTER_DELAY, NO_BLOCK},
     # awaits the first in the list (the slowest), not the first to finish
     "bad_first_in_list.py": {FIRST, CANCELS, FASTEST, ANY_KIND},
     # returns the right result, but the losers keep running
     "bad_no_cancel.py": {CANCELS},
+    # returns the winning task itself, not its result
+    "bad_returns_the_task.py": {FIRST, CANCELS, FASTEST, ANY_KIND},
     # asyncio.wait without return_when: waits for all, answers with the first in the list
     "bad_waits_for_all.py": {FIRST, CANCELS, FASTEST, ANY_KIND},
 }

@@ -14,12 +14,18 @@ MANY = "with many keys, fetches each once, all at once, in about the slowest fet
 ANY = "keys and results of any kind come back in the order of keys"
 
 WRONG = {
+    # results stored in a dict as they arrive: its values come in finishing order
+    "bad_dict_values_finish_order.py": {ORDER, ANY},
     # a TaskGroup's ExceptionGroup escapes instead of the fetch's own exception
     "bad_exception_group.py": {RAISES},
     # as_completed: finishing order instead of the order of keys
     "bad_finish_order.py": {ORDER, ANY},
+    # a RuntimeError of its own instead of the fetch's exception
+    "bad_reraises_as_runtime_error.py": {RAISES},
     # one fetch after another
     "bad_sequential.py": {IN_FLIGHT, SLOWEST, MANY},
+    # range(len(keys) - 1): the last key is never fetched
+    "bad_skips_last_key.py": {ORDER, IN_FLIGHT, SLOWEST, MANY, ANY},
     # return_exceptions=True: returns the exception instead of raising it
     "bad_swallows_errors.py": {RAISES},
     # a task awaited right after it was created: still one at a time

@@ -15,10 +15,16 @@ CLOSED = "closes its session: leaves no connection open when it returns"
 WRONG = {
     # urllib in coroutines: blocks the loop, one request at a time, no session at all
     "bad_blocking_urllib.py": {SLOWEST, ONE_SESSION},
+    # statuses paired with the urls in the order the responses arrived
+    "bad_finish_order.py": {STATUSES, ERRORS},
+    # allow_redirects=False: a redirected url reports 302, not its page's status
+    "bad_no_redirects.py": {ONE_SESSION},
     # raise_for_status=True: a 404 or 500 becomes an exception
     "bad_raise_for_status.py": {ERRORS},
     # one request after another
     "bad_sequential.py": {SLOWEST},
+    # a session created and dropped, never closed: the garbage collector closes it
+    "bad_session_dropped.py": {CLOSED},
     # a module-level session that is never closed: its connections stay open
     "bad_session_not_closed.py": {CLOSED},
     # a new ClientSession for every url

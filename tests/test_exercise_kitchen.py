@@ -10,18 +10,26 @@ COOK = "cook(dish, seconds) returns the dish after waiting its seconds"
 ORDER = "make_breakfast returns the dishes in the order they finished cooking"
 SLOWEST = "make_breakfast takes about as long as the slowest dish, not the sum"
 COOK_BLOCKS = "cook does not block the event loop while it waits"
-BREAKFAST_BLOCKS = "make_breakfast does not block the event loop while the dishes cook"
+BREAKFAST_BLOCKS = "make_breakfast cooks on the running event loop and does not block it"
 CLOSE = "make_breakfast keeps the finishing order when dishes finish close together"
 BIG = "a big menu still takes about as long as its slowest dish"
 ALL = {COOK, ORDER, SLOWEST, COOK_BLOCKS, BREAKFAST_BLOCKS, CLOSE, BIG}
 
+BREAKFAST = {ORDER, SLOWEST, BREAKFAST_BLOCKS, CLOSE, BIG}
+
 WRONG = {
+    # cook forgets to return its dish
+    "bad_cook_returns_nothing.py": {COOK, COOK_BLOCKS},
+    # cook(...) without await: coroutine objects come back, nothing is cooked
+    "bad_forgot_await.py": BREAKFAST,
     # gather: every dish cooked at once, but the names come back in menu order
     "bad_menu_order.py": {ORDER, CLOSE},
     # no waiting at all: right order, but nothing was cooked
     "bad_no_cooking.py": ALL,
     # one dish after another: menu order, and the sum of the times
     "bad_sequential.py": {ORDER, SLOWEST, CLOSE, BIG},
+    # a thread per dish, each with asyncio.run: right order and time, wrong mechanism
+    "bad_threads_own_loops.py": {BREAKFAST_BLOCKS},
     # time.sleep in cook: each dish blocks the loop, so they cook in turn, in menu order
     "bad_time_sleep.py": {ORDER, SLOWEST, COOK_BLOCKS, BREAKFAST_BLOCKS, CLOSE, BIG},
 }

@@ -18,7 +18,13 @@ WRONG = {
     "bad_collect_first.py": {ON_ARRIVAL},
     "bad_finish_order.py": {ORDER},
     "bad_no_cancel.py": {NOT_PENDING},
+    # a queue per worker, jobs dealt out round robin: a job waits for its own worker
+    "bad_queue_per_worker.py": {BUSY, ON_ARRIVAL},
+    # n_workers - 1 stop markers: one worker is left waiting on queue.get()
+    "bad_sentinels_one_short.py": {NOT_PENDING},
     "bad_task_per_job.py": {BUSY},
+    # workers that stop when the queue is empty stop before the first job arrives
+    "bad_workers_quit_on_empty_queue.py": {ORDER, QUEUED, BUSY, ON_ARRIVAL, NOT_PENDING},
 }
 
 

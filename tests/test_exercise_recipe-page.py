@@ -14,12 +14,18 @@ EMPTY = "shows nothing and returns 0 for a page without parts"
 AT_ONCE = "starts fetching every part right away"
 
 WRONG = {
+    # returns the index of the last part shown: one less than the number shown
+    "bad_count_off_by_one.py": {COUNT},
     # returns None instead of the number of parts shown
     "bad_no_count.py": {COUNT, EMPTY},
     # fetches and shows one part after another: each shown on arrival, but fetched in turn
     "bad_sequential.py": {SLOWEST, AT_ONCE},
+    # awaits show(...), a plain function: TypeError
+    "bad_show_awaited.py": {CONTENT, ON_ARRIVAL, SLOWEST, COUNT, AT_ONCE},
     # gather, then a loop of show: nothing shown until the slowest part is there
     "bad_show_at_end.py": {ON_ARRIVAL},
+    # every fetch at once, but shown in the order of parts
+    "bad_shows_in_list_order.py": {ON_ARRIVAL},
     # as_completed with parts[i] as the label of the i-th arrival
     "bad_wrong_part.py": {CONTENT},
 }

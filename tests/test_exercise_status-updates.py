@@ -12,10 +12,16 @@ OK_WHATEVER = 'reports "ok" for every job that finished, whatever it returned'
 NO_CANCEL = "a failing job never cancels the others: every job runs to its end"
 
 WRONG = {
+    # asyncio.wait(FIRST_EXCEPTION), then the running jobs are cancelled
+    "bad_first_exception_cancels.py": {NO_CANCEL},
     "bad_gather_raises.py": {TYPE_NAMES, NO_CANCEL},
     "bad_message_not_type.py": {TYPE_NAMES},
     "bad_sequential.py": {CONCURRENT},
     "bad_taskgroup_cancels.py": {NO_CANCEL},
+    # "ok" only for a truthy result
+    "bad_truthy_ok.py": {TYPE_NAMES, CONCURRENT, OK_WHATEVER, NO_CANCEL},
+    # f"error: {type(exc)}": "<class 'ValueError'>", not the name
+    "bad_type_repr.py": {TYPE_NAMES},
 }
 
 

@@ -13,6 +13,12 @@ ALL_FAST = "when every fetch is in time, returns all results after about the slo
 AT_ONCE = "starts every fetch at once"
 
 WRONG = {
+    # cancels the pending fetches but does not await them
+    "bad_cancel_not_awaited.py": {CANCELS},
+    # slow keys left out of the dict
+    "bad_drops_slow_keys.py": {RESULTS, GIVES_UP, CANCELS},
+    # gather(return_exceptions=True): a slow key maps to its TimeoutError
+    "bad_exception_as_result.py": {RESULTS, GIVES_UP, CANCELS},
     # asyncio.wait(timeout=...) without cancelling the pending tasks
     "bad_no_cancel.py": {CANCELS},
     # plain gather: waits for the slow ones and returns their results

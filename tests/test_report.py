@@ -29,8 +29,13 @@ def example() -> Report:
                 "took 1.21 s; concurrent code takes about 0.40 s",
                 attempts=3,
                 timing=True,
+                expected="concurrent code takes about 0.40 s (at most 0.62 s)",
+                measured="count(...) took 1.21 s",
+                hint="did the pauses run one after another?",
+                bounds={"measured": 1.21, "at_least": 0.4, "at_most": 0.62, "sequential": 1.31},
             ),
         ],
+        seed=1234,
     )
 
 
@@ -40,14 +45,27 @@ def test_json_shape_is_the_contract() -> None:
     assert list(data)[:8] == [
         "exercise", "submission", "score", "max_score", "status", "message", "duration", "checks",
     ]  # fmt: skip
-    assert data["public_only"] is False
-    assert list(data)[8:] == ["public_only", "isolation", "isolation_missing"]
-    assert list(data["checks"][0])[:7] == [
+    assert list(data)[8:] == ["public_only", "isolation", "isolation_missing", "seed"]
+    assert data["public_only"] is False and data["seed"] == 1234
+    assert list(data["checks"][0]) == [
         "name", "status", "score", "max_score", "visibility", "message", "duration",
+        "diagnostics", "timeline", "expected", "measured", "hint", "bounds",
     ]  # fmt: skip
-    assert list(data["checks"][0])[7:] == ["diagnostics", "timeline"]
     assert data["score"] == 2 and data["status"] == "graded"
     assert data["checks"][1]["visibility"] == "hidden"
+
+def test_a_failure_carries_its_data() -> None:
+    passed, failed = example().to_dict()["checks"]
+    assert (passed["expected"], passed["measured"], passed["hint"], passed["bounds"]) == (
+        "",
+        "",
+        "",
+        None,
+    )
+    assert failed["bounds"] == {"measured": 1.21, "at_least": 0.4, "at_most": 0.62,
+                                "sequential": 1.31}  # fmt: skip
+    assert failed["measured"] == "count(...) took 1.21 s"
+    assert failed["hint"] == "did the pauses run one after another?"
 
 
 def test_round_trip() -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from support import EXERCISES
 
+from grader.cli import cli
 from grader.course import catalog
-from grader.course.verify import verify
+from grader.course.verify import seeds, verify
 
 
 @pytest.mark.parametrize("exercise", [e.id for e in catalog.catalog(EXERCISES)])
@@ -15,3 +20,29 @@ def test_exercise_proves_itself(exercise: str) -> None:
     assert result.ok, result.problems
     named = [d.message for c in result.solution.checks for d in c.diagnostics]
     assert named == [], f"the reference solution is no mistake: {named}"
+
+
+COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
+
+
+def test_draws_prove_that_verdicts_do_not_hang_on_luck() -> None:
+    """`verify --draws`: every file with every seed, and the same verdicts on each."""
+    result = CliRunner().invoke(cli, ["verify", "count-sync", "--draws", "2"])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("count-sync/")]
+    files = {line.split()[0] for line in rows}
+    assert {"count-sync/solution", "count-sync/stub", "count-sync/bad_range_n.py"} <= files
+    assert all(line.endswith(" ok") for line in rows), result.output
+
+
+def test_draws_catch_a_verdict_that_hangs_on_the_draw() -> None:
+    seeds_ = seeds(2)
+    lucky = [random.Random(f"{s}:checks/test_public.py::test_lucky").random() < 0.5 for s in seeds_]
+    assert len(set(lucky)) == 2, "the fixture needs seeds on which its lucky check differs"
+    command = ["--exercises", str(COURSE), "verify", "luck", "--draws", "2"]
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 1, result.output
+    assert "'a verdict that hangs on the draw' varied" in result.output, result.output
+    assert "'the same verdict on every draw' varied" not in result.output
+    # The solution must earn full marks on every draw, and does not on the unlucky ones.
+    assert "luck/solution" in result.output and "but should lose nothing" in result.output

@@ -1,8 +1,131 @@
-"""What check authors write checks with.
+"""What check authors write checks with: import everything from here.
 
-`grader.checks.submission` is the student's module as a check calls it;
-`timing` holds every time verdict and the recorders of injected callables;
-`assertions` the correctness helpers; `pools` and `cutoffs` verdicts on
-bounded concurrency and cancellation; `httpserver` a local HTTP server;
-`modules` loads a check folder's shared helpers.
+    from grader.checks import Durations, Recorder, Submission, expect_concurrent
+
+Released student kits freeze their check files' imports, so this one module is
+the promise: every name in `__all__` stays importable from `grader.checks`,
+whichever module of the package holds it. (The older paths, `grader.timing`,
+`grader.proxy` and friends, keep working through `grader.compat`.)
+
+- the submission as a check calls it, and awaitables made in its child:
+  `Submission`, `coroutine`, `task`, `future`, `iterator`;
+- what a call showed and how it can fail: `Call`, `SubmissionRaised`, ...;
+- failures as data: `CheckFailed`, and `TimingError`, the one a retry forgives;
+- time verdicts and the recorders of injected callables (`timing`);
+- correctness helpers (`assertions`), pools of slots (`pools`), cut-offs
+  (`cutoffs`), a local HTTP server (`httpserver`), and `sibling`, which loads
+  a check folder's shared `common.py`.
+
+Names are loaded on first use, so a check file that needs no HTTP server does
+not pay for importing aiohttp.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.checks.assertions import expect_async as expect_async
+    from grader.checks.assertions import expect_entries as expect_entries
+    from grader.checks.assertions import expect_no_other_loop as expect_no_other_loop
+    from grader.checks.assertions import expect_plain as expect_plain
+    from grader.checks.assertions import expect_type as expect_type
+    from grader.checks.assertions import printed_numbers as printed_numbers
+    from grader.checks.cutoffs import expect_cut_off as expect_cut_off
+    from grader.checks.failures import CheckFailed as CheckFailed
+    from grader.checks.failures import TimingError as TimingError
+    from grader.checks.httpserver import Hit as Hit
+    from grader.checks.httpserver import HttpServer as HttpServer
+    from grader.checks.httpserver import Route as Route
+    from grader.checks.modules import sibling as sibling
+    from grader.checks.pools import Feed as Feed
+    from grader.checks.pools import expect_at_most as expect_at_most
+    from grader.checks.pools import expect_slots_busy as expect_slots_busy
+    from grader.checks.pools import plan as plan
+    from grader.checks.submission import Made as Made
+    from grader.checks.submission import Submission as Submission
+    from grader.checks.submission import coroutine as coroutine
+    from grader.checks.submission import future as future
+    from grader.checks.submission import iterator as iterator
+    from grader.checks.submission import task as task
+    from grader.checks.timing import EARLY as EARLY
+    from grader.checks.timing import ORDER_JITTER as ORDER_JITTER
+    from grader.checks.timing import SLACK as SLACK
+    from grader.checks.timing import SPREAD as SPREAD
+    from grader.checks.timing import STALL as STALL
+    from grader.checks.timing import Durations as Durations
+    from grader.checks.timing import Recorder as Recorder
+    from grader.checks.timing import Span as Span
+    from grader.checks.timing import expect_concurrent as expect_concurrent
+    from grader.checks.timing import expect_in_order as expect_in_order
+    from grader.checks.timing import expect_on_time as expect_on_time
+    from grader.checks.timing import expect_printed_on_time as expect_printed_on_time
+    from grader.checks.timing import expect_responsive as expect_responsive
+    from grader.checks.timing import expect_waited as expect_waited
+    from grader.checks.timing import expect_within as expect_within
+    from grader.checks.timing import slack as slack
+    from grader.sandbox import Call as Call
+    from grader.sandbox import SubmissionFault as SubmissionFault
+    from grader.sandbox import SubmissionRaised as SubmissionRaised
+    from grader.sandbox import SubmissionTimeout as SubmissionTimeout
+
+_EXPORTS = {
+    "expect_async": "grader.checks.assertions",
+    "expect_entries": "grader.checks.assertions",
+    "expect_no_other_loop": "grader.checks.assertions",
+    "expect_plain": "grader.checks.assertions",
+    "expect_type": "grader.checks.assertions",
+    "printed_numbers": "grader.checks.assertions",
+    "expect_cut_off": "grader.checks.cutoffs",
+    "CheckFailed": "grader.checks.failures",
+    "TimingError": "grader.checks.failures",
+    "Hit": "grader.checks.httpserver",
+    "HttpServer": "grader.checks.httpserver",
+    "Route": "grader.checks.httpserver",
+    "sibling": "grader.checks.modules",
+    "Feed": "grader.checks.pools",
+    "expect_at_most": "grader.checks.pools",
+    "expect_slots_busy": "grader.checks.pools",
+    "plan": "grader.checks.pools",
+    "Made": "grader.checks.submission",
+    "Submission": "grader.checks.submission",
+    "coroutine": "grader.checks.submission",
+    "future": "grader.checks.submission",
+    "iterator": "grader.checks.submission",
+    "task": "grader.checks.submission",
+    "EARLY": "grader.checks.timing",
+    "ORDER_JITTER": "grader.checks.timing",
+    "SLACK": "grader.checks.timing",
+    "SPREAD": "grader.checks.timing",
+    "STALL": "grader.checks.timing",
+    "Durations": "grader.checks.timing",
+    "Recorder": "grader.checks.timing",
+    "Span": "grader.checks.timing",
+    "expect_concurrent": "grader.checks.timing",
+    "expect_in_order": "grader.checks.timing",
+    "expect_on_time": "grader.checks.timing",
+    "expect_printed_on_time": "grader.checks.timing",
+    "expect_responsive": "grader.checks.timing",
+    "expect_waited": "grader.checks.timing",
+    "expect_within": "grader.checks.timing",
+    "slack": "grader.checks.timing",
+    "Call": "grader.sandbox",
+    "SubmissionFault": "grader.sandbox",
+    "SubmissionRaised": "grader.sandbox",
+    "SubmissionTimeout": "grader.sandbox",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value  # once found, a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

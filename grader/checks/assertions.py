@@ -1,43 +1,148 @@
-"""Correctness helpers for checks: each raises an AssertionError a student can act on.
+"""Correctness helpers for checks: each raises a `CheckFailed` a student can act on.
 
-Timing verdicts live in `grader.timing`; these are the other half every check
-needs first, so that a check of speed never passes code that did not do the work.
+Timing verdicts live in `grader.checks.timing`; these are the other half every
+check needs first, so that a check of speed never passes code that did not do
+the work.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+from grader.checks.failures import CheckFailed, TimingError
 from grader.checks.submission import Submission
 from grader.sandbox import Call
 from grader.sandbox.codec import Opaque
+
+__all__ = [
+    "expect_async",
+    "expect_entries",
+    "expect_no_other_loop",
+    "expect_plain",
+    "expect_type",
+    "printed_numbers",
+]
+
+K = TypeVar("K")
 
 
 async def expect_async(submission: Submission, name: str) -> None:
     """`name` is defined with `async def`."""
     kind = (await submission.functions()).get(name)
     if kind is None:
-        raise AssertionError(f"your file does not define {name}()")
+        raise CheckFailed(
+            f"your file does not define {name}()",
+            expected=f"a function {name}()",
+            measured=f"no {name}() in the file",
+        )
     if kind != "async":
-        raise AssertionError(f"{name} must be a coroutine function: define it with `async def`")
+        raise CheckFailed(
+            f"{name} must be a coroutine function: define it with `async def`",
+            expected=f"{name} defined with `async def`",
+            measured=f"{name} is a plain function",
+            hint="define it with `async def`",
+        )
 
 
 async def expect_plain(submission: Submission, name: str) -> None:
     """`name` is a plain function, not a coroutine function."""
     kind = (await submission.functions()).get(name)
     if kind is None:
-        raise AssertionError(f"your file does not define {name}()")
+        raise CheckFailed(
+            f"your file does not define {name}()",
+            expected=f"a function {name}()",
+            measured=f"no {name}() in the file",
+        )
     if kind != "sync":
-        raise AssertionError(f"{name} must be a plain function (`def`, not `async def`)")
+        raise CheckFailed(
+            f"{name} must be a plain function (`def`, not `async def`)",
+            expected=f"{name} defined with `def`",
+            measured=f"{name} is a coroutine function",
+            hint="`def`, not `async def`",
+        )
 
 
 def expect_type(value: Any, kind: type | tuple[type, ...], *, what: str) -> None:
     """`value` is of the type the contract promises."""
+    names = " or ".join(t.__name__ for t in _types(kind))
     if isinstance(value, Opaque) and value.type == "coroutine":
-        raise AssertionError(f"{what} is a coroutine object: did you forget an `await`?")
+        raise CheckFailed(
+            f"{what} is a coroutine object: did you forget an `await`?",
+            expected=f"{what} is a {names}",
+            measured=f"{what} is a coroutine object",
+            hint="did you forget an `await`?",
+        )
     if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _types(kind)):
-        names = " or ".join(t.__name__ for t in _types(kind))
-        raise AssertionError(f"{what} should be a {names}, but it is {value!r}")
+        raise CheckFailed(
+            f"{what} should be a {names}, but it is {value!r}",
+            expected=f"{what} is a {names}",
+            measured=f"it is {value!r}",
+        )
+
+
+def expect_entries(
+    returned: object,
+    expected: Mapping[K, Any],
+    *,
+    what: str,
+    mismatch: Callable[[K, Any], str],
+    matches: Callable[[K, Any], bool] | None = None,
+    key_text: Callable[[K], str] = repr,
+    load: Callable[[K, Any], bool] | None = None,
+) -> None:
+    """`returned` is a dict with exactly the keys of `expected`, each mapped to its value.
+
+    The contracts that return `{key: result}` (downloads, http, timeouts)
+    share this. A missing key and an extra key get the same sentences
+    everywhere; `mismatch(key, got)` says what is wrong with a value that is
+    not `expected[key]` (or that `matches(key, got)` rejects). A mismatch
+    that `load(key, got)` says a busy machine can cause (a fast result given
+    up on because it came late) raises `TimingError`, so it is retried.
+    """
+    expect_type(returned, dict, what=f"the value {what} returned")
+    assert isinstance(returned, dict)
+    for key, want in expected.items():
+        if key not in returned:
+            raise CheckFailed(
+                f"the dict {what} returned has no entry for {key_text(key)}",
+                expected=f"an entry for {key_text(key)}: {want!r}",
+                measured=f"no entry for {key_text(key)}",
+            )
+        got = returned[key]
+        if not (matches(key, got) if matches is not None else got == want):
+            kind = TimingError if load is not None and load(key, got) else CheckFailed
+            raise kind(
+                mismatch(key, got),
+                expected=f"{key_text(key)} maps to {want!r}",
+                measured=f"{key_text(key)} maps to {got!r}",
+            )
+    extra = [key for key in returned if key not in expected]
+    if extra:
+        raise CheckFailed(
+            f"the dict {what} returned has extra keys: {extra}",
+            expected=f"the keys {list(expected)}",
+            measured=f"extra keys {extra}",
+        )
+
+
+def expect_no_other_loop(call: Call, *, what: str, hint: str) -> None:
+    """The call did its work on the loop it was called on: it made no event loop of its own.
+
+    The child notes every loop created during a call, in any thread, and every
+    asyncio.run: work handed to threads that each run a loop of their own (a
+    different mechanism than the one taught) shows here on every draw, however
+    well its timing imitates tasks on one loop.
+    """
+    made = len(call.loops)
+    if made or call.runners:
+        how = f"asyncio.run {call.runners} time(s)" if call.runners else f"{made} event loop(s)"
+        raise CheckFailed(
+            f"{what} created {how} of its own; {hint}",
+            expected=f"{what} runs on the event loop it was called on",
+            measured=f"it created {how}",
+            hint=hint,
+        )
 
 
 def printed_numbers(call: Call) -> list[int]:
@@ -49,8 +154,10 @@ def printed_numbers(call: Call) -> list[int]:
         try:
             numbers.append(int(text.strip()))
         except ValueError:
-            raise AssertionError(
-                f"every line printed should be one number, but one line was {text!r}"
+            raise CheckFailed(
+                f"every line printed should be one number, but one line was {text!r}",
+                expected="one number per line",
+                measured=f"the line {text!r}",
             ) from None
     return numbers
 

@@ -14,7 +14,8 @@ is judged from both ends, with the reference that is fair to the submission:
 
 from __future__ import annotations
 
-from grader.checks.timing import EARLY, Span, TimingError, slack
+from grader.checks.failures import CheckFailed, TimingError
+from grader.checks.timing import EARLY, Span, slack
 from grader.sandbox import Call
 
 
@@ -24,17 +25,31 @@ def expect_cut_off(span: Span, timeout: float, call: Call, *, what: str, hint: s
         how = "is still running" if span.ended is None else "ran to its end"
         if span.raised:
             how = f"raised {span.raised}"
-        raise AssertionError(f"{what} was never cancelled (it {how}); {hint}")
+        raise CheckFailed(
+            f"{what} was never cancelled (it {how}); {hint}",
+            expected=f"{what} is cancelled after {timeout:.2f} s",
+            measured=f"{what} was never cancelled (it {how})",
+            hint=hint,
+        )
     assert span.ended is not None
     since_call = span.ended - call.started
+    bounds = {"at_least": timeout - EARLY, "at_most": timeout + slack(timeout)}
     if since_call < timeout - EARLY:
-        raise AssertionError(
+        raise CheckFailed(
             f"{what} was cancelled {since_call:.2f} s after the call began, before its "
-            f"timeout of {timeout:.2f} s was up; cancel a call only when its time is up"
+            f"timeout of {timeout:.2f} s was up; cancel a call only when its time is up",
+            expected=f"{what} is cancelled when its timeout of {timeout:.2f} s is up",
+            measured=f"{what} was cancelled {since_call:.2f} s after the call began",
+            hint="cancel a call only when its time is up",
+            bounds={"measured": since_call, **bounds},
         )
     ran = span.ended - span.started
     if ran > timeout + slack(timeout):
         raise TimingError(
             f"{what} ran {ran:.2f} s before it was cancelled, but its timeout was "
-            f"{timeout:.2f} s; cancel it as soon as its time is up"
+            f"{timeout:.2f} s; cancel it as soon as its time is up",
+            expected=f"{what} is cancelled when its timeout of {timeout:.2f} s is up",
+            measured=f"{what} ran {ran:.2f} s before it was cancelled",
+            hint="cancel it as soon as its time is up",
+            bounds={"measured": ran, **bounds},
         )

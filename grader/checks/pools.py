@@ -23,7 +23,8 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from grader.checks.timing import Recorder, TimingError, slack
+from grader.checks.failures import CheckFailed, TimingError
+from grader.checks.timing import Recorder, slack
 from grader.clock import now
 
 #: How often a held-open feed looks whether the work is done.
@@ -112,9 +113,12 @@ def expect_at_most(recorder: Recorder, limit: int, *, what: str, hint: str) -> N
     """No more than `limit` recorded calls were ever in flight at one moment."""
     most = recorder.most_in_flight()
     if most > limit:
-        raise AssertionError(
+        raise CheckFailed(
             f"{what} had {most} calls in flight at one moment, but at most {limit} are allowed; "
-            f"{hint}"
+            f"{hint}",
+            expected=f"at most {limit} calls in flight at any moment",
+            measured=f"{most} calls in flight at one moment",
+            hint=hint,
         )
 
 
@@ -129,7 +133,10 @@ def expect_slots_busy(recorder: Recorder, slots: int, *, what: str, hint: str) -
     if most < wanted:
         raise TimingError(
             f"{what} never had more than {most} calls in flight at once, although {wanted} "
-            f"could have been while others were waiting; {hint}"
+            f"could have been while others were waiting; {hint}",
+            expected=f"{wanted} calls in flight while others are waiting",
+            measured=f"never more than {most} calls in flight at once",
+            hint=hint,
         )
     idle = recorder.idle_while_waiting(slots)
     allowed = slack(0.0)
@@ -137,5 +144,10 @@ def expect_slots_busy(recorder: Recorder, slots: int, *, what: str, hint: str) -
         raise TimingError(
             f"{what} left a slot idle for {idle:.2f} s in all while other calls were still "
             f"waiting to start (at most {allowed:.2f} s is fine): fewer than {slots} were in "
-            f"flight; {hint}"
+            f"flight; {hint}",
+            expected=f"{slots} calls in flight while others are waiting "
+            f"(a slot idle for at most {allowed:.2f} s in all)",
+            measured=f"a slot was idle for {idle:.2f} s in all",
+            hint=hint,
+            bounds={"measured": idle, "at_most": allowed},
         )

@@ -3,14 +3,15 @@
 Two kinds of bound, treated differently because load only ever adds time:
 
 - a lower bound ("the waiting really happened") failing means the submission
-  was too fast, which no load can cause: it fails at once (`AssertionError`);
+  was too fast, which no load can cause: it fails at once (`CheckFailed`);
 - an upper bound ("about the longest wait, far from the sum") failing may be
   the machine's fault: it raises `TimingError`, and the grader's plugin runs
-  the check again, with fresh durations, before the failure counts.
+  the check again, with the very same durations, before the failure counts.
 
 Every time here is read on the trusted clock (`grader.clock.now`), from
 observations the grader made itself: when a call was sent and answered, when
 each printed line arrived, when each injected callable started and ended.
+Each failure carries its numbers (`CheckFailed.bounds`, in seconds).
 """
 
 from __future__ import annotations
@@ -22,8 +23,31 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from grader.checks.failures import CheckFailed, TimingError
 from grader.clock import now
 from grader.sandbox import Call
+
+__all__ = [
+    "EARLY",
+    "ORDER_JITTER",
+    "SLACK",
+    "SLACK_RATIO",
+    "SPREAD",
+    "STALL",
+    "CheckFailed",
+    "Durations",
+    "Recorder",
+    "Span",
+    "TimingError",
+    "expect_concurrent",
+    "expect_in_order",
+    "expect_on_time",
+    "expect_printed_on_time",
+    "expect_responsive",
+    "expect_waited",
+    "expect_within",
+    "slack",
+]
 
 T = TypeVar("T")
 
@@ -40,10 +64,6 @@ ORDER_JITTER = 0.05
 SPREAD = 4.0
 
 
-class TimingError(AssertionError):
-    """An upper time bound was missed; the check is retried before this counts."""
-
-
 def slack(expected: float) -> float:
     """How far over `expected` concurrent code may run on a busy machine."""
     return SLACK + SLACK_RATIO * expected
@@ -52,9 +72,13 @@ def slack(expected: float) -> float:
 def expect_waited(elapsed: float, at_least: float, *, what: str, hint: str) -> None:
     """Lower bound: `what` really waited `at_least` seconds."""
     if elapsed < at_least - EARLY:
-        raise AssertionError(
+        raise CheckFailed(
             f"{what} took {elapsed:.2f} s, but the waiting alone takes at least {at_least:.2f} s; "
-            f"{hint}"
+            f"{hint}",
+            expected=f"{what} takes at least {at_least:.2f} s (the waiting alone)",
+            measured=f"{what} took {elapsed:.2f} s",
+            hint=hint,
+            bounds={"measured": elapsed, "at_least": at_least},
         )
 
 
@@ -70,7 +94,18 @@ def expect_within(
     """Upper bound: `what` took about `expected` seconds, not more (retried)."""
     if elapsed > expected + slack(expected):
         versus = f" (one after another: {sequential:.2f} s)" if sequential is not None else ""
-        raise TimingError(f"{what} took {elapsed:.2f} s; {about} {expected:.2f} s{versus}; {hint}")
+        raise TimingError(
+            f"{what} took {elapsed:.2f} s; {about} {expected:.2f} s{versus}; {hint}",
+            expected=f"{about} {expected:.2f} s (at most {expected + slack(expected):.2f} s)",
+            measured=f"{what} took {elapsed:.2f} s",
+            hint=hint,
+            bounds={
+                "measured": elapsed,
+                "about": expected,
+                "at_most": expected + slack(expected),
+                "sequential": sequential,
+            },
+        )
 
 
 def expect_concurrent(
@@ -83,18 +118,43 @@ def expect_concurrent(
     too_slow: str = "did the waits run one after another?",
 ) -> None:
     """Elapsed ≈ `longest`: at least the longest wait, and far from the sum."""
-    expect_waited(elapsed, longest, what=what, hint=too_fast)
-    expect_within(elapsed, longest, what=what, sequential=sequential, hint=too_slow)
+    try:
+        expect_waited(elapsed, longest, what=what, hint=too_fast)
+        expect_within(elapsed, longest, what=what, sequential=sequential, hint=too_slow)
+    except CheckFailed as failed:
+        # Both bounds in one picture: at least, at most, and the sequential time.
+        failed.bounds = {
+            key: round(value, 3)
+            for key, value in {
+                "measured": elapsed,
+                "at_least": longest,
+                "at_most": longest + slack(longest),
+                "sequential": sequential,
+            }.items()
+            if value is not None
+        }
+        raise
 
 
 def expect_on_time(at: float, due: float, *, what: str, early: str, late: str) -> None:
     """One observation (a printed line, a shown part) came when it was due."""
+    bounds = {"measured": at, "at_least": due - EARLY, "at_most": due + slack(due)}
     if at < due - EARLY:
-        raise AssertionError(
-            f"{what} came after {at:.2f} s, before it was due at {due:.2f} s; {early}"
+        raise CheckFailed(
+            f"{what} came after {at:.2f} s, before it was due at {due:.2f} s; {early}",
+            expected=f"{what} comes when it is due, after {due:.2f} s",
+            measured=f"{what} came after {at:.2f} s",
+            hint=early,
+            bounds=bounds,
         )
     if at > due + slack(due):
-        raise TimingError(f"{what} came after {at:.2f} s, but was due at {due:.2f} s; {late}")
+        raise TimingError(
+            f"{what} came after {at:.2f} s, but was due at {due:.2f} s; {late}",
+            expected=f"{what} comes when it is due, after {due:.2f} s",
+            measured=f"{what} came after {at:.2f} s",
+            hint=late,
+            bounds=bounds,
+        )
 
 
 def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: str) -> None:
@@ -108,14 +168,15 @@ def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: s
     if list(seen) == expected:
         return
     message = f"{what} came out as {list(seen)}, but should come out as {expected}; {hint}"
+    wanted, got = f"{what}: {expected}", f"{what}: {list(seen)}"
     if sorted(map(repr, seen)) != sorted(map(repr, expected)):
-        raise AssertionError(message)
+        raise CheckFailed(message, expected=wanted, measured=got, hint=hint)
     inversions = [
         (a, b) for i, a in enumerate(seen) for b in seen[i + 1 :] if (due[a], a) > (due[b], b)
     ]
     if all(0 < due[a] - due[b] <= ORDER_JITTER for a, b in inversions):
-        raise TimingError(message)
-    raise AssertionError(message)
+        raise TimingError(message, expected=wanted, measured=got, hint=hint)
+    raise CheckFailed(message, expected=wanted, measured=got, hint=hint)
 
 
 def expect_responsive(
@@ -130,7 +191,11 @@ def expect_responsive(
     if call.stall is not None and call.stall > limit:
         raise TimingError(
             f"while {what} ran, its event loop was blocked for {call.stall:.2f} s at a stretch "
-            f"(at most {limit:.2f} s is fine); {hint}"
+            f"(at most {limit:.2f} s is fine); {hint}",
+            expected=f"the event loop answers within {limit:.2f} s while {what} runs",
+            measured=f"its event loop was blocked for {call.stall:.2f} s at a stretch",
+            hint=hint,
+            bounds={"measured": call.stall, "at_most": limit},
         )
 
 
@@ -144,14 +209,22 @@ def expect_printed_on_time(
         seen.setdefault(text.strip(), at)
     for text, when in due.items():
         if text not in seen:
-            raise AssertionError(f"{text} was never printed")
+            raise CheckFailed(
+                f"{text} was never printed",
+                expected=f"{text} is printed once, after {when:.2f} s",
+                measured=f"{text} was never printed",
+            )
         expect_on_time(
             seen[text], when, what=f"the line {text!r}", early=early_hint, late=late_hint
         )
 
 
 class Durations:
-    """Random, short waits for one attempt of a check; fresh on every attempt."""
+    """Random, short waits for one check, drawn from its seed.
+
+    A retried check gets the same draws again (the same seed), so a retry can
+    forgive load and nothing else.
+    """
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -193,6 +266,17 @@ class Durations:
 
     def choose(self, population: Iterable[T], count: int) -> list[T]:
         return self.rng.sample(list(population), count)
+
+    def slowest_first(self, waits: list[float]) -> list[float]:
+        """These waits in random order, except that the slowest comes first.
+
+        Work handed in a list then never finishes in list order, so results
+        paired with the list by finishing order (as_completed, a dict or a list
+        filled as they come) are wrong on every draw, not only on most.
+        """
+        rest = list(waits)
+        rest.remove(max(waits))
+        return [max(waits), *self.choose(rest, len(rest))]
 
 
 @dataclass

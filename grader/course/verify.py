@@ -1,11 +1,23 @@
-"""An exercise proves itself: its solution earns full marks, its stub earns nothing."""
+"""An exercise proves itself: its solution earns full marks, its stub earns nothing,
+and, graded with many seeds, every file gets the same verdicts on every draw.
+
+`verify` grades the reference solution and the stub once (or once per seed).
+`stability` grades any files with N seeds and lists every check whose verdict
+differed between seeds: a grade must be a function of the submission, never of
+the random draw. With `expected` (which checks each file should lose), it also
+lists every draw on which a file lost other checks than those.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from grader.course.catalog import Exercise
-from grader.grading.report import Report, ReportStatus
+from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.grading.runner import grade
 
 
@@ -23,11 +35,12 @@ class Verification:
         return not self.problems
 
 
-def verify(exercise: Exercise) -> Verification:
+def verify(exercise: Exercise, seed: int | None = None) -> Verification:
     """Grade the reference solution and the stub; list every way they disappoint."""
-    solution = grade(exercise, exercise.solution)
-    stub = grade(exercise, exercise.stub)
+    solution = grade(exercise, exercise.solution, seed=seed)
+    stub = grade(exercise, exercise.stub, seed=seed)
     result = Verification(exercise.id, solution, stub)
+    at = "" if seed is None else f" with seed {seed}"
     checks_total = sum(check.max_score for check in solution.checks)
     if solution.status is ReportStatus.GRADED and checks_total != exercise.points:
         result.problems.append(
@@ -38,9 +51,175 @@ def verify(exercise: Exercise) -> Verification:
         failed = [c.name for c in solution.checks if c.score < c.max_score]
         why = solution.message or "; ".join(failed)
         result.problems.append(
-            f"the solution scored {solution.score:g}/{exercise.points:g} ({why})"
+            f"the solution scored {solution.score:g}/{exercise.points:g}{at} ({why})"
         )
     if stub.score != 0:
         passed = [c.name for c in stub.checks if c.score > 0]
-        result.problems.append(f"the stub scored {stub.score:g} (passed: {'; '.join(passed)})")
+        result.problems.append(f"the stub scored {stub.score:g}{at} (passed: {'; '.join(passed)})")
     return result
+
+
+# -- the same verdicts on every draw ---------------------------------------------------------
+
+
+def seeds(count: int, first: int = 1) -> list[int]:
+    """`count` different seeds, the same ones on every run (so a variation can be replayed)."""
+    return [
+        int(hashlib.sha256(f"draw {first + i}".encode()).hexdigest()[:8], 16) for i in range(count)
+    ]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One file to grade with many seeds: a solution, a stub, or an example submission."""
+
+    exercise: Exercise
+    path: Path
+    label: str  # e.g. "downloads/bad_batches.py"
+    expected: frozenset[str] | None = None  # the checks it must lose, when known
+
+
+def targets(
+    exercise: Exercise,
+    submissions: Path | None = None,
+    *,
+    expected: Mapping[str, Iterable[str]] | None = None,
+    stub: bool = False,
+) -> list[Target]:
+    """The reference solution (and the stub), then every ok_* and bad_* file of the exercise.
+
+    `submissions` is the folder holding one folder of example files per
+    exercise (the repository's tests/submissions). `expected` maps a bad
+    file's name to the checks it loses; ok files and the solution lose none.
+    """
+    found = [Target(exercise, exercise.solution, f"{exercise.id}/solution", frozenset())]
+    if stub:
+        found.append(Target(exercise, exercise.stub, f"{exercise.id}/stub"))
+    folder = submissions / exercise.id if submissions is not None else None
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("ok_*.py")):
+            found.append(Target(exercise, path, f"{exercise.id}/{path.name}", frozenset()))
+        for path in sorted(folder.glob("bad_*.py")):
+            lost = expected.get(path.name) if expected is not None else None
+            found.append(
+                Target(
+                    exercise,
+                    path,
+                    f"{exercise.id}/{path.name}",
+                    frozenset(lost) if lost is not None else None,
+                )
+            )
+    return found
+
+
+@dataclass
+class Draw:
+    """One grading of a target with one seed."""
+
+    seed: int
+    score: float
+    max_score: float
+    verdicts: dict[str, str]  # check title -> status ("passed", "failed", ...)
+    messages: dict[str, str]  # check title -> message, for the checks that did not pass
+    error: str = ""  # the report's message when the file could not be run at all
+
+    @property
+    def lost(self) -> frozenset[str]:
+        return frozenset(name for name, status in self.verdicts.items() if status != "passed")
+
+
+@dataclass
+class Stability:
+    """A target graded with several seeds."""
+
+    target: Target
+    draws: list[Draw] = field(default_factory=list)
+
+    @property
+    def varied(self) -> dict[str, dict[str, list[int]]]:
+        """Each check whose verdict differed between seeds: status -> the seeds that gave it."""
+        names = {name for draw in self.draws for name in draw.verdicts}
+        found: dict[str, dict[str, list[int]]] = {}
+        for name in sorted(names):
+            by_status: dict[str, list[int]] = {}
+            for draw in self.draws:
+                by_status.setdefault(draw.verdicts.get(name, "missing"), []).append(draw.seed)
+            if len(by_status) > 1:
+                found[name] = by_status
+        errors = {draw.error for draw in self.draws}
+        if len(errors) > 1:
+            found["(the report's status)"] = {
+                text or "graded": [d.seed for d in self.draws if d.error == text] for text in errors
+            }
+        return found
+
+    @property
+    def unexpected(self) -> list[tuple[int, frozenset[str]]]:
+        """Draws on which the file lost other checks than its table says: (seed, lost)."""
+        if self.target.expected is None:
+            return []
+        return [(d.seed, d.lost) for d in self.draws if d.lost != self.target.expected]
+
+    @property
+    def ok(self) -> bool:
+        return not self.varied and not self.unexpected
+
+
+def draw(target: Target, seed: int) -> Draw:
+    """Grade a target with one seed."""
+    report = grade(target.exercise, target.path, seed=seed, label=target.label)
+    return Draw(
+        seed=seed,
+        score=report.score,
+        max_score=report.max_score,
+        verdicts={c.name: str(c.status) for c in report.checks},
+        messages={c.name: c.message for c in report.checks if c.status is not CheckStatus.PASSED},
+        error=report.message if report.status is ReportStatus.ERROR else "",
+    )
+
+
+def stability(
+    chosen: Sequence[Target],
+    with_seeds: Sequence[int],
+    *,
+    parallel: int = 2,
+    done: Callable[[Stability], None] | None = None,
+) -> list[Stability]:
+    """Grade every target with every seed, `parallel` gradings at once.
+
+    `done` is called with each target's result as soon as all its draws are in.
+    """
+    results = [Stability(target) for target in chosen]
+    jobs = [(i, seed) for i in range(len(chosen)) for seed in with_seeds]
+    left = [len(with_seeds)] * len(chosen)
+    with ThreadPoolExecutor(max(1, parallel)) as pool:
+        for (i, _), got in zip(jobs, pool.map(lambda job: draw(chosen[job[0]], job[1]), jobs),
+                               strict=True):  # fmt: skip
+            results[i].draws.append(got)
+            left[i] -= 1
+            if left[i] == 0 and done is not None:
+                done(results[i])
+    return results
+
+
+def problems(result: Stability) -> list[str]:
+    """What is wrong with a target's draws: verdicts that varied, marks that are not right.
+
+    A solution and an ok file earn full marks on every seed (their expected
+    losses are none), a stub earns nothing on any, and no check of any file
+    changes its verdict from one seed to another.
+    """
+    found = []
+    for name, by_status in result.varied.items():
+        spread = "; ".join(f"{status} with seeds {seeds}" for status, seeds in by_status.items())
+        found.append(f"{name!r} varied: {spread}")
+    for seed, lost in result.unexpected:
+        want = sorted(result.target.expected or ())
+        found.append(
+            f"seed {seed}: lost {sorted(lost) or 'nothing'}, but should lose {want or 'nothing'}"
+        )
+    if result.target.label.endswith("/stub"):
+        scored = [d.seed for d in result.draws if d.score > 0]
+        if scored:
+            found.append(f"the stub scored more than 0 with seeds {scored}")
+    return found

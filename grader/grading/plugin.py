@@ -6,14 +6,16 @@ through its entry point, so a teacher can run an exercise's checks by hand::
     pytest exercises/count-async/checks --submission alice/count-async.py
 
 Checks are async pytest tests. The `submission` fixture is the student's
-module behind a sandbox; `durations` gives fresh random waits; `recorder`
+module behind a sandbox; `durations` gives waits drawn from the seed; `recorder`
 builds injected callables that note when they ran. Each check's docstring is
 the title a student sees, `@pytest.mark.points(n)` its worth (1 by default),
 and checks in a module named `test_hidden*.py` are hidden.
 
 A check that fails only an upper time bound (`TimingError`) is run again, up
 to ``--grader-attempts`` times, before the failure counts: load only adds
-time, so it is the one failure a busy machine can cause.
+time, so it is the one failure a busy machine can cause. The attempts draw the
+very same cases (the draws depend on the seed and the check, not the
+attempt), so a retry forgives load and nothing else.
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ import pytest_asyncio
 from _pytest.runner import runtestprotocol
 
 from grader.checks import submission as submission_module
+from grader.checks.failures import CheckFailed, TimingError
 from grader.checks.submission import Spares, Submission
-from grader.checks.timing import Durations, Recorder, TimingError
+from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
 from grader.grading import observer
 from grader.grading.observations import Diagnostic, Timeline
 from grader.grading.report import CheckResult, CheckStatus, Visibility
+from grader.grading.runner import derive_seed
 from grader.sandbox import (
     ImportFailed,
     Limits,
@@ -59,6 +63,7 @@ class Outcome:
     broken: bool = False  # the grader itself could not run the check
     diagnostics: list[Diagnostic] = field(default_factory=list)
     timeline: Timeline | None = None
+    failed: CheckFailed | None = None  # the failure as data, when a check said what failed
 
 
 class Results:
@@ -124,6 +129,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("submission"):
         config.option.asyncio_mode = "auto"
     seed = config.getoption("grader_seed")
+    submission = config.getoption("submission")
+    if seed is None and submission and Path(submission).is_file():
+        # Plain pytest without a seed: the very draws `grader grade` makes for this file.
+        seed = derive_seed(_exercise_id(config.args), Path(submission).read_bytes())
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     config.stash[results_key] = Results(config.getoption("grader_results"), seed)
@@ -152,7 +161,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Announce the checks, so the runner can tell a cut-short session from a finished one."""
     if config.getoption("submission"):
-        config.stash[results_key].write(
+        results = config.stash[results_key]
+        results.write({"seed": results.seed})
+        results.write(
             {"collected": [title(item) for item in items], "points": [points(i) for i in items]}
         )
 
@@ -184,10 +195,14 @@ async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission
 
 @pytest.fixture
 def durations(request: pytest.FixtureRequest) -> Durations:
-    """Random waits, different for each check and each attempt, reproducible by seed."""
+    """Random waits, different for each check, the same on each of its attempts.
+
+    A retry must repeat the very cases that missed a time bound: with fresh
+    draws, a wrong file would pass whenever one draw of three missed its
+    mistake. The seed makes the whole grading reproducible.
+    """
     seed = request.config.stash[results_key].seed
-    attempt = request.node.stash.get(attempt_key, 1)
-    return Durations(random.Random(f"{seed}:{request.node.nodeid}:{attempt}"))
+    return Durations(random.Random(f"{seed}:{request.node.nodeid}"))
 
 
 @pytest.fixture
@@ -254,7 +269,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     got = sum(c.score for c in checks)
     total = sum(c.max_score for c in checks)
-    terminalreporter.write_sep("-", f"grader score: {got:g}/{total:g}")
+    seed = config.stash[results_key].seed
+    terminalreporter.write_sep("-", f"grader score: {got:g}/{total:g} (seed {seed})")
     for check in checks:
         if check.status is not CheckStatus.PASSED:
             terminalreporter.write_line(f"{check.status}: {check.name}: {check.message}")
@@ -281,8 +297,13 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
     if excinfo is None:
         return Outcome()
     error = excinfo.value
-    if isinstance(error, TimingError):
-        return Outcome(CheckStatus.FAILED, _assertion_text(error), retryable=True)
+    if isinstance(error, CheckFailed):
+        return Outcome(
+            CheckStatus.FAILED,
+            error.message or "the check failed",
+            retryable=isinstance(error, TimingError),
+            failed=error,
+        )
     if isinstance(error, AssertionError):
         return Outcome(CheckStatus.FAILED, _assertion_text(error) or "the check failed")
     if isinstance(error, SubmissionTimeout):
@@ -308,6 +329,7 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
     """A check's outcome as a line of the report."""
     worth = points(item)
     hidden = catalog.is_hidden(Path(str(item.path)))
+    failed = outcome.failed
     return CheckResult(
         name=title(item),
         status=outcome.status,
@@ -320,6 +342,10 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         timing=outcome.retryable,
         diagnostics=outcome.diagnostics,
         timeline=outcome.timeline,
+        expected=failed.expected if failed is not None else "",
+        measured=failed.measured if failed is not None else "",
+        hint=failed.hint if failed is not None else "",
+        bounds=failed.bounds if failed is not None else None,
     )
 
 
@@ -327,6 +353,16 @@ def points(item: pytest.Item) -> float:
     """What the check is worth: its `points` marker, 1 without one."""
     marker = item.get_closest_marker("points")
     return float(marker.args[0]) if marker and marker.args else 1.0
+
+
+def _exercise_id(args: list[str]) -> str:
+    """The exercise whose checks plain pytest was pointed at (its folder holds `checks/`)."""
+    for arg in args:
+        path = Path(arg.split("::")[0]).resolve()
+        for folder in (path, *path.parents):
+            if folder.name == "checks" and (folder.parent / "exercise.yaml").is_file():
+                return folder.parent.name
+    return ""
 
 
 def title(item: pytest.Item) -> str:

@@ -45,6 +45,11 @@ class CheckResult:
     timing: bool = False  # failed only a time bound, on every attempt
     diagnostics: list[Diagnostic] = field(default_factory=list)  # the submission's lines at fault
     timeline: Timeline | None = None  # what ran when, for checks that record calls
+    # A failure as data (docs/cli.md), for outputs that show more than the message:
+    expected: str = ""  # what the check expected
+    measured: str = ""  # what it measured instead
+    hint: str = ""  # what to try
+    bounds: dict[str, float] | None = None  # a timing check's numbers, in seconds
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +62,10 @@ class CheckResult:
             "duration": round(self.duration, 3),
             "diagnostics": [d.to_dict() for d in self.diagnostics],
             "timeline": None if self.timeline is None else self.timeline.to_dict(),
+            "expected": self.expected,
+            "measured": self.measured,
+            "hint": self.hint,
+            "bounds": dict(self.bounds) if self.bounds is not None else None,
         }
 
     @classmethod
@@ -73,7 +82,17 @@ class CheckResult:
             timing=bool(data.get("timing", False)),
             diagnostics=[Diagnostic.from_dict(d) for d in data.get("diagnostics", [])],
             timeline=Timeline.from_dict(data["timeline"]) if data.get("timeline") else None,
+            expected=str(data.get("expected") or ""),
+            measured=str(data.get("measured") or ""),
+            hint=str(data.get("hint") or ""),
+            bounds=_bounds(data.get("bounds")),
         )
+
+
+def _bounds(raw: Any) -> dict[str, float] | None:
+    if not isinstance(raw, dict):
+        return None
+    return {str(key): float(value) for key, value in raw.items() if isinstance(value, int | float)}
 
 
 @dataclass
@@ -92,6 +111,7 @@ class Report:
     # Graded on the public checks alone (`check`, or `grade --public-only`): the
     # score says nothing of the hidden checks, and the report must say so.
     public_only: bool = False
+    seed: int | None = None  # the seed the checks' random cases were drawn from
 
     @property
     def score(self) -> float:
@@ -124,6 +144,7 @@ class Report:
             "public_only": self.public_only,
             "isolation": self.isolation,
             "isolation_missing": list(self.isolation_missing),
+            "seed": self.seed,
         }
 
     @classmethod
@@ -139,4 +160,5 @@ class Report:
             isolation=str(data.get("isolation", "unknown")),
             isolation_missing=[str(m) for m in data.get("isolation_missing", [])],
             public_only=bool(data.get("public_only", False)),
+            seed=int(data["seed"]) if isinstance(data.get("seed"), int) else None,
         )

@@ -7,6 +7,7 @@ as JSON lines in a file, each written as soon as its check is done.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -79,9 +80,13 @@ def grade(
     """
     if not path.is_file():
         raise MissingFile(f"no file at {path}")
+    if seed is None:
+        seed = derive_seed(exercise.id, path.read_bytes())
     started = now()
     chosen = isolation or best_isolation()
-    report = Report(exercise=exercise.id, submission=label or str(path), max_score=exercise.points)
+    report = Report(
+        exercise=exercise.id, submission=label or str(path), max_score=exercise.points, seed=seed
+    )
     report.public_only = not hidden
     unusable = unreadable(path, exercise.id)
     run = _run_checks(
@@ -151,12 +156,23 @@ def unreadable(path: Path, exercise_id: str) -> str | None:
     return None
 
 
+def derive_seed(exercise_id: str, content: bytes) -> int:
+    """The seed of a grading without --seed: a function of the exercise and the file's bytes.
+
+    Regrading an unchanged file then draws the very same cases, so its grade
+    cannot change by luck; any edit draws new ones, so nothing can be tuned
+    to one draw.
+    """
+    digest = hashlib.sha256(exercise_id.encode() + b"\0" + content).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
 def _run_checks(
     exercise: Exercise,
     path: Path,
     *,
     hidden: bool,
-    seed: int | None,
+    seed: int,
     attempts: int,
     limits: Limits,
     isolation: Isolation,
@@ -183,12 +199,10 @@ def _run_checks(
             "--noconftest", "--import-mode=importlib", "--timeout=300",
             "--submission", str(path.resolve()), "--grader-results", str(results),
             "--grader-attempts", str(attempts), "--grader-limits", json.dumps(limits.to_dict()),
-            "--grader-isolation", str(isolation.backend),
+            "--grader-isolation", str(isolation.backend), "--grader-seed", str(seed),
         ]  # fmt: skip
         if not diagnose:
             command += ["--grader-no-diagnostics"]
-        if seed is not None:
-            command += ["--grader-seed", str(seed)]
         if collect_only:
             command += ["--collect-only"]
         env = dict(os.environ)

@@ -240,10 +240,9 @@ class ForkServer:
                     os.close(fd)
                 if message is None:
                     break
-                try:
+                # One answer it cannot read must not stop it reading the next ones.
+                with contextlib.suppress(KeyError, TypeError, ValueError):
                     self._on(message)
-                except (KeyError, TypeError, ValueError):
-                    pass  # one answer it cannot read; the next ones still count
         except (OSError, ValueError):
             pass
         with contextlib.suppress(subprocess.TimeoutExpired):

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import (
+from grader.checks import (
     Durations,
+    Submission,
     expect_concurrent,
     expect_in_order,
     expect_responsive,
+    expect_type,
     expect_within,
+    printed_numbers,
+    sibling,
 )
+
+pauses_on = sibling(__file__).pauses_on
 
 
 @pytest.mark.points(1)
@@ -20,7 +24,7 @@ async def test_does_not_block_the_loop(submission: Submission, durations: Durati
     """does not block the event loop while it waits"""
     waits = durations.distinct(3, 0.15, 0.3)
     n = durations.rng.randint(12, 30)
-    pauses = dict(zip(durations.choose(range(1, n + 1), 3), waits, strict=True))
+    pauses = pauses_on(durations, n, waits)
     await submission.count(n, pauses)
     call = submission.last
     expect_in_order(

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async, expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import Durations, expect_concurrent, expect_in_order, expect_printed_on_time
+from grader.checks import (
+    Durations,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_in_order,
+    expect_printed_on_time,
+    expect_type,
+    printed_numbers,
+    sibling,
+)
+
+pauses_on = sibling(__file__).pauses_on
 
 
 def pick(durations: Durations) -> tuple[int, dict[int, float]]:
-    """A count to run: n, and distinct short pauses on some of its numbers.
+    """A count to run: n, and distinct short pauses on 1 and on some other numbers.
 
     The pauses add up to at least four times the longest, so a count that
     waits one pause after another is far slower than a concurrent one.
     """
     waits = durations.spread(shortest=0.04, longest=0.3)
     n = durations.rng.randint(max(12, 2 * len(waits)), 30)
-    return n, dict(zip(durations.choose(range(1, n + 1), len(waits)), waits, strict=True))
+    return n, pauses_on(durations, n, waits)
 
 
 @pytest.mark.points(2)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import Durations, expect_waited, expect_within
+from grader.checks import (
+    Durations,
+    Submission,
+    expect_type,
+    expect_waited,
+    expect_within,
+    printed_numbers,
+    sibling,
+)
+
+pauses_on = sibling(__file__).pauses_on
 
 
 @pytest.mark.points(2)
@@ -32,8 +40,7 @@ async def test_defaults(submission: Submission) -> None:
 async def test_elapsed_matches_many_pauses(submission: Submission, durations: Durations) -> None:
     """the returned time matches the real time, however many pauses there are"""
     n = durations.rng.randint(15, 30)
-    keys = durations.choose(range(1, n + 1), 5)
-    pauses = dict(zip(keys, durations.distinct(5, 0.03, 0.16), strict=True))
+    pauses = pauses_on(durations, n, durations.distinct(5, 0.03, 0.16))
     returned = await submission.count(n, pauses)
     printed = printed_numbers(submission.last)
     assert printed == list(range(1, n + 1)), f"count({n}, {pauses}) printed {printed}"

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_plain, expect_type, printed_numbers
-from grader.proxy import Submission
-from grader.timing import Durations, expect_printed_on_time
+from grader.checks import (
+    Durations,
+    Submission,
+    expect_plain,
+    expect_printed_on_time,
+    expect_type,
+    printed_numbers,
+    sibling,
+)
+
+pauses_on = sibling(__file__).pauses_on
 
 
 def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:
@@ -33,8 +41,9 @@ async def test_prints_in_order(submission: Submission, durations: Durations) -> 
 async def test_pauses_before_numbers(submission: Submission, durations: Durations) -> None:
     """sleeps before each paused number, and only then prints it"""
     n = durations.rng.randint(10, 20)
-    first, second = sorted(durations.choose(range(2, n + 1), 2))
-    pauses = {first: durations.between(0.15, 0.25), second: durations.between(0.05, 0.12)}
+    # Three pauses that add up to what two took before: the check costs no more time.
+    waits = [durations.between(0.12, 0.2), durations.between(0.05, 0.1)]
+    pauses = pauses_on(durations, n, [*waits, durations.between(0.04, 0.08)])
     await submission.count(n, pauses)
     call = submission.last
     printed = printed_numbers(call)
@@ -51,8 +60,7 @@ async def test_pauses_before_numbers(submission: Submission, durations: Duration
 async def test_returns_elapsed(submission: Submission, durations: Durations) -> None:
     """returns the elapsed time of the count, measured by itself"""
     n = durations.rng.randint(10, 30)
-    keys = durations.choose(range(1, n + 1), 3)
-    pauses = dict(zip(keys, durations.distinct(3, 0.05, 0.2), strict=True))
+    pauses = pauses_on(durations, n, durations.distinct(3, 0.05, 0.2))
     returned = await submission.count(n, pauses)
     expect_type(returned, (float, int), what=f"the value count({n}, {pauses}) returned")
     waited, measured = sum(pauses.values()), submission.last.elapsed

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from grader import proxy
-from grader.proxy import Made
-from grader.sandbox import Call
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Call,
+    CheckFailed,
+    Durations,
+    Made,
+    Recorder,
+    coroutine,
+    expect_type,
+)
 
 
 def coroutines(
@@ -24,7 +29,7 @@ def coroutines(
     delays = dict(zip(names, waits, strict=True))
     failures = {names[i]: error for i, error in (fail or {}).items()}
     job = recorder.sleeper(delays, result_of, fail=failures)
-    return [proxy.coroutine(job, name) for name in names], delays
+    return [coroutine(job, name) for name in names], delays
 
 
 def result_of(name: str) -> str:
@@ -41,4 +46,36 @@ def expect_closed(call: Call, what: str) -> None:
     assert not still_open, (
         f"{what} left {len(still_open)} event loop(s) open; close the loop with loop.close() "
         "before returning (in a `finally:` block)"
+    )
+
+
+def expect_one_loop(call: Call, what: str, count: int) -> None:
+    """The call ran all its coroutines on one loop of its own, not one loop each.
+
+    The child notes every event loop made during the call, in any thread; a
+    loop per coroutine (in threads, or one after another) shows as several.
+    """
+    made = len(call.loops)
+    if made != 1:
+        raise CheckFailed(
+            f"{what} created {made} event loops for its {count} coroutines; the task is one "
+            "new loop that runs them all concurrently (not a loop, or a thread, per coroutine): "
+            "create it once, then run_until_complete one coroutine that gathers them all",
+            expected="one new event loop for all the coroutines",
+            measured=f"{made} event loops for {count} coroutines",
+            hint="one loop, one run_until_complete of a coroutine that gathers them all",
+        )
+
+
+def expect_results(returned: object, delays: dict[str, float], *, in_order: bool = True) -> None:
+    """run_in_new_loop returned every coroutine's result (in their order, when asked)."""
+    what = f"run_in_new_loop(<coroutines {list(delays)}>)"
+    expect_type(returned, list, what=f"the value {what} returned")
+    assert isinstance(returned, list)
+    expected = [result_of(name) for name in delays]
+    if not in_order and sorted(map(repr, returned)) == sorted(map(repr, expected)):
+        return  # every result is there; the order is another check's business
+    assert returned == expected, (
+        f"{what} should return {expected} (the results in the order of the coroutines), but "
+        f"returned {returned}"
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.sandbox import SubmissionRaised
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    SubmissionRaised,
+    sibling,
+)
 
 #: Exceptions a coroutine raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
@@ -18,17 +20,7 @@ common = sibling(__file__)
 coroutines = common.coroutines
 result_of = common.result_of
 expect_closed = common.expect_closed
-
-
-def expect_results(returned: object, delays: dict[str, float]) -> None:
-    """run_in_new_loop returned every coroutine's result (the order is another check's)."""
-    what = f"run_in_new_loop(<coroutines {list(delays)}>)"
-    expect_type(returned, list, what=f"the value {what} returned")
-    assert isinstance(returned, list)
-    expected = [result_of(name) for name in delays]
-    assert sorted(map(repr, returned)) == sorted(map(repr, expected)), (
-        f"{what} should return {expected}, but returned {returned}"
-    )
+expect_results = common.expect_results
 
 
 async def run_failing(
@@ -67,7 +59,7 @@ async def test_no_asyncio_run(
     """drives the loop itself, without asyncio.run"""
     coros, delays = coroutines(durations, recorder, durations.distinct(3, 0.04, 0.15, gap=0.03))
     returned = await submission.run_in_new_loop(coros)
-    expect_results(returned, delays)
+    expect_results(returned, delays, in_order=False)
     assert submission.last.runners == 0, (
         "run_in_new_loop used asyncio.run (or asyncio.Runner); the point is to drive the loop "
         "yourself: asyncio.new_event_loop(), loop.run_until_complete(...), loop.close()"
@@ -92,7 +84,7 @@ async def test_fresh_loop_every_call(
                 "does it reuse the first call's loop (asyncio.get_event_loop() hands back the "
                 "same one)? Make a new loop at every call with asyncio.new_event_loop()"
             ) from None
-        expect_results(returned, delays)
+        expect_results(returned, delays, in_order=False)
         assert submission.last.loops, (
             f"the {attempt} call of run_in_new_loop created no event loop; every call should "
             "make a new one with asyncio.new_event_loop() (a closed loop cannot run again, "

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_plain, expect_type
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_concurrent,
+    expect_plain,
+    sibling,
+)
 
 common = sibling(__file__)
 coroutines = common.coroutines
 result_of = common.result_of
 expect_closed = common.expect_closed
-
-
-def expect_results(returned: object, delays: dict[str, float], *, in_order: bool = True) -> None:
-    """run_in_new_loop returned every coroutine's result (in their order, when asked)."""
-    what = f"run_in_new_loop(<coroutines {list(delays)}>)"
-    expect_type(returned, list, what=f"the value {what} returned")
-    assert isinstance(returned, list)
-    expected = [result_of(name) for name in delays]
-    if not in_order and sorted(map(repr, returned)) == sorted(map(repr, expected)):
-        return  # every result is there; the order is another check's business
-    assert returned == expected, (
-        f"{what} should return {expected} (the results in the order of the coroutines), but "
-        f"returned {returned}"
-    )
+expect_results = common.expect_results
 
 
 @pytest.mark.points(2)
@@ -62,8 +53,9 @@ async def test_takes_the_slowest(
 async def test_closes_its_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
-    """creates a new event loop and closes it before returning"""
+    """creates one new event loop for all the coroutines and closes it before returning"""
     coros, delays = coroutines(durations, recorder, durations.distinct(3, 0.04, 0.15, gap=0.03))
     returned = await submission.run_in_new_loop(coros)
     expect_results(returned, delays, in_order=False)
     expect_closed(submission.last, "run_in_new_loop")
+    common.expect_one_loop(submission.last, "run_in_new_loop", len(coros))

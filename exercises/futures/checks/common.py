@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader import proxy
-from grader.proxy import Made, Submission
-from grader.sandbox import Call
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Call,
+    Durations,
+    Made,
+    Recorder,
+    Submission,
+    coroutine,
+    future,
+    task,
+)
 
 VALUES: list[Any] = ["your burger", 42, 3.5, [1, 2, 3], {"order": 17, "items": ["fries", "cola"]}]
-KINDS = {"coroutine": proxy.coroutine, "task": proxy.task, "future": proxy.future}
+KINDS = {"coroutine": coroutine, "task": task, "future": future}
 
 
 async def deliver(submission: Submission, value: Any, delay: float) -> Call:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_responsive, expect_waited, expect_within
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_responsive,
+    expect_waited,
+    expect_within,
+    sibling,
+)
 
 common = sibling(__file__)
 VALUES = common.VALUES

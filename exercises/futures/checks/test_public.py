@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async, expect_plain
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent, expect_within
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_plain,
+    expect_within,
+    sibling,
+)
 
 common = sibling(__file__)
 VALUES = common.VALUES

@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.proxy import Submission
-from grader.sandbox import SubmissionRaised
-from grader.timing import Durations, Recorder, expect_concurrent
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    SubmissionRaised,
+    expect_concurrent,
+    expect_type,
+    sibling,
+)
 
-WORDS = [
-    "profile", "friends", "inbox", "photos", "news", "weather", "calendar", "music",
-    "orders", "cart", "wishlist", "reviews", "maps", "contacts", "notes", "alerts",
-]  # fmt: skip
+common = sibling(__file__)
+WORDS = common.WORDS
+keys_with_waits = common.keys_with_waits
+result_of = common.result_of
+
 
 #: Exceptions a fetch raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
-
-
-def keys_with_waits(durations: Durations, waits: list[float]) -> dict[str, float]:
-    """Keys with these fetch times, listed so that their order is not the finishing order."""
-    if len(waits) > 1 and waits == sorted(waits):
-        waits = waits[1:] + waits[:1]  # the quickest fetch must not be first
-    return dict(zip(durations.choose(WORDS, len(waits)), waits, strict=True))
-
-
-def result_of(key: object) -> str:
-    """What the checks' fetch returns for `key`."""
-    return f"data for {key}"
 
 
 @pytest.mark.points(2)
@@ -37,7 +31,7 @@ async def test_raises_what_fetch_raised(
     """when a fetch raises, fetch_all raises that same exception"""
     delays = keys_with_waits(durations, durations.distinct(4, 0.04, 0.2, gap=0.04))
     keys = list(delays)
-    bad = durations.choose(keys[1:], 1)[0]
+    bad = durations.choose(keys[1:-1], 1)[0]  # neither first nor last in the list
     kind = durations.choose(FAILURES, 1)[0]
     error = kind(f"the {bad} service is down")
     fetch = recorder.sleeper(delays, result_of, fail={bad: error})
@@ -74,11 +68,7 @@ async def test_many_keys(submission: Submission, durations: Durations, recorder:
     assert sorted(recorder.keys) == sorted(keys), (
         f"fetch should be called once for each of {keys}, but was called for {recorder.keys}"
     )
-    most = recorder.most_in_flight()
-    assert most == len(keys), (
-        f"at most {most} of the {len(keys)} fetches were in flight at the same time, "
-        f"but all {len(keys)} should be; start every fetch before awaiting any"
-    )
+    common.expect_all_in_flight(recorder, keys, "start every fetch before awaiting any")
     expect_concurrent(
         submission.last.elapsed,
         max(delays.values()),

@@ -4,39 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async, expect_type
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    sibling,
+)
 
-WORDS = [
-    "profile", "friends", "inbox", "photos", "news", "weather", "calendar", "music",
-    "orders", "cart", "wishlist", "reviews", "maps", "contacts", "notes", "alerts",
-]  # fmt: skip
-
-
-def keys_with_waits(durations: Durations, waits: list[float]) -> dict[str, float]:
-    """Keys with these fetch times, listed so that their order is not the finishing order."""
-    if len(waits) > 1 and waits == sorted(waits):
-        waits = waits[1:] + waits[:1]  # the quickest fetch must not be first
-    return dict(zip(durations.choose(WORDS, len(waits)), waits, strict=True))
-
-
-def result_of(key: object) -> str:
-    """What the checks' fetch returns for `key`."""
-    return f"data for {key}"
-
-
-def expect_results(returned: object, keys: list[str], call: str, *, in_order: bool = True) -> None:
-    """fetch_all returned the result of every key (in the order of keys, when asked)."""
-    expect_type(returned, list, what=f"the value {call} returned")
-    assert isinstance(returned, list)
-    expected = [result_of(key) for key in keys]
-    if not in_order and sorted(map(repr, returned)) == sorted(map(repr, expected)):
-        return  # every result is there; the order is another check's business
-    assert returned == expected, (
-        f"{call} should return {expected} (the results in the order of keys), but returned "
-        f"{returned}; keep the order of keys, whatever order the fetches finish in"
-    )
+common = sibling(__file__)
+WORDS = common.WORDS
+keys_with_waits = common.keys_with_waits
+result_of = common.result_of
+expect_results = common.expect_results
 
 
 @pytest.mark.points(2)
@@ -64,11 +45,8 @@ async def test_all_in_flight(
     keys = list(delays)
     returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
     expect_results(returned, keys, f"fetch_all(fetch, {keys})", in_order=False)
-    most = recorder.most_in_flight()
-    assert most == len(keys), (
-        f"at most {most} of the {len(keys)} fetches were in flight at the same time, but all "
-        f"{len(keys)} should be: start every fetch before awaiting any of them "
-        "(asyncio.gather does that)"
+    common.expect_all_in_flight(
+        recorder, keys, "start every fetch before awaiting any of them (asyncio.gather does that)"
     )
 
 

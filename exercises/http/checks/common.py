@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest_asyncio
 
-from grader.httpserver import HttpServer
-from grader.proxy import Submission
+from grader.checks import CheckFailed, HttpServer, Submission, expect_entries
 
 
 @pytest_asyncio.fixture
@@ -19,3 +19,29 @@ async def server(submission: Submission) -> AsyncIterator[HttpServer]:
         yield http
     finally:
         await http.close()
+
+
+def expect_statuses(returned: Any, expected: dict[str, int], server: HttpServer) -> None:
+    """The dict maps every url to the status the server answered, and each was requested."""
+    for url in expected:
+        path = url.removeprefix(server.url(""))
+        if not server.hits_for(path):
+            raise CheckFailed(
+                f"{url} was never requested",
+                expected=f"a GET request for {url}",
+                measured="no request for it reached the server",
+            )
+    expect_entries(
+        returned,
+        expected,
+        what="fetch_statuses",
+        key_text=str,
+        mismatch=lambda url, got: (
+            f"{url} answered with status {expected[url]}, but the dict maps it to {got!r}; "
+            "use response.status"
+        ),
+    )
+
+
+#: What Python prints when a ClientSession (or its connector) is garbage-collected unclosed.
+UNCLOSED = ("Unclosed client session", "Unclosed connector")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.assertions import expect_type
-from grader.proxy import Submission
-from grader.timing import Durations, expect_waited
+from grader.checks import (
+    Durations,
+    Submission,
+    expect_type,
+    expect_waited,
+)
 
 DISHES = [
     "eggs", "toast", "coffee", "bacon", "porridge", "pancakes", "tea", "beans",

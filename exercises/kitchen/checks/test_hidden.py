@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import (
+from grader.checks import (
     Durations,
+    Submission,
     expect_concurrent,
     expect_in_order,
+    expect_no_other_loop,
     expect_responsive,
     expect_waited,
+    sibling,
 )
 
 common = sibling(__file__)
@@ -34,9 +35,15 @@ async def test_cook_does_not_block(submission: Submission, durations: Durations)
 
 @pytest.mark.points(1)
 async def test_breakfast_does_not_block(submission: Submission, durations: Durations) -> None:
-    """make_breakfast does not block the event loop while the dishes cook"""
+    """make_breakfast cooks on the running event loop and does not block it"""
     menu, _ = await breakfast(submission, durations, durations.distinct(3, 0.15, 0.3, gap=0.04))
     expect_all_cooked(submission.last.elapsed, menu)
+    expect_no_other_loop(
+        submission.last,
+        what=f"make_breakfast({menu})",
+        hint="cook the dishes as tasks on the loop make_breakfast runs on (no threads, each "
+        "with an event loop of its own)",
+    )
     expect_responsive(submission.last, what=f"make_breakfast({menu})")
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import (
+from grader.checks import (
     Durations,
+    Submission,
+    expect_async,
     expect_concurrent,
     expect_in_order,
     expect_waited,
     expect_within,
+    sibling,
 )
 
 common = sibling(__file__)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Recorder,
+)
 
 WORDS = ["order", "invoice", "user", "photo", "backup", "event", "payment", "log", "report"]
 

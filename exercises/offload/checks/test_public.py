@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async, expect_type
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_type,
+    sibling,
+)
 
 common = sibling(__file__)
 make_lines = common.make_lines

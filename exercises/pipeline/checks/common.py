@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 
-from grader.assertions import expect_type
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Recorder,
+    expect_type,
+)
 
 DISHES = [
     "pizza", "pasta", "salad", "soup", "burger", "curry", "tacos", "ramen",

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.checkfiles import sibling
-from grader.pools import Feed, plan
-from grader.proxy import Submission, iterator
-from grader.timing import Durations, Recorder, expect_on_time
+from grader.checks import (
+    Durations,
+    Feed,
+    Recorder,
+    Submission,
+    expect_on_time,
+    expect_type,
+    iterator,
+    plan,
+    sibling,
+)
 
 common = sibling(__file__)
 make_jobs = common.make_jobs
@@ -27,8 +33,16 @@ def unqueued(durations: Durations, n_workers: int, count: int) -> tuple[list[flo
 
     Jobs arrive every few hundredths of a second, but a new one comes only
     when fewer than `n_workers` jobs are still being worked on (with MARGIN).
+    The first job is long and the next `n_workers - 1` short: job `n_workers`
+    arrives while the first is still running, so a worker that was dealt it in
+    advance (a queue per worker, round robin) is still busy and it starts far
+    too late, on every draw; a shared queue hands it to a free worker. (Job
+    `n_workers` arrives by 0.21 s at the latest, and 0.45 s is later than that
+    plus the slack of 0.17 s.)
     """
-    seconds = [durations.between(0.08, 0.2) for _ in range(count)]
+    seconds = [durations.between(0.45, 0.5)]
+    seconds += [durations.between(0.05, 0.08) for _ in range(n_workers - 1)]
+    seconds += [durations.between(0.08, 0.2) for _ in range(count - n_workers)]
     arrivals = [0.0]
     for i in range(1, count):
         at = arrivals[-1] + durations.between(0.03, 0.07)
@@ -48,7 +62,8 @@ async def test_starts_each_job_on_arrival(
     """starts working on each job as soon as it arrives, while the source is still open"""
     rng = durations.rng
     n_workers = rng.randint(2, 3)
-    jobs = make_jobs(durations, rng.randint(5, 6))
+    # One or two jobs after the one that arrives while the long first job runs.
+    jobs = make_jobs(durations, n_workers + rng.randint(1, 2))
     arrivals, waits = unqueued(durations, n_workers, len(jobs))
     seconds = dict(zip(jobs, waits, strict=True))
     done = max(a + s for a, s in zip(arrivals, waits, strict=True))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from grader.assertions import expect_async
-from grader.checkfiles import sibling
-from grader.pools import Feed, expect_at_most, expect_slots_busy, plan
-from grader.proxy import Submission, iterator
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Durations,
+    Feed,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_at_most,
+    expect_slots_busy,
+    iterator,
+    plan,
+    sibling,
+)
 
 common = sibling(__file__)
 make_jobs = common.make_jobs
@@ -85,17 +92,15 @@ async def test_n_workers_busy(
     """keeps exactly n_workers jobs in flight while jobs are waiting"""
     rng = durations.rng
     n_workers = rng.randint(2, 4)
-    groups = rng.randint(2, 3)
-    jobs = make_jobs(durations, n_workers * groups + 1)
-    # Every group of n_workers jobs has a short one, so a worker is free long
-    # before the slowest of its group is done: a pool that waits for a whole
-    # batch leaves it idle, a pool of workers hands it the next job at once.
-    waits: list[float] = []
-    for _ in range(groups):
-        group = [durations.between(0.03, 0.05)]
-        group += [durations.between(0.12, 0.18) for _ in range(n_workers - 1)]
-        waits += durations.choose(group, len(group))
-    waits.append(durations.between(0.03, 0.1))
+    jobs = make_jobs(durations, n_workers * 3 + 1)
+    # The first job is long and all the others short. A pool of workers fed
+    # from one queue keeps the other workers on the short jobs while the long
+    # one runs. A pool that works in batches, or gives each worker its own
+    # share of the jobs (a queue per worker), makes jobs wait behind the long
+    # one while other workers are idle: for far longer than the tolerance, on
+    # every draw.
+    waits = [durations.between(0.35, 0.45)]
+    waits += [durations.between(0.02, 0.035) for _ in jobs[1:]]
     seconds = dict(zip(jobs, waits, strict=True))
     arrivals = [round(0.003 * i, 3) for i in range(len(jobs))]  # a rush: they queue up
     done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))

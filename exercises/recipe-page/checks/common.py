@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.proxy import Submission
-from grader.sandbox import Call
-from grader.timing import Durations, Recorder
+from grader.checks import (
+    Call,
+    Durations,
+    Recorder,
+    Submission,
+)
 
 NAMES = [
     "title", "ingredients", "steps", "photo", "reviews", "nutrition",

@@ -6,11 +6,16 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.sandbox import Call
-from grader.timing import Durations, Recorder, expect_on_time, expect_within
+from grader.checks import (
+    Call,
+    Durations,
+    Recorder,
+    Submission,
+    expect_on_time,
+    expect_type,
+    expect_within,
+    sibling,
+)
 
 common = sibling(__file__)
 page = common.page

@@ -6,10 +6,16 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_async
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent, expect_on_time
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_in_order,
+    expect_on_time,
+    sibling,
+)
 
 common = sibling(__file__)
 page = common.page
@@ -88,11 +94,13 @@ async def test_shows_each_part_as_soon_as_it_arrives(
             early="show a part only once its fetch has returned",
             late="call show for a part the moment its fetch returns, not after the others",
         )
-    expected = sorted(parts, key=lambda part: arrived[part])
-    order = [owner[content] for _, content in shows_of(shown)]
-    assert order == expected, (
-        f"the parts arrived in the order {expected}, but were shown in the order {order}; "
-        "show each part as it arrives"
+    # Parts that arrived within a few hundredths of a second of each other may reach
+    # the submission together on a busy machine: their swap is retried, not final.
+    expect_in_order(
+        [owner[content] for _, content in shows_of(shown)],
+        {part: arrived[part] for part in parts},
+        what="the parts load_page showed",
+        hint="they arrived in that order: show each part as it arrives",
     )
 
 

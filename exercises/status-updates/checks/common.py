@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from grader.timing import Recorder
+from grader.checks import CheckFailed, Recorder
 
 SERVICES = [
     "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",
@@ -37,3 +37,15 @@ def describe(delays: Mapping[str, float], fail: Mapping[str, Exception] | None =
         else:
             parts.append(f"{name!r}: ok after {delay:.2f} s")
     return "{" + ", ".join(parts) + "}"
+
+
+def expect_each_ran_once(recorder: Recorder, names: list[str]) -> None:
+    """Every job was started exactly once."""
+    started = sorted(recorder.keys)
+    if started != sorted(names):
+        raise CheckFailed(
+            f"each job should be run exactly once, but the jobs started were {started} "
+            f"(the jobs were {sorted(names)})",
+            expected=f"each of {sorted(names)} started once",
+            measured=f"started: {started}",
+        )

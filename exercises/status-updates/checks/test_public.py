@@ -6,15 +6,21 @@ from collections.abc import Callable
 
 import pytest
 
-from grader.assertions import expect_async, expect_type
-from grader.checkfiles import sibling
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent
+from grader.checks import (
+    Durations,
+    Recorder,
+    Submission,
+    expect_async,
+    expect_concurrent,
+    expect_type,
+    sibling,
+)
 
 common = sibling(__file__)
 SERVICES = common.SERVICES
 make_jobs = common.make_jobs
 describe = common.describe
+expect_each_ran_once = common.expect_each_ran_once
 
 BUILTIN_FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),
@@ -25,15 +31,6 @@ BUILTIN_FAILURES: list[Callable[[], Exception]] = [
     lambda: RuntimeError("quota reached"),
 ]
 CUSTOM_FAILURES = ["RateLimited", "QuotaExceeded", "ServiceUnavailable", "UploadRejected"]
-
-
-def expect_each_ran_once(recorder: Recorder, names: list[str]) -> None:
-    """Every job was started exactly once."""
-    started = sorted(recorder.keys)
-    assert started == sorted(names), (
-        f"each job should be run exactly once, but the jobs started were {started} "
-        f"(the jobs were {sorted(names)})"
-    )
 
 
 @pytest.mark.points(3)

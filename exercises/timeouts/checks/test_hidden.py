@@ -6,9 +6,16 @@ from typing import Any
 
 import pytest
 
-from grader.assertions import expect_type
-from grader.proxy import Submission
-from grader.timing import Durations, Recorder, expect_concurrent, expect_on_time
+from grader.checks import (
+    CheckFailed,
+    Durations,
+    Recorder,
+    Submission,
+    TimingError,
+    expect_concurrent,
+    expect_on_time,
+    expect_type,
+)
 
 
 def fast_shops(durations: Durations) -> tuple[float, dict[str, float]]:
@@ -29,15 +36,26 @@ async def fetch_all_fast(
     returned: Any = await submission.fetch_with_timeout(fetch, list(plan), timeout)
     expect_type(returned, dict, what="the value fetch_with_timeout returned")
     expected = {key: f"price from {key}" for key in plan}
-    assert returned == expected, (
-        f"with fetches taking {plan}, all within the timeout of {timeout} s, "
-        f"fetch_with_timeout should return {expected}, but returned {returned}"
-    )
+    if returned != expected:
+        message = (
+            f"with fetches taking {plan}, all within the timeout of {timeout} s, "
+            f"fetch_with_timeout should return {expected}, but returned {returned}"
+        )
+        # Only results given up on (None)? On a busy machine a result can reach the
+        # submission after its timeout: that is retried, with the same cases.
+        given_up = sorted(returned) == sorted(expected) and all(
+            returned[key] is None for key in expected if returned[key] != expected[key]
+        )
+        kind = TimingError if given_up else CheckFailed
+        raise kind(message, expected=f"{expected}", measured=f"{returned}")
     cancelled = [span.key for span in recorder.spans if span.cancelled]
-    assert not cancelled, (
-        f"fetch_with_timeout cancelled {cancelled}, although they finish within the timeout "
-        f"of {timeout} s"
-    )
+    if cancelled:
+        raise TimingError(
+            f"fetch_with_timeout cancelled {cancelled}, although they finish within the timeout "
+            f"of {timeout} s",
+            expected="no fetch cancelled",
+            measured=f"cancelled: {cancelled}",
+        )
 
 
 @pytest.mark.points(2)

@@ -1,0 +1,20 @@
+"""count-sync: helpers the public and the hidden checks share."""
+
+from __future__ import annotations
+
+from grader.checks import Durations
+
+
+def pauses_on(durations: Durations, n: int, waits: list[float]) -> dict[int, float]:
+    """Pauses with these lengths (in random order) on 1, on n, and on other numbers.
+
+    The first and the last number always pause: a loop that is off by one
+    (`range(n)`, `range(1, n)`, or sleeping after the print) then misses or
+    misplaces a pause on every draw, not only when the draw happens to hit an
+    end of the count.
+    """
+    if len(waits) < 2:
+        raise ValueError("pauses on 1 and on n need two waits at least")
+    keys = [1, n, *durations.choose(range(2, n), len(waits) - 2)]
+    lengths = durations.choose(waits, len(waits))
+    return dict(sorted(zip(keys, lengths, strict=True)))

@@ -63,7 +63,7 @@ def test_plain_pytest_draws_what_the_grader_draws() -> None:
 
 
 def test_checks_that_do_not_add_up_are_a_grading_error_not_a_score(tmp_path: Path) -> None:
-    """A course whose checks are worth more than exercise.yaml says can never give 5/4."""
+    """A course whose checks are worth more than exercise.yaml says can never give 6/5."""
     course = tmp_path / "course"
     shutil.copytree(FIXTURES / "course" / "flaky", course / "flaky")
     (course / "flaky" / "checks" / "test_hidden.py").write_text(
@@ -71,7 +71,7 @@ def test_checks_that_do_not_add_up_are_a_grading_error_not_a_score(tmp_path: Pat
         '    """one point more than exercise.yaml counts"""\n'
     )
     exercise = catalog.find("flaky", course)
-    with pytest.raises(GradingFailed, match=r"worth 5 points, but its exercise\.yaml says 4"):
+    with pytest.raises(GradingFailed, match=r"worth 6 points, but its exercise\.yaml says 5"):
         grade(exercise, FIXTURES / "answer.py")
     done = subprocess.run(
         [sys.executable, "-m", "grader", "--exercises", str(course), "grade", "flaky",
@@ -84,5 +84,5 @@ def test_checks_that_do_not_add_up_are_a_grading_error_not_a_score(tmp_path: Pat
          str(FIXTURES / "answer.py")],
         capture_output=True, text=True,
     )  # fmt: skip
-    assert done.returncode != 0 and "exercise.yaml says 4" in done.stderr
+    assert done.returncode != 0 and "exercise.yaml says 5" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr

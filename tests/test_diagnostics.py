@@ -133,3 +133,18 @@ def test_gradescope_and_github_name_the_line() -> None:
     assert all(f"line {line}:" not in t["output"] for t in hidden)  # the teacher's, by default
     warnings = [c for c in github.annotate(report, "count-async.py") if c.startswith("::warning")]
     assert warnings == [next(w for w in warnings if f"line={line}" in w)]  # once, on its line
+
+
+def test_the_timeline_draws_the_shape_right_code_has_beside_the_measured_one() -> None:
+    """count-async's on-time check knows when each line is due: those are its expected shape."""
+    report = grade_file("count-async", SUBMISSIONS / "count-async" / "bad_sequential.py")
+    timed = {c.name: c.timeline for c in report.checks if c.timeline is not None}
+    concurrent = next(t for n, t in timed.items() if "longest pause" in n)
+    assert concurrent is not None
+    (about,) = [s for s in concurrent.expected if s.kind == "call"]
+    measured = next(s for s in concurrent.spans if s.kind == "call")
+    assert about.end is not None and measured.end is not None and about.end < measured.end / 2
+    on_time = next(t for n, t in timed.items() if "as soon as" in n)
+    assert on_time is not None
+    due = [s for s in on_time.expected if s.kind == "output"]
+    assert due and all(s.start == s.end for s in due)  # an instant per line, at its due time

@@ -11,7 +11,9 @@ first call.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
+from grader.checks.expected import Expected
 from grader.checks.timing import STALL, Recorder
 from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
 from grader.sandbox.records import Call
@@ -77,11 +79,19 @@ def _worded(noted: dict[str, object]) -> Diagnostic | None:
     return Diagnostic(kind, message, line, code)
 
 
-def timeline(calls: list[Call], recorder: Recorder | None, expected: list[Span]) -> Timeline | None:
-    """What ran when during the check, from its first call; None when it made no call."""
+def timeline(
+    calls: list[Call], recorder: Recorder | None, expected: list[Expected]
+) -> Timeline | None:
+    """What ran when during the check, from its first call; None when it made no call.
+
+    `expected` is placed from its own start when it has one, else from the
+    start of the check's last call (the one its verdicts timed).
+    """
     if not calls:
         return None
     start = min(call.started for call in calls)
+    last = max(call.started for call in calls) - start
+    shape = [_shifted(e.span, last if e.at is None else e.at - start) for e in expected]
     spans: list[Span] = []
     for call in calls:
         end = call.done_at if call.done_at is not None else call.ended
@@ -103,7 +113,13 @@ def timeline(calls: list[Call], recorder: Recorder | None, expected: list[Span])
         for line in printed
     ]
     spans.sort(key=lambda span: (span.start, span.kind != SpanKind.CALL))
-    return Timeline(spans, expected)
+    shape.sort(key=lambda span: (span.start, span.kind != SpanKind.CALL))
+    return Timeline(spans, shape)
+
+
+def _shifted(span: Span, by: float) -> Span:
+    end = None if span.end is None else span.end + by
+    return replace(span, start=span.start + by, end=end)
 
 
 def _label(value: object) -> str:

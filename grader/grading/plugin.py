@@ -32,6 +32,7 @@ import pytest
 import pytest_asyncio
 from _pytest.runner import runtestprotocol
 
+from grader.checks import expected
 from grader.checks import submission as submission_module
 from grader.checks.failures import CheckFailed, TimingError
 from grader.checks.submission import Spares, Submission
@@ -96,6 +97,7 @@ forkserver_key = pytest.StashKey[ForkServer]()
 spares_key = pytest.StashKey[Spares]()
 submission_key = pytest.StashKey[Submission]()
 recorder_key = pytest.StashKey[Recorder]()
+shape_key = pytest.StashKey[list[expected.Expected]]()
 outcome_key = pytest.StashKey[Outcome]()
 attempt_key = pytest.StashKey[int]()
 
@@ -226,6 +228,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     for attempt in range(1, attempts + 1):
         item.stash[attempt_key] = attempt
         item.stash[outcome_key] = Outcome()
+        # The check's verdicts note the shape they expect; its task sees this list.
+        shape = item.stash[shape_key] = []
+        expected.noted.set(shape)
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
         outcome = item.stash[outcome_key]
         if not outcome.retryable:
@@ -257,7 +262,7 @@ def pytest_runtest_makereport(
         if student is not None:
             outcome.diagnostics = observer.diagnostics(student.seen)
             outcome.timeline = observer.timeline(
-                student.seen, item.stash.get(recorder_key, None), []
+                student.seen, item.stash.get(recorder_key, None), item.stash.get(shape_key, [])
             )
     return report
 

@@ -61,7 +61,7 @@ code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
 .diagnostics pre { margin: .15rem 0; padding: .2rem .5rem; background: #f6f8fa;
   border-radius: 4px; white-space: pre-wrap; }
 .timelines { display: flex; flex-wrap: wrap; gap: 1rem; margin: .5rem 0; }
-.timelines figure { flex: 1 1 24rem; margin: 0; min-width: 0; }
+.timelines figure { flex: 1 1 24rem; margin: 0; min-width: 0; max-width: 36rem; }
 .timelines figcaption { font-size: .85rem; color: var(--muted); margin-bottom: .2rem; }
 svg { display: block; width: 100%; height: auto; }
 svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }

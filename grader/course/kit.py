@@ -11,7 +11,6 @@ which commands to run.
 
 from __future__ import annotations
 
-import importlib.metadata
 import shlex
 import shutil
 from pathlib import Path
@@ -49,6 +48,8 @@ def start(exercise: Exercise, dest: Path, *, force: bool = False) -> list[Path]:
 def version() -> str:
     """The version of the grader that is running (the installed distribution's)."""
     try:
+        import importlib.metadata  # only a kit's README needs it
+
         return importlib.metadata.version(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
         return grader.__version__

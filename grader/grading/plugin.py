@@ -48,6 +48,7 @@ from grader.sandbox import (
     SandboxFailed,
     SubmissionFault,
     SubmissionTimeout,
+    forkserver,
     isolation,
 )
 from grader.sandbox.forkserver import ForkServer
@@ -142,7 +143,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # The zygote starts now, while pytest collects the checks.
         chosen = isolation.choose(config.getoption("grader_isolation"), allow_none=True)
         diagnose = not config.getoption("grader_no_diagnostics")
-        server = ForkServer(chosen, _packages(config), diagnose=diagnose)
+        server = forkserver.shared(chosen, _packages(config), diagnose=diagnose)
         config.stash[forkserver_key] = server
         config.stash[results_key].write({"isolation": _isolation_record(chosen)})
         server.warm()
@@ -153,9 +154,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if spares_key in config.stash:
         config.stash[spares_key].discard()
     if forkserver_key in config.stash:
-        server = config.stash[forkserver_key]
-        server.settle()
-        server.close()
+        config.stash[forkserver_key].settle()  # the zygote itself serves the next session
     if results_key in config.stash:
         config.stash[results_key].close()
 

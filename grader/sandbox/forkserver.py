@@ -145,8 +145,8 @@ class ForkServer:
         """What the zygote said when it came up: its pid, modules it could not import."""
         return self._hello.result(timeout=60)
 
-    def close(self) -> None:
-        """End the zygote and every child; wait until its process is gone."""
+    def close(self, *, wait: bool = True) -> None:
+        """End the zygote and every child; with `wait`, until its process is gone."""
         with self._lock:
             self._closed = True
             process, control = self._process, self._control
@@ -155,7 +155,7 @@ class ForkServer:
             with contextlib.suppress(OSError):
                 control.shutdown(socket.SHUT_RDWR)
             control.close()
-        if process is not None:
+        if process is not None and wait:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -322,17 +322,23 @@ class ForkServer:
 
 
 _running: weakref.WeakSet[ForkServer] = weakref.WeakSet()
-_shared: dict[tuple[Backend, tuple[str, ...]], ForkServer] = {}
+_shared: dict[tuple[Backend, tuple[str, ...], bool], ForkServer] = {}
 _shared_lock = threading.Lock()
 
 
-def shared(isolation: Isolation, packages: tuple[str, ...] = ()) -> ForkServer:
-    """This process's fork server for that isolation and those packages, closed at exit."""
-    key = (isolation.backend, tuple(packages))
+def shared(
+    isolation: Isolation, packages: tuple[str, ...] = (), *, diagnose: bool = True
+) -> ForkServer:
+    """This process's fork server for that isolation and those packages, closed at exit.
+
+    One zygote then serves every grading the process runs (the command line,
+    a batch's worker), each check still getting a fresh child of it.
+    """
+    key = (isolation.backend, tuple(packages), diagnose)
     with _shared_lock:
         server = _shared.get(key)
         if server is None or server._closed:
-            server = _shared[key] = ForkServer(isolation, packages)
+            server = _shared[key] = ForkServer(isolation, packages, diagnose=diagnose)
         return server
 
 
@@ -343,5 +349,6 @@ def running() -> list[ForkServer]:
 
 @atexit.register
 def _close_shared() -> None:
+    # Every child is gone by now (each session settles them); the zygote ends on its own.
     for server in list(_shared.values()):
-        server.close()
+        server.close(wait=False)

@@ -117,6 +117,8 @@ class Sandbox:
         """Start the child and wait until the submission is imported."""
         loop = self._loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
+        # Its failure is raised from `start` when someone waits; a spare no one took is fine.
+        self._ready.add_done_callback(lambda f: f.cancelled() or f.exception())
         content = self.path.read_bytes()
         if len(content) > MAX_SUBMISSION:
             raise ImportFailed(

@@ -1,0 +1,65 @@
+"""The checks' pytest session, run inside this process when that is safe.
+
+A grading runs pytest on the exercise's checks. In a process of its own that
+costs a new interpreter and every import again, for each grading; the
+command line, which grades one file and exits, and a batch's worker
+processes, which grade one file after another, run the session here instead
+(`allow` says this process may). Each session starts clean: the check
+modules it imported are forgotten when it ends, so the next exercise's
+`checks/test_public.py` is its own. Sessions run one at a time, from the main
+thread only (pytest and its signal-based timeouts need it); anywhere else the
+runner starts a process as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import threading
+from pathlib import Path
+
+_lock = threading.Lock()
+_allowed = False
+
+
+def allow() -> None:
+    """This process grades one file at a time from its main thread: run sessions here."""
+    global _allowed
+    _allowed = True
+
+
+def available() -> bool:
+    """Whether a session may run here, now."""
+    return _allowed and threading.current_thread() is threading.main_thread() and not _lock.locked()
+
+
+def run(args: list[str], course: Path) -> tuple[int, str]:
+    """Run pytest with `args` here; its exit status and what it printed.
+
+    Modules imported from `course` (the exercise's checks and their helpers)
+    are forgotten afterwards.
+    """
+    import pytest  # imported here: a process that never grades needs none of it
+
+    with _lock:
+        before = set(sys.modules)
+        printed = io.StringIO()
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        os.environ.pop("PYTEST_ADDOPTS", None)
+        try:
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                code = pytest.main(args)
+        finally:
+            for name in set(sys.modules) - before:
+                if name.startswith("_grader_checks_") or _within(sys.modules.get(name), course):
+                    del sys.modules[name]
+        return int(code), printed.getvalue()
+
+
+def _within(module: object, course: Path) -> bool:
+    """Whether `module` was loaded from `course`: its file, or a namespace package's folders."""
+    root = str(course)
+    places = [getattr(module, "__file__", None) or "", *(getattr(module, "__path__", None) or [])]
+    return any(str(place).startswith(root) for place in places)

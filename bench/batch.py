@@ -5,10 +5,11 @@
 
 Generates a class of COUNT submissions in a temporary folder, from templates
 (right ones in different styles, partly right and broken ones) over
-count-sync and count-async, then grades every file one by one (the core's
-`grade`, as `grader grade` does, with nothing else running) and the whole
-class with `grader batch`. Prints both times and the speed-up, and exits 1 if
-any grade differs.
+count-sync and count-async, then grades every file one by one (a
+`grader grade --format json` process per file, as a teacher without batch
+would, with nothing else running) and the whole class with `grader batch`.
+Prints both times, the CPU seconds per grading of each, and the speed-up,
+and exits 1 if any grade differs.
 
 With `--isolation-cost`, grades the same class with `grader batch` under the
 best isolation and with `--no-isolation`, in turn (A B A B ...), and prints
@@ -34,7 +35,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from grader import catalog  # noqa: E402
-from grader.grading.runner import grade  # noqa: E402
 
 SUBMISSIONS = REPO / "tests" / "submissions"
 CLASS = REPO / "examples" / "class"
@@ -116,12 +116,17 @@ def main() -> int:
     started, cpu = time.monotonic(), cpu_seconds()
     alone: dict[tuple[str, str], float] = {}
     for done, (exercise, path) in enumerate(files, 1):
-        report = grade(exercises[exercise], path, label=f"{path.parent.name}/{path.name}")
-        alone[(path.parent.name, exercise)] = report.score
+        graded = subprocess.run(
+            [sys.executable, "-m", "grader", "grade", exercise, str(path), "--format", "json"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        alone[(path.parent.name, exercise)] = float(json.loads(graded.stdout)["score"])
         if done % 10 == 0:
             print(f"  {done} graded one by one, {time.monotonic() - started:.0f} s", flush=True)
     sequential = time.monotonic() - started
-    print(f"one by one: {sequential:.1f} s, {cpu_seconds() - cpu:.0f} s of CPU", flush=True)
+    alone_cpu = cpu_seconds() - cpu
+    print(f"one by one: {sequential:.1f} s, {alone_cpu:.0f} s of CPU "
+          f"({alone_cpu / len(files):.2f} s per grading)", flush=True)  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
     command = [sys.executable, "-m", "grader", "batch", str(class_dir), "--out", str(out_dir)]
@@ -130,7 +135,9 @@ def main() -> int:
     started, cpu = time.monotonic(), cpu_seconds()
     subprocess.run(command, check=True)
     batched = time.monotonic() - started
-    print(f"grader batch: {batched:.1f} s, {cpu_seconds() - cpu:.0f} s of CPU", flush=True)
+    batch_cpu = cpu_seconds() - cpu
+    print(f"grader batch: {batched:.1f} s, {batch_cpu:.0f} s of CPU "
+          f"({batch_cpu / len(files):.2f} s per grading)", flush=True)  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
     with (out_dir / "grades.csv").open(newline="") as file:
@@ -145,7 +152,8 @@ def main() -> int:
               f"batch {batch.get((student, exercise))}")  # fmt: skip
     print(
         f"{len(files)} submissions: one by one {sequential:.1f} s, batch {batched:.1f} s, "
-        f"speed-up {sequential / batched:.2f}x; {regraded} re-graded alone; "
+        f"speed-up {sequential / batched:.2f}x; CPU per grading {alone_cpu / len(files):.2f} s "
+        f"alone, {batch_cpu / len(files):.2f} s in the batch; {regraded} re-graded alone; "
         f"{len(differ)} grades differ"
     )
     scratch.cleanup()

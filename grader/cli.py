@@ -484,7 +484,8 @@ def _show(
 @click.option("--resume", is_flag=True, help="Grade only what has no report in OUT yet.")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None,
-    help="Submissions graded at once on this machine (default: 2 per core).",
+    help="Submissions graded at once on this machine (default: as many as it can take, "
+    "between one and four per core, following its load).",
 )  # fmt: skip
 @click.option(
     "--scheduler", metavar="tcp://HOST:PORT", default=None,
@@ -529,6 +530,7 @@ def batch(
     """
     from grader.batch import classroom, executors, lms, roster
     from grader.batch import runner as batching
+    from grader.batch.throttle import Throttle
     from grader.outputs import summary
 
     chosen = _isolation_for_grading(isolation_name, no_isolation)
@@ -539,16 +541,17 @@ def batch(
         members = roster.read(roster_file) if roster_file is not None else None
     try:
         with _reported(), contextlib.ExitStack() as stack:
+            throttle = None
             if scheduler:
                 executor = stack.enter_context(executors.dask_executor(scheduler))
             else:
-                executor = stack.enter_context(
-                    executors.local_executor(workers or executors.default_workers())
-                )
+                slots = workers or executors.default_workers()
+                throttle = Throttle(least=executors.cores(), most=slots, fixed=workers)
+                executor = stack.enter_context(executors.local_executor(slots))
             result = batching.run(
                 found, out_dir, folder, executor, resume=resume, seed=seed,
                 strict_timing=strict_timing, progress=None if quiet else _progress(stack),
-                public_only=public_only, isolation=chosen,
+                public_only=public_only, isolation=chosen, throttle=throttle,
             )  # fmt: skip
     except KeyboardInterrupt:
         # Every report written so far is whole and kept: say how to finish the batch.

@@ -1,9 +1,10 @@
-"""Where a batch's gradings run: a local pool, or a dask.distributed cluster.
+"""Where a batch's gradings run: local worker processes, or a dask.distributed cluster.
 
 A job is `grader.batch.runner.grade_job`, a top-level function that takes and
-returns plain data, so it can be sent to another machine; dask workers find
-the course's files by path, so they need the exercises folder and the class
-folder at the same paths as here (a shared filesystem).
+returns plain data, so it can be sent to a worker process or to another
+machine; dask workers find the course's files by path, so they need the
+exercises folder and the class folder at the same paths as here (a shared
+filesystem).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import contextlib
 import importlib
 import os
 from collections.abc import Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 
+from grader.batch.workers import Workers
 from grader.errors import GraderError
 
 
@@ -21,19 +23,23 @@ class SchedulerUnavailable(GraderError):
     """The dask cluster asked for cannot be used (dask missing, or no scheduler there)."""
 
 
-def default_workers() -> int:
-    """About two gradings per core: they mostly wait, but timers must stay on time."""
+def cores() -> int:
+    """The processors this process may run on."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(2, 2 * cores)
+        return os.cpu_count() or 1
+
+
+def default_workers() -> int:
+    """The most gradings at once (the batch's throttle decides how many run, up to this)."""
+    return max(4, 4 * cores())
 
 
 @contextlib.contextmanager
 def local_executor(workers: int) -> Iterator[Executor]:
-    """A thread pool: each grading runs its checks in processes of its own."""
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grader-batch")
+    """Worker processes, one per slot, each grading file after file."""
+    pool = Workers(workers)
     try:
         yield pool
     finally:

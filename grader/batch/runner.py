@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader.batch.classroom import Classroom, Job
+from grader.batch.throttle import Throttle
 from grader.course.catalog import find
 from grader.errors import GraderError, MissingFile
 from grader.grading.report import CheckStatus, Report, ReportStatus
@@ -76,6 +77,7 @@ class BatchResult:
     regraded_alone: list[str] = field(default_factory=list)
     unfinished: list[Unfinished] = field(default_factory=list)
     isolation: Isolation | None = None  # what every grading ran under
+    in_flight: list[int] = field(default_factory=list)  # the limits the throttle went through
 
     @property
     def grades_csv(self) -> Path:
@@ -151,9 +153,13 @@ def run(
     progress: Callable[[Progress], None] | None = None,
     isolation: Isolation | None = None,
     public_only: bool = False,
+    throttle: Throttle | None = None,
 ) -> BatchResult:
     """Grade the class's files through `executor`, writing each report as soon as it is final.
 
+    With `throttle`, no more gradings are in flight than it allows at the
+    moment (it follows the machine's load); without, all are handed to the
+    executor at once (a dask cluster keeps its own count).
     With `resume`, a file whose report is already in `out_dir` (and parses) is
     not graded again. A file whose only failures were timing checks (any
     timing failure, with `strict_timing`) is graded again alone at the end.
@@ -185,21 +191,31 @@ def run(
         executor, str(exercises_dir.resolve()), seed, str(chosen.backend), public_only
     )
     again: dict[Job, bool] = {}  # job -> whether timing was its only failure
-    pending = {submit(job): job for job in todo}
+    waiting = list(reversed(todo))
+    pending: dict[Future[Any], Job] = {}
     try:
-        for future in as_completed(pending):
-            job = pending[future]
-            outcome = _outcome(future, job, result)
-            if outcome is None:
-                tracker.finish(job, failed=True)
-            elif outcome["timing_only"] or (strict_timing and outcome["timing"]):
-                again[job] = outcome["timing_only"]
-            else:
-                _save(out_dir, job, Report.from_dict(outcome["report"]), result, tracker)
+        while waiting or pending:
+            while waiting and (throttle is None or len(pending) < throttle.limit):
+                job = waiting.pop()
+                pending[submit(job)] = job
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = pending.pop(future)
+                outcome = _outcome(future, job, result)
+                if throttle is not None:
+                    throttle.observe(timing_failed=bool(outcome and outcome["timing"]))
+                if outcome is None:
+                    tracker.finish(job, failed=True)
+                elif outcome["timing_only"] or (strict_timing and outcome["timing"]):
+                    again[job] = outcome["timing_only"]
+                else:
+                    _save(out_dir, job, Report.from_dict(outcome["report"]), result, tracker)
     finally:
         for future in pending:
             future.cancel()
 
+    if throttle is not None:
+        result.in_flight = list(throttle.history)
     for job, only_timing in sorted(again.items(), key=lambda item: item[0].label):
         tracker.send(current=job.label)
         outcome = _outcome(submit(job), job, result)

@@ -48,6 +48,11 @@ def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
         lines.append("run the same command again with --resume to grade what is left")
     if result.isolation is not None:
         lines.append(f"isolation: {result.isolation.describe()}")
+    if len(set(result.in_flight)) > 1:
+        low, high = min(result.in_flight), max(result.in_flight)
+        lines.append(f"gradings at once: {low} to {high}, following the machine's load")
+    elif result.in_flight:
+        lines.append(f"gradings at once: {result.in_flight[0]}")
     lines.append(f"wrote {result.grades_csv} and a JSON report per submission")
     lines.append(f"wrote {result.index_html}: the class at a glance, with a page per submission")
     if lms is not None:

@@ -1,0 +1,137 @@
+"""A batch's local gradings, in long-lived worker processes: one per slot.
+
+Starting a process per grading costs an interpreter and every import again
+(pytest, its plugins, the grader, the checks); a worker pays that once, then
+grades file after file, each in a pytest session of its own
+(`grader.grading.session`) with one zygote for all of them. Each job is
+`grader.batch.runner.grade_job`'s plain data, sent as a JSON line; the
+answer comes back the same way.
+
+A worker that dies costs its job alone: the job's future fails (the batch
+counts it unfinished, for `--resume`), and the slot starts a new worker for
+the next job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import IO, Any
+
+from grader.errors import GraderError
+
+
+class WorkerFailed(GraderError):
+    """A worker could not grade a job (it died, or the job raised there)."""
+
+
+class Worker:
+    """One worker process, serving one job at a time."""
+
+    def __init__(self) -> None:
+        self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in `close`)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "grader.batch.worker"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._log, text=True, bufsize=1,
+        )  # fmt: skip
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Send a job, wait for its answer."""
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(json.dumps({"args": list(args), "kwargs": kwargs}) + "\n")
+            stdin.flush()
+            line = stdout.readline()
+        except OSError:
+            line = ""
+        if not line:
+            self._process.wait()
+            raise WorkerFailed(f"the grading worker ended unexpectedly ({self._tail()})")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise WorkerFailed(str(answer["error"]))
+        return answer["result"]
+
+    def _tail(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"exit status {self._process.returncode}"
+
+    def close(self) -> None:
+        """Ask the worker to end (its zygotes with it) and wait for it."""
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._log.close()
+
+
+class Workers(Executor):
+    """An executor that runs each job in a worker process of its slot's own."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self._threads = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="grader-slot")
+        self._local = threading.local()
+        self._workers: list[Worker] = []
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        from grader.batch.runner import grade_job
+
+        if fn is not grade_job:
+            raise TypeError("grading workers run grade_job only")
+        return self._threads.submit(self._run, args, kwargs)
+
+    def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        worker: Worker | None = getattr(self._local, "worker", None)
+        if worker is None or not worker.alive:
+            worker = self._local.worker = Worker()
+            with self._lock:
+                self._workers.append(worker)
+        return worker.run(args, kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._threads.shutdown(wait=wait, cancel_futures=cancel_futures)
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.close()
+
+
+def serve() -> None:
+    """The worker process: grade each job read from stdin, answer on stdout."""
+    from grader.batch.runner import grade_job
+    from grader.grading import session
+    from grader.sandbox import forkserver
+
+    session.allow()
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # anything else printed goes to the log, never into the answers
+    sys.stdout = sys.stderr
+    for line in sys.stdin:
+        job = json.loads(line)
+        answer: dict[str, Any]
+        try:
+            answer = {"result": grade_job(*job["args"], **job["kwargs"])}
+        except GraderError as error:  # a file or exercise this machine cannot see, say
+            answer = {"error": str(error)}
+        answers.write(json.dumps(answer) + "\n")
+    for server in forkserver.running():  # wait for the zygotes: their time is the batch's
+        server.close(wait=True)

@@ -3,9 +3,10 @@
     python bench/grade_time.py [EXERCISE ...] [--runs 5]
 
 For each exercise, grades the reference solution with the `grader` command (a
-whole process, as a teacher runs it) and prints the wall time, the time spent
-inside the checks (which is the waiting they need, plus each call's overhead),
-and the difference.
+whole process, as a teacher runs it) and prints the median wall time; the
+time spent inside the checks; the checks' waits (the time the submission's
+calls took, from the report's timelines: what no grader can avoid); the
+overhead over those waits, and the ratio of wall time to waits.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ def main() -> int:
     parser.add_argument("exercises", nargs="*", default=["count-sync", "count-async"])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    print(f"{'exercise':<16} {'wall s':>7} {'checks s':>9} {'overhead s':>11}")
+    print(f"{'exercise':<16} {'wall s':>7} {'checks s':>9} {'waits s':>8} {'overhead s':>11} "
+          f"{'wall/waits':>10}")  # fmt: skip
     for exercise in args.exercises:
-        walls, inside = [], []
+        walls, inside, waits = [], [], []
         for _ in range(args.runs):
             started = time.monotonic()
             done = subprocess.run(
@@ -40,8 +42,18 @@ def main() -> int:
             report = json.loads(done.stdout)
             assert report["score"] == report["max_score"], report
             inside.append(sum(c["duration"] for c in report["checks"]))
+            waits.append(
+                sum(
+                    span["end"] - span["start"]
+                    for c in report["checks"]
+                    for span in (c["timeline"] or {"spans": []})["spans"]
+                    if span["kind"] == "call" and span["end"] is not None
+                )
+            )
         wall, checks = statistics.median(walls), statistics.median(inside)
-        print(f"{exercise:<16} {wall:>7.2f} {checks:>9.2f} {wall - checks:>11.2f}")
+        waited = statistics.median(waits)
+        print(f"{exercise:<16} {wall:>7.2f} {checks:>9.2f} {waited:>8.2f} "
+              f"{wall - waited:>11.2f} {wall / waited:>10.2f}")  # fmt: skip
     return 0
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from grader.batch import executors
 from grader.course import catalog
 from grader.grading.report import CheckStatus, Report
 from grader.grading.runner import grade
@@ -157,3 +160,19 @@ def describe(pids: list[int]) -> str:
     return "; ".join(
         f"{pid} (parent {table[pid][0]}): {table[pid][2][:150]!r}" for pid in pids if pid in table
     )
+
+
+def batch_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `grader batch` grade on threads of this process, so a patched `grade` is the one used.
+
+    The real batch grades in worker processes, which a monkeypatch never
+    reaches; tests of the batch's bookkeeping swap the executor, tests of real
+    gradings keep it.
+    """
+
+    @contextlib.contextmanager
+    def threads(workers: int) -> Iterator[Executor]:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            yield pool
+
+    monkeypatch.setattr(executors, "local_executor", threads)

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from support import EXERCISES, REPO, grade_file
+from support import EXERCISES, REPO, batch_in_this_process, grade_file
 
 from grader.batch import classroom, executors
 from grader.batch import runner as batch
@@ -299,6 +299,7 @@ class FakeGrader:
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeGrader:
     grader = FakeGrader()
     monkeypatch.setattr(batch, "grade", grader)
+    batch_in_this_process(monkeypatch)
     return grader
 
 
@@ -482,6 +483,7 @@ def test_gradebook_reads_reports_and_marks_what_is_missing(tmp_path: Path) -> No
     assert not list(tmp_path.glob("**/.grader-tmp-*"))
 
 
-def test_default_workers_is_two_per_core() -> None:
+def test_default_workers_is_four_per_core_of_this_process() -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert executors.default_workers() == max(2, 2 * (cores or 1))
+    assert executors.cores() == cores
+    assert executors.default_workers() == max(4, 4 * (cores or 1))

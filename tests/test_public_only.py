@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from support import EXERCISES, SOLUTIONS
+from support import EXERCISES, SOLUTIONS, batch_in_this_process
 from test_batch import FakeGrader, touch
 
 from grader.batch import runner as batch
@@ -48,6 +48,7 @@ class RecordingGrader(FakeGrader):
 def fake(monkeypatch: pytest.MonkeyPatch) -> RecordingGrader:
     grader = RecordingGrader()
     monkeypatch.setattr(batch, "grade", grader)
+    batch_in_this_process(monkeypatch)
     return grader
 
 

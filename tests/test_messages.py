@@ -23,6 +23,7 @@ from support import EXERCISES, REPO, SOLUTIONS, grade_file
 from test_batch import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
 
 import grader.cli
+from grader.checks import CheckFailed, Recorder, Span, expect_at_most
 from grader.cli import cli
 from grader.course import catalog
 
@@ -247,3 +248,12 @@ def test_ctrl_c_during_a_batch_says_how_to_resume(tmp_path: Path) -> None:
         "with --resume to grade only what is left"
     ), stderr
     assert not (out / "grades.csv").exists()
+
+
+def test_a_limit_of_one_is_allowed_in_the_singular() -> None:
+    pool = Recorder()
+    pool.spans += [Span("a", 0.0, 0.2), Span("b", 0.1, 0.3)]
+    for limit, said in ((1, "but at most 1 is allowed;"), (0, "but at most 0 are allowed;")):
+        with pytest.raises(CheckFailed) as failed:
+            expect_at_most(pool, limit, what="download_all", hint="keep a semaphore")
+        assert said in str(failed.value) and "2 calls in flight" in str(failed.value)

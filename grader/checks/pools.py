@@ -113,8 +113,9 @@ def expect_at_most(recorder: Recorder, limit: int, *, what: str, hint: str) -> N
     """No more than `limit` recorded calls were ever in flight at one moment."""
     most = recorder.most_in_flight()
     if most > limit:
+        allowed = "is allowed" if limit == 1 else "are allowed"
         raise CheckFailed(
-            f"{what} had {most} calls in flight at one moment, but at most {limit} are allowed; "
+            f"{what} had {most} calls in flight at one moment, but at most {limit} {allowed}; "
             f"{hint}",
             expected=f"at most {limit} calls in flight at any moment",
             measured=f"{most} calls in flight at one moment",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import ctypes
 import json
 import os
 import random
@@ -82,8 +83,37 @@ def generate(root: Path, count: int, rng: random.Random) -> list[tuple[str, Path
     return made
 
 
+def adopt_orphans() -> None:
+    """Become the subreaper of everything started from here (Linux), so no CPU goes uncounted.
+
+    A grader exits without waiting for its sandboxes' zygotes; they end a moment
+    later, reparented. RUSAGE_CHILDREN counts only processes someone waited
+    for, so their CPU would be lost to init; as subreaper this process gets them
+    and `cpu_seconds` waits for them first.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def reap_orphans(within: float = 30.0) -> None:
+    """Wait for the processes that outlived the command they came from (up to `within` s)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.02)
+    print(f"some processes still run {within:.0f} s after their command ended", flush=True)
+
+
 def cpu_seconds() -> float:
-    """CPU time of this process and every finished process it started, theirs included."""
+    """CPU time of this process and every process started from here, theirs included."""
+    reap_orphans()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
@@ -102,6 +132,7 @@ def main() -> int:
     )  # fmt: skip
     parser.add_argument("--rounds", type=int, default=2, help="with --isolation-cost")
     args = parser.parse_args()
+    adopt_orphans()
 
     scratch = tempfile.TemporaryDirectory(prefix="grader-bench-")
     root = args.keep or Path(scratch.name)

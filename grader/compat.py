@@ -12,6 +12,12 @@ import importlib
 import importlib.machinery
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader as _Loader
+else:
+    _Loader = object
 
 #: Old module name -> the module that holds its contents now.
 MOVED = {
@@ -34,7 +40,7 @@ MOVED = {
 }
 
 
-class _Alias:
+class _Alias(_Loader):
     """Finds an old name and hands back the module that replaced it.
 
     A meta path finder and loader by its methods alone: deriving from

@@ -71,6 +71,16 @@ def _reported() -> Iterator[None]:
         raise CommandError(str(error)) from None
 
 
+@contextlib.contextmanager
+def _writing(target: object) -> Iterator[None]:
+    """Turn a failed write (no such folder, no permission, a full disk) into one line."""
+    try:
+        yield
+    except OSError as error:
+        where = error.filename if error.filename is not None else target
+        raise CommandError(f"cannot write {where}: {error.strerror or error}") from None
+
+
 def _exercises_dir(ctx: click.Context) -> Path:
     """The course's exercises folder, absolute: --exercises, $GRADER_EXERCISES or the default."""
     with _reported():
@@ -228,11 +238,8 @@ def _show_github(report: Report, file: str) -> None:
         click.echo(line)
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
-        try:
-            with open(target, "a", encoding="utf-8") as step_summary:
-                step_summary.write(github.step_summary(report))
-        except OSError as error:
-            raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
+        with _writing(target), open(target, "a", encoding="utf-8") as step_summary:
+            step_summary.write(github.step_summary(report))
 
 
 @cli.command()
@@ -401,6 +408,7 @@ def release(ctx: click.Context, out_dir: Path, force: bool, install: str | None)
     """Write the student kit: stubs, task texts and public checks, nothing hidden."""
     with _reported():
         exercises = catalog.catalog(_exercises_dir(ctx))
+    with _reported(), _writing(out_dir):
         kit.release(exercises, out_dir, force=force, install=install)
     count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
     click.echo(f"wrote the kit for {count} to {out_dir}")
@@ -419,9 +427,9 @@ def new(ctx: click.Context, exercise_id: str, title: str | None) -> None:
     from grader.course import scaffold
 
     with _reported():
-        made = scaffold.new(
-            exercise_id, catalog.new_exercises_dir(ctx.obj["exercises"]), title=title
-        )
+        into = catalog.new_exercises_dir(ctx.obj["exercises"])
+    with _reported(), _writing(into):
+        made = scaffold.new(exercise_id, into, title=title)
     for path in made.files:
         click.echo(f"wrote {_shown(path)}")
     click.echo(
@@ -468,10 +476,8 @@ def _show(
     if output is None:
         click.echo(text)
         return
-    try:
+    with _writing(output):
         output.write_text(text + "\n", encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"cannot write {output}: {error.strerror or error}") from None
 
 
 @cli.command()

@@ -257,3 +257,21 @@ def test_a_limit_of_one_is_allowed_in_the_singular() -> None:
         with pytest.raises(CheckFailed) as failed:
             expect_at_most(pool, limit, what="download_all", hint="keep a semaphore")
         assert said in str(failed.value) and "2 calls in flight" in str(failed.value)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("release", "{file}/kit"),
+        ("--exercises", "{file}/course", "new", "my-exercise"),
+        ("check", "count-sync", str(SOLUTIONS / "count-sync.py"), "--format", "html",
+         "--output", "{file}/page.html"),
+    ],
+    ids=["release", "new", "check --output"],
+)  # fmt: skip
+def test_a_place_that_cannot_be_written_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    said = one_line_error(run(*(arg.format(file=blocker) for arg in args)))
+    assert said.startswith(f"Error: cannot write {blocker}/") and "Not a directory" in said
+    assert blocker.read_text() == "not a folder\n"

@@ -536,7 +536,6 @@ def batch(
     """
     from grader.batch import classroom, executors, lms, roster
     from grader.batch import runner as batching
-    from grader.batch.throttle import Throttle
     from grader.outputs import summary
 
     chosen = _isolation_for_grading(isolation_name, no_isolation)
@@ -551,9 +550,8 @@ def batch(
             if scheduler:
                 executor = stack.enter_context(executors.dask_executor(scheduler))
             else:
-                slots = workers or executors.default_workers()
-                throttle = Throttle(least=executors.cores(), most=slots, fixed=workers)
-                executor = stack.enter_context(executors.local_executor(slots))
+                throttle = executors.local_throttle(workers)
+                executor = stack.enter_context(executors.local_executor(throttle.most))
             result = batching.run(
                 found, out_dir, folder, executor, resume=resume, seed=seed,
                 strict_timing=strict_timing, progress=None if quiet else _progress(stack),

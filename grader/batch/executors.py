@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import Executor
 
+from grader.batch.throttle import Throttle
 from grader.batch.workers import Workers
 from grader.errors import GraderError
 
@@ -34,6 +35,13 @@ def cores() -> int:
 def default_workers() -> int:
     """The most gradings at once (the batch's throttle decides how many run, up to this)."""
     return max(4, 4 * cores())
+
+
+def local_throttle(workers: int | None) -> Throttle:
+    """How many local gradings run at once: `workers` if given, else the machine's share."""
+    if workers:
+        return Throttle(least=workers, most=workers)
+    return Throttle(least=cores(), most=default_workers())
 
 
 @contextlib.contextmanager

@@ -13,7 +13,6 @@ timing failure, lowers it by one. It never goes below the number of cores
 
 from __future__ import annotations
 
-import threading
 import time
 
 #: Below this share of the processors busy, the batch may add a grading.
@@ -27,12 +26,10 @@ SETTLE = 0.5
 class Throttle:
     """The number of gradings that may be in flight now."""
 
-    def __init__(self, *, least: int, most: int, fixed: int | None = None) -> None:
+    def __init__(self, *, least: int, most: int) -> None:
         self.least = max(1, min(least, most))
         self.most = most
-        self.fixed = fixed
-        self._limit = fixed if fixed is not None else min(most, least + 1)
-        self._lock = threading.Lock()
+        self._limit = min(most, self.least + 1)
         self._last = _cpu_times()
         self._changed = time.monotonic()
         self.history: list[int] = [self._limit]  # every limit it has had, for the benchmarks
@@ -43,15 +40,12 @@ class Throttle:
 
     def observe(self, *, timing_failed: bool) -> None:
         """One grading finished: look at the machine, and move the limit by one if need be."""
-        if self.fixed is not None:
-            return
-        with self._lock:
-            now = time.monotonic()
-            busy = self._busy()
-            if timing_failed or (busy is not None and busy > FULL):
-                self._set(self._limit - 1, now)
-            elif now - self._changed >= SETTLE and busy is not None and busy < ROOM:
-                self._set(self._limit + 1, now)
+        now = time.monotonic()
+        busy = self._busy()
+        if timing_failed or (busy is not None and busy > FULL):
+            self._set(self._limit - 1, now)
+        elif now - self._changed >= SETTLE and busy is not None and busy < ROOM:
+            self._set(self._limit + 1, now)
 
     def _set(self, limit: int, now: float) -> None:
         limit = max(self.least, min(self.most, limit))

@@ -47,8 +47,3 @@ class CheckFailed(AssertionError):
 
 class TimingError(CheckFailed):
     """An upper time bound was missed; the check is retried before this counts."""
-
-
-def joined(message: str, hint: str) -> str:
-    """`message; hint`, or the message alone when there is no hint."""
-    return f"{message}; {hint}" if hint else message

@@ -1,7 +1,7 @@
 """An exercise proves itself: its solution earns full marks, its stub earns nothing,
 and, graded with many seeds, every file gets the same verdicts on every draw.
 
-`verify` grades the reference solution and the stub once (or once per seed).
+`verify` grades the reference solution and the stub once.
 `stability` grades any files with N seeds and lists every check whose verdict
 differed between seeds: a grade must be a function of the submission, never of
 the random draw. With `expected` (which checks each file should lose), it also
@@ -35,12 +35,11 @@ class Verification:
         return not self.problems
 
 
-def verify(exercise: Exercise, seed: int | None = None) -> Verification:
+def verify(exercise: Exercise) -> Verification:
     """Grade the reference solution and the stub; list every way they disappoint."""
-    solution = grade(exercise, exercise.solution, seed=seed)
-    stub = grade(exercise, exercise.stub, seed=seed)
+    solution = grade(exercise, exercise.solution)
+    stub = grade(exercise, exercise.stub)
     result = Verification(exercise.id, solution, stub)
-    at = "" if seed is None else f" with seed {seed}"
     checks_total = sum(check.max_score for check in solution.checks)
     if solution.status is ReportStatus.GRADED and checks_total != exercise.points:
         result.problems.append(
@@ -51,11 +50,11 @@ def verify(exercise: Exercise, seed: int | None = None) -> Verification:
         failed = [c.name for c in solution.checks if c.score < c.max_score]
         why = solution.message or "; ".join(failed)
         result.problems.append(
-            f"the solution scored {solution.score:g}/{exercise.points:g}{at} ({why})"
+            f"the solution scored {solution.score:g}/{exercise.points:g} ({why})"
         )
     if stub.score != 0:
         passed = [c.name for c in stub.checks if c.score > 0]
-        result.problems.append(f"the stub scored {stub.score:g}{at} (passed: {'; '.join(passed)})")
+        result.problems.append(f"the stub scored {stub.score:g} (passed: {'; '.join(passed)})")
     return result
 
 

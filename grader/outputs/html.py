@@ -92,13 +92,6 @@ tr.weak td { background: #fff5f5; } tr.weak .bar > span { background: var(--fail
 footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
 """
 
-_STATUS_WORDS = {
-    CheckStatus.PASSED: "passed",
-    CheckStatus.FAILED: "failed",
-    CheckStatus.ERROR: "error",
-    CheckStatus.TIMEOUT: "timeout",
-}
-
 # C0 controls other than tab and newline, and DEL: not allowed in HTML text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -170,7 +163,7 @@ def render_report(report: Report) -> str:
 
 def check_section(check: CheckResult) -> str:
     """One check: a folded `<details>` when it passed, open when it did not."""
-    status = _STATUS_WORDS[check.status]
+    status = str(check.status)  # also the CSS class: passed, failed, error, timeout
     hidden = check.visibility is Visibility.HIDDEN
     classes = f"check {status}{' hidden' if hidden else ''}"
     retried = f" (after {check.attempts} attempts)" if check.attempts > 1 else ""

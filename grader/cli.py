@@ -15,7 +15,6 @@ import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +34,6 @@ from grader.sandbox import isolation
 if TYPE_CHECKING:
     from grader.batch import runner as batching
     from grader.course import verify as verification
-    from grader.course.verify import Verification
 
 # The batch, verification, scaffolding and the HTML and GitHub outputs are
 # imported by the commands that use them: `grade` and `check` start sooner.
@@ -315,7 +313,7 @@ def verify(
     submissions: Path | None, parallel: int,
 ) -> None:  # fmt: skip
     """Check that each reference solution scores full marks and each stub 0."""
-    from grader.course.verify import verify as verify_exercise
+    from grader.course import verify as verification
 
     folder = _exercises_dir(ctx)
     with _reported():
@@ -325,44 +323,19 @@ def verify(
         with _reported():
             ok = _verify_draws(chosen, draws, examples if examples.is_dir() else None, parallel)
         ctx.exit(0 if ok else 1)
-    failures = 0
-    # One exercise that cannot be verified must not hide how the others fare.
-    runnable = []
-    for exercise in chosen:
-        if not exercise.solution.is_file():
-            click.echo(f"{exercise.id:<16} FAILED")
-            click.echo(
-                f"  - no reference solution at {exercise.solution} (write it there, or name "
-                "it with `solution:` in exercise.yaml)"
-            )
-            failures += 1
-        else:
-            runnable.append(exercise)
-
-    def attempt(exercise: Exercise) -> Verification | GraderError:
-        try:
-            return verify_exercise(exercise)
-        except GraderError as error:
-            return error
-
-    with ThreadPoolExecutor(parallel) as pool:
-        results = list(pool.map(attempt, runnable))
-    for exercise, result in zip(runnable, results, strict=True):
-        if isinstance(result, GraderError):
-            click.echo(f"{exercise.id:<16} FAILED")
-            click.echo(f"  - {result}")
-            failures += 1
-            continue
+    results = verification.verify_all(chosen, parallel=parallel)
+    for result in results:
         sol, stub = result.solution, result.stub
-        verdict = "ok" if result.ok else "FAILED"
-        click.echo(
-            f"{exercise.id:<16} solution {sol.score:g}/{sol.max_score:g}  "
-            f"stub {stub.score:g}/{stub.max_score:g}  {verdict}"
-        )
+        if sol is None or stub is None:
+            click.echo(f"{result.exercise:<16} FAILED")
+        else:
+            click.echo(
+                f"{result.exercise:<16} solution {sol.score:g}/{sol.max_score:g}  "
+                f"stub {stub.score:g}/{stub.max_score:g}  {'ok' if result.ok else 'FAILED'}"
+            )
         for problem in result.problems:
             click.echo(f"  - {problem}")
-        failures += not result.ok
-    ctx.exit(1 if failures else 0)
+    ctx.exit(0 if all(result.ok for result in results) else 1)
 
 
 def _verify_draws(

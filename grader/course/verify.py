@@ -17,17 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course.catalog import Exercise
+from grader.errors import GraderError
 from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.grading.runner import grade
 
 
 @dataclass
 class Verification:
-    """What grading an exercise's own solution and stub showed."""
+    """What grading an exercise's own solution and stub showed (nothing, if they could not be)."""
 
     exercise: str
-    solution: Report
-    stub: Report
+    solution: Report | None
+    stub: Report | None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -56,6 +57,31 @@ def verify(exercise: Exercise) -> Verification:
         passed = [c.name for c in stub.checks if c.score > 0]
         result.problems.append(f"the stub scored {stub.score:g} (passed: {'; '.join(passed)})")
     return result
+
+
+def verify_all(exercises: Sequence[Exercise], *, parallel: int = 2) -> list[Verification]:
+    """`verify` each exercise, `parallel` at once; one that cannot be graded says why.
+
+    Exercises without a reference solution come first (they are found before
+    anything is graded), then the others in their order.
+    """
+    missing = [
+        Verification(e.id, None, None, [
+            f"no reference solution at {e.solution} (write it there, or name it with "
+            "`solution:` in exercise.yaml)"
+        ])
+        for e in exercises if not e.solution.is_file()
+    ]  # fmt: skip
+    runnable = [e for e in exercises if e.solution.is_file()]
+
+    def attempt(exercise: Exercise) -> Verification:
+        try:
+            return verify(exercise)
+        except GraderError as error:  # one exercise must not hide how the others fare
+            return Verification(exercise.id, None, None, [str(error)])
+
+    with ThreadPoolExecutor(max(1, parallel)) as pool:
+        return missing + list(pool.map(attempt, runnable))
 
 
 # -- the same verdicts on every draw ---------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -271,30 +272,70 @@ async def test_no_route_to_the_host_or_beyond(backend: Isolation, attacker: Subm
     other = _other_address()
     if other is not None:
         addresses.append(other)
+    open_network = Protection.NETWORK in backend.missing  # then a connection must arrive
     for address in addresses:
-        with socket.socket() as listener, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            listener.bind((address, 0))
-            listener.listen()
-            listener.setblocking(False)
+        for how in CONNECTS:
+            with socket.socket() as listener:
+                listener.bind((address, 0))
+                listener.listen()
+                listener.setblocking(False)
+                tried = await attacker.connect(address, listener.getsockname()[1], how)
+                accepted = await _accepted(listener, within=1.0 if open_network else 0.1)
+            judge(backend, Protection.NETWORK, stopped=not accepted,
+                  what=f"connect to {address} by {how} ({tried})")  # fmt: skip
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
             udp.bind((address, 0))
             udp.setblocking(False)
-            tcp = await attacker.connect(address, listener.getsockname()[1])
             datagram = await attacker.send_datagram(address, udp.getsockname()[1])
             await asyncio.sleep(0.1)
-            try:
-                listener.accept()[0].close()
-                accepted = True
-            except BlockingIOError:
-                accepted = False
             try:
                 udp.recv(100)
                 arrived = True
             except BlockingIOError:
                 arrived = False
-        judge(backend, Protection.NETWORK, stopped="error" in tcp and not accepted,
-              what=f"connect to {address}")  # fmt: skip
         judge(backend, Protection.NETWORK, stopped=not arrived,
               what=f"send a datagram to {address} ({datagram})")  # fmt: skip
+
+
+async def _accepted(listener: socket.socket, *, within: float) -> bool:
+    """Whether a connection reached `listener` (a fast-open one may land after its call)."""
+    for _ in range(max(1, round(within / 0.05))):
+        await asyncio.sleep(0.05)
+        try:
+            listener.accept()[0].close()
+            return True
+        except BlockingIOError:
+            pass
+    return False
+
+
+#: The ways a child may try to connect: plain TCP, and two that a TCP-only rule could miss.
+CONNECTS = ("tcp", "mptcp", "fastopen")
+
+
+async def test_no_system_v_ipc_object_outlives_the_check(
+    backend: Isolation, attacker: Submission
+) -> None:
+    """Message queues, semaphores and shared memory would be a channel to the next student."""
+    key = random.randrange(0x10000, 0x7FFFFFFF)
+    made = await attacker.sysv_ipc(key)
+    await attacker.close()
+    left = {kind: _sysv_ipc_ids(kind, key) for kind in ("msg", "sem", "shm")}
+    for kind, ids in left.items():
+        flag = {"msg": "-q", "sem": "-s", "shm": "-m"}[kind]
+        for found in ids:
+            subprocess.run(["ipcrm", flag, str(found)], check=False, capture_output=True)
+    judge(backend, Protection.PROCESSES, stopped=not any(left.values()),
+          what=f"leave System V IPC objects on the host ({made}, left {left})")  # fmt: skip
+
+
+def _sysv_ipc_ids(kind: str, key: int) -> list[int]:
+    """The ids of the host's System V objects of `kind` (msg, sem, shm) under `key`."""
+    try:
+        rows = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+    except OSError:
+        return []
+    return [int(row.split()[1]) for row in rows if int(row.split()[0]) == key]
 
 
 async def test_nothing_outlives_the_check(attacker: Submission) -> None:
@@ -439,6 +480,7 @@ def test_a_class_with_attackers_is_graded_right_and_nothing_else_changes(tmp_pat
     attackers = {s: g for s, g in grades.items() if s.startswith("attacker-")}
     assert len(attackers) == len(list(ATTACKERS.glob("*.py")))
     assert all(float(g) < 10 for g in attackers.values()), attackers
+    assert (out / "index.html").is_file(), "an attacker kept the class page from being written"
     report = (out / "honest" / "count-async.json").read_text()
     assert '"score": 10.0' in report and f'"isolation": "{best.backend}"' in report
     after = {

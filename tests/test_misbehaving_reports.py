@@ -60,3 +60,15 @@ def test_grading_other_files_is_unaffected_after_a_parent_killer(tmp_path: Path)
 
     report = grade_file("count-async", SOLUTIONS / "count-async.py")
     assert report.score == report.max_score
+
+
+def test_text_no_file_can_hold_costs_only_that_submission(tmp_path: Path) -> None:
+    from grader.outputs.html import render_report
+    from grader.outputs.text import render_text
+
+    report = grade_file("count-async", private_copy("lone_surrogate.py", tmp_path), limits=LIMITS)
+    assert report.status is ReportStatus.GRADED and report.score == 0
+    messages = [c.message for c in report.checks]
+    assert any("bad ? value" in message for message in messages), messages
+    for rendered in (render_text(report), render_report(report), json.dumps(report.to_dict())):
+        rendered.encode("utf-8")  # what a report file, a page or a terminal must take

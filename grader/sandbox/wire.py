@@ -64,11 +64,28 @@ def dumps(message: dict[str, Any]) -> bytes:
 
 
 def loads(line: bytes) -> dict[str, Any]:
-    """Parse one message; anything but a JSON object with a known `op` is rejected."""
+    """Parse one message; anything but a JSON object with a known `op` is rejected.
+
+    JSON can carry a lone surrogate (`\\ud800`), which no UTF-8 file can hold: a
+    submission that raised one in a message would break every report written
+    after it. Each becomes "?" here, where the child's text enters.
+    """
     message = json.loads(line)
     if not isinstance(message, dict) or message.get("op") not in Op.__members__.values():
         raise ValueError("not a message")
+    if b"\\ud" in line.lower():
+        message = _without_surrogates(message)
     return message
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def socketpair() -> tuple[socket.socket, socket.socket]:

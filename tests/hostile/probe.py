@@ -82,14 +82,38 @@ def send_signal(pid, number):
         return {"error": _error(exc)}
 
 
-def connect(host, port):
-    """Open a TCP connection to a listener of the host."""
+def connect(host, port, how="tcp"):
+    """Open a connection to a listener of the host: plain TCP, MPTCP, or TCP Fast Open."""
     try:
-        with socket.create_connection((host, port), timeout=1.0) as sock:
-            sock.sendall(b"stolen hidden checks")
+        if how == "tcp":
+            with socket.create_connection((host, port), timeout=1.0) as sock:
+                sock.sendall(b"stolen hidden checks")
+        elif how == "mptcp":
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262) as sock:  # IPPROTO_MPTCP
+                sock.settimeout(1.0)
+                sock.connect((host, port))
+                sock.sendall(b"stolen hidden checks")
+        else:  # fast open: the connection is made by sendto itself
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                sock.settimeout(1.0)
+                sock.sendto(b"stolen hidden checks", 0x20000000, (host, port))  # MSG_FASTOPEN
         return {"got": "connected"}
     except OSError as exc:
         return {"error": _error(exc)}
+
+
+def sysv_ipc(key):
+    """Make a System V message queue, semaphore set and shared memory segment under `key`."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    made = {}
+    for name, call in (
+        ("msgget", lambda: libc.msgget(key, 0o1666)),
+        ("semget", lambda: libc.semget(key, 1, 0o1666)),
+        ("shmget", lambda: libc.shmget(key, 4096, 0o1666)),
+    ):
+        result = call()
+        made[name] = "made" if result >= 0 else errno.errorcode.get(ctypes.get_errno(), "?")
+    return made
 
 
 def send_datagram(host, port):

@@ -6,7 +6,9 @@ tracing other processes, the keyring, BPF, io_uring, mounting and namespace
 changes, module loading and the like; sockets of any family but Unix, IPv4
 and IPv6 (no netlink, packet or vsock sockets); and TIOCSTI. Under Landlock,
 which covers TCP only, UDP and raw sockets and `socket(AF_UNIX, ...)` are
-denied too (socketpairs, which asyncio needs, stay allowed). System calls of
+denied too (socketpairs, which asyncio needs, stay allowed), and so are what
+would connect past Landlock's TCP rule (MPTCP and SCTP streams, TCP Fast
+Open) and System V IPC, which no namespace confines there. System calls of
 another architecture (32-bit calls on x86-64) kill the process.
 
 The filter is compiled on the trusted side with libseccomp, through its
@@ -54,6 +56,9 @@ _CLONE_NAMESPACES = 0x10000000 | 0x00020000 | 0x20000000 | 0x40000000 | 0x080000
 _TIOCSTI, _TIOCLINUX = 0x5412, 0x541C
 _ALLOWED_FAMILIES = (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6)
 _SOCK_STREAM, _SOCK_TYPE_MASK = 1, 0xF
+_MSG_FASTOPEN, _TCP_FASTOPEN_CONNECT = 0x20000000, 30
+_SYSV_IPC = ("msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl",
+             "shmget", "shmat", "shmdt", "shmctl")  # fmt: skip
 
 
 def binding() -> ModuleType:
@@ -111,6 +116,19 @@ def compile_filter(profile: Profile) -> bytes:
                         seccomp.Arg(0, seccomp.EQ, family),
                         seccomp.Arg(1, seccomp.MASKED_EQ, _SOCK_TYPE_MASK, kind),
                     )
+            # Landlock's connect rule is TCP's alone: MPTCP and SCTP streams would pass it.
+            _add(rules, seccomp, denied, "socket", seccomp.Arg(0, seccomp.EQ, family),
+                 seccomp.Arg(2, seccomp.GT, socket.IPPROTO_TCP))  # fmt: skip
+        # TCP Fast Open connects inside sendto/sendmsg, where Landlock does not look.
+        fast_open = _MSG_FASTOPEN
+        for name, flags_at in (("sendto", 3), ("sendmsg", 2), ("sendmmsg", 3)):
+            _add(rules, seccomp, denied, name,
+                 seccomp.Arg(flags_at, seccomp.MASKED_EQ, fast_open, fast_open))  # fmt: skip
+        _add(rules, seccomp, denied, "setsockopt", seccomp.Arg(1, seccomp.EQ, socket.IPPROTO_TCP),
+             seccomp.Arg(2, seccomp.EQ, _TCP_FASTOPEN_CONNECT))  # fmt: skip
+        # No IPC namespace here: System V objects would outlive the check, seen by the next.
+        for name in _SYSV_IPC:
+            _add(rules, seccomp, denied, name)
     read, write = os.pipe()
     # The pipe holds far more than a filter of this size; read it on a thread all the same.
     chunks: list[bytes] = []

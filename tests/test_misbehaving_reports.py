@@ -72,3 +72,10 @@ def test_text_no_file_can_hold_costs_only_that_submission(tmp_path: Path) -> Non
     assert any("bad ? value" in message for message in messages), messages
     for rendered in (render_text(report), render_report(report), json.dumps(report.to_dict())):
         rendered.encode("utf-8")  # what a report file, a page or a terminal must take
+
+
+def test_nonsense_from_the_instrumentation_costs_the_grading_nothing(tmp_path: Path) -> None:
+    report = grade_file("count-async", private_copy("forged_diagnostics.py", tmp_path))
+    assert report.status is ReportStatus.GRADED, report.message
+    assert report.score == report.max_score, [(c.name, c.message) for c in report.checks]
+    assert not any(c.diagnostics for c in report.checks)

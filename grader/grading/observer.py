@@ -31,9 +31,9 @@ def diagnostics(calls: Iterable[Call]) -> list[Diagnostic]:
             made = _worded(noted)
             if made is not None:
                 found.setdefault((made.kind, made.line), made)
-        if call.stall is not None and call.stall > STALL and call.blocked_lines:
-            where = call.blocked_lines[0]
-            line, code = int(where["line"]), str(where.get("code", ""))
+        where = _first_line(call.blocked_lines)
+        if call.stall is not None and call.stall > STALL and where is not None:
+            line, code = where
             message = (
                 f"line {line}: `{code}` blocked the event loop for {call.stall:.2f} s; in a "
                 "coroutine, wait with `await` (asyncio.sleep), and run blocking calls in a "
@@ -44,6 +44,16 @@ def diagnostics(calls: Iterable[Call]) -> list[Diagnostic]:
                 Diagnostic(DiagnosticKind.BLOCKED_LOOP, message, line, code),
             )
     return list(found.values())
+
+
+def _first_line(blocked: list[dict[str, object]]) -> tuple[int, str] | None:
+    """The first line the child named while its loop was blocked, if it named one."""
+    for where in blocked:
+        try:
+            return int(str(where["line"])), str(where.get("code", ""))
+        except (KeyError, ValueError):
+            continue  # a child that says nonsense gets no diagnostic, and no say in the grade
+    return None
 
 
 def _worded(noted: dict[str, object]) -> Diagnostic | None:

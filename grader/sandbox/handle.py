@@ -317,10 +317,11 @@ class Sandbox:
         record.stderr = self.stderr[first_error:].decode("utf-8", "replace")
         record.stall = self._stall(record) if pinger is not None else None
         record.blocked = self._blocked(record) if pinger is not None else []
-        record.diagnostics = list(reply.get("diagnostics", []))
-        record.blocked_lines = list(reply.get("blocked", []))
-        record.loops = list(reply.get("loops", []))
-        record.runners = int(reply.get("runners", 0))
+        record.diagnostics = _records(reply.get("diagnostics"))
+        record.blocked_lines = _records(reply.get("blocked"))
+        record.loops = _records(reply.get("loops"))
+        runners = reply.get("runners")
+        record.runners = runners if isinstance(runners, int) else 0
         if reply["op"] == Op.UNDEFINED:
             raise SubmissionFault(f"your file does not define {name}()")
         if reply["op"] == "raise" and reply["type"] == "SystemExit":
@@ -593,6 +594,17 @@ def _copy_of(content: bytes) -> int:
             fd = os.dup(file.fileno())
     os.write(fd, content)
     return fd
+
+
+def _records(value: object, most: int = 100) -> list[dict[str, Any]]:
+    """What the child says it saw, as a list of records; anything else it sent counts as nothing.
+
+    The child is the submission's process: whatever it reports may be forged or
+    malformed, and must cost it at most what it says, never the grading.
+    """
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)][:most]
 
 
 def _listen_here() -> socket.socket:

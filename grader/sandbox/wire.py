@@ -74,7 +74,8 @@ def loads(line: bytes) -> dict[str, Any]:
     if not isinstance(message, dict) or message.get("op") not in Op.__members__.values():
         raise ValueError("not a message")
     if b"\\ud" in line.lower():
-        message = _without_surrogates(message)
+        cleaned: dict[str, Any] = _without_surrogates(message)
+        return cleaned
     return message
 
 

@@ -23,7 +23,7 @@ Each report's HTML page is written beside its JSON report, and the class's
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,27 +228,30 @@ def run(
         result.regraded_alone.append(job.label)
         _save(out_dir, job, report, result, tracker)
 
+    handed_in = [(j.student, j.exercise) for j in classroom.jobs]
+    reports = gradebook.read_reports(out_dir, handed_in)  # once, for all three below
     result.gradebook = gradebook.build(
         out_dir,
         classroom.students,
-        _max_scores(classroom, out_dir, public_only),
-        [(j.student, j.exercise) for j in classroom.jobs],
+        _max_scores(classroom, reports, public_only),
+        handed_in,
+        reports,
     )
     gradebook.write_atomic(result.grades_csv, result.gradebook.to_csv())
-    classpage.write_index(
-        out_dir, result.gradebook, [(j.student, j.exercise) for j in classroom.jobs]
-    )
+    classpage.write_index(out_dir, result.gradebook, handed_in, reports)
     return result
 
 
-def _max_scores(classroom: Classroom, out_dir: Path, public_only: bool) -> dict[str, float]:
+def _max_scores(
+    classroom: Classroom,
+    reports: Mapping[tuple[str, str], Report | None],
+    public_only: bool,
+) -> dict[str, float]:
     """Each exercise's points; on the public checks alone, what its reports say they are out of."""
     scores = {e.id: e.points for e in classroom.exercises}
     if public_only:
         for job in classroom.jobs:
-            report = gradebook.read_report(
-                gradebook.report_path(out_dir, job.student, job.exercise)
-            )
+            report = reports[(job.student, job.exercise)]
             if report is not None and report.status is ReportStatus.GRADED:
                 scores[job.exercise] = report.max_score
     return scores

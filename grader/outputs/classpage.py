@@ -296,22 +296,35 @@ def write_page(out_dir: Path, student: str, exercise: str, report: Report) -> Pa
     return path
 
 
-def write_index(out_dir: Path, book: Gradebook, handed_in: Iterable[tuple[str, str]]) -> Path:
+def write_index(
+    out_dir: Path,
+    book: Gradebook,
+    handed_in: Iterable[tuple[str, str]],
+    reports: Mapping[tuple[str, str], Report | None] | None = None,
+) -> Path:
     """Write `OUT/index.html` from the reports in `out_dir`, and any report's missing page.
 
     A report whose page is missing (a batch killed between the two, or an
     older grader's output resumed) gets it now, so that every link works.
+    `reports`, from `gradebook.read_reports`, saves reading them again; a pair
+    it lacks is read here.
     """
-    reports: dict[tuple[str, str], Report] = {}
+    stored = reports if reports is not None else {}
+    found: dict[tuple[str, str], Report] = {}
     for student, exercise in handed_in:
-        report = gradebook.read_report(gradebook.report_path(out_dir, student, exercise))
+        key = (student, exercise)
+        report = (
+            stored[key]
+            if key in stored
+            else gradebook.read_report(gradebook.report_path(out_dir, student, exercise))
+        )
         if report is None:
             continue
-        reports[(student, exercise)] = report
+        found[key] = report
         if not page_path(out_dir, student, exercise).is_file():
             write_page(out_dir, student, exercise, report)
     path = out_dir / INDEX
-    gradebook.write_atomic(path, render_class(book, reports))
+    gradebook.write_atomic(path, render_class(book, found))
     return path
 
 

@@ -99,19 +99,29 @@ def read_report(path: Path) -> Report | None:
         return None
 
 
+def read_reports(
+    out_dir: Path, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Report | None]:
+    """Each (student, exercise) pair's stored report (`read_report`), read once."""
+    return {pair: read_report(report_path(out_dir, *pair)) for pair in pairs}
+
+
 def build(
     out_dir: Path,
     students: Iterable[str],
     exercises: Mapping[str, float],
     handed_in: Iterable[tuple[str, str]],
+    reports: Mapping[tuple[str, str], Report | None] | None = None,
 ) -> Gradebook:
     """The gradebook as the reports in `out_dir` say, for the files that were handed in.
 
     `exercises` maps each column's exercise id to its points; `handed_in` lists
     the (student, exercise) pairs that have a file. A report left over for a
-    file no longer handed in is not counted.
+    file no longer handed in is not counted. `reports`, from `read_reports`,
+    saves reading again the ones already read; a pair it lacks is read here.
     """
     present = set(handed_in)
+    stored = reports if reports is not None else {}
     book = Gradebook(exercises=list(exercises), max_scores=dict(exercises))
     for student in students:
         row: dict[str, Cell] = {}
@@ -119,7 +129,8 @@ def build(
             if (student, exercise) not in present:
                 row[exercise] = Cell(CellState.MISSING)
                 continue
-            report = read_report(report_path(out_dir, student, exercise))
+            key = (student, exercise)
+            report = stored[key] if key in stored else read_report(report_path(out_dir, *key))
             if report is None:
                 row[exercise] = Cell(CellState.UNGRADED)
             elif report.status is ReportStatus.ERROR:

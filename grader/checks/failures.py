@@ -35,14 +35,15 @@ class CheckFailed(AssertionError):
         self.expected = expected
         self.measured = measured
         self.hint = hint
-        self.bounds: dict[str, float] | None = (
-            {key: round(value, 3) for key, value in bounds.items() if value is not None}
-            if bounds is not None
-            else None
-        )
+        self.bounds: dict[str, float] | None = known(bounds) if bounds is not None else None
 
     def __str__(self) -> str:
         return self.message
+
+
+def known(bounds: Mapping[str, float | None]) -> dict[str, float]:
+    """A verdict's bounds as `CheckFailed.bounds` holds them: the known ones, to the millisecond."""
+    return {key: round(value, 3) for key, value in bounds.items() if value is not None}
 
 
 class TimingError(CheckFailed):

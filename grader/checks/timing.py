@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from grader.checks import expected
-from grader.checks.failures import CheckFailed, TimingError
+from grader.checks.failures import CheckFailed, TimingError, known
 from grader.clock import now
 from grader.sandbox import Call
 
@@ -125,35 +125,34 @@ def expect_concurrent(
         expect_within(elapsed, longest, what=what, sequential=sequential, hint=too_slow)
     except CheckFailed as failed:
         # Both bounds in one picture: at least, at most, and the sequential time.
-        failed.bounds = {
-            key: round(value, 3)
-            for key, value in {
+        failed.bounds = known(
+            {
                 "measured": elapsed,
                 "at_least": longest,
                 "at_most": longest + slack(longest),
                 "sequential": sequential,
-            }.items()
-            if value is not None
-        }
+            }
+        )
         raise
 
 
 def expect_on_time(at: float, due: float, *, what: str, early: str, late: str) -> None:
     """One observation (a printed line, a shown part) came when it was due."""
     bounds = {"measured": at, "at_least": due - EARLY, "at_most": due + slack(due)}
+    wanted, got = f"{what} comes when it is due, after {due:.2f} s", f"{what} came after {at:.2f} s"
     if at < due - EARLY:
         raise CheckFailed(
-            f"{what} came after {at:.2f} s, before it was due at {due:.2f} s; {early}",
-            expected=f"{what} comes when it is due, after {due:.2f} s",
-            measured=f"{what} came after {at:.2f} s",
+            f"{got}, before it was due at {due:.2f} s; {early}",
+            expected=wanted,
+            measured=got,
             hint=early,
             bounds=bounds,
         )
     if at > due + slack(due):
         raise TimingError(
-            f"{what} came after {at:.2f} s, but was due at {due:.2f} s; {late}",
-            expected=f"{what} comes when it is due, after {due:.2f} s",
-            measured=f"{what} came after {at:.2f} s",
+            f"{got}, but was due at {due:.2f} s; {late}",
+            expected=wanted,
+            measured=got,
             hint=late,
             bounds=bounds,
         )

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from grader.checks import expected
+from grader.checks import expected as shape
 from grader.checks.failures import CheckFailed, TimingError, known
 from grader.clock import now
 from grader.sandbox import Call
@@ -119,7 +119,7 @@ def expect_concurrent(
     too_slow: str = "did the waits run one after another?",
 ) -> None:
     """Elapsed ≈ `longest`: at least the longest wait, and far from the sum."""
-    expected.call_about(longest)
+    shape.call_about(longest)
     try:
         expect_waited(elapsed, longest, what=what, hint=too_fast)
         expect_within(elapsed, longest, what=what, sequential=sequential, hint=too_slow)
@@ -205,7 +205,7 @@ def expect_printed_on_time(
 ) -> None:
     """Every line of `due` was printed once, when its own wait was over."""
     for text, when in due.items():
-        expected.line_at(text, when, call.started)
+        shape.line_at(text, when, call.started)
     times = call.line_times()
     seen: dict[str, float] = {}
     for at, text in times:

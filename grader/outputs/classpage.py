@@ -20,6 +20,7 @@ from grader.grading.report import CheckStatus, Report, ReportStatus, Visibility
 from grader.outputs import gradebook
 from grader.outputs.gradebook import CellState, Gradebook
 from grader.outputs.html import esc, number, page, render_report
+from grader.outputs.words import plural
 
 INDEX = "index.html"
 #: A check passed by fewer than this share of the class is one to teach again.
@@ -142,8 +143,8 @@ def render_class(book: Gradebook, reports: Mapping[tuple[str, str], Report]) -> 
     handed = sum(len(s.scores) for s in stats)
     body = [
         "<header><h1>The class at a glance</h1>",
-        f'<p class="muted">{_plural(len(book.rows), "student")}, '
-        f"{_plural(handed, 'submission')} graded over {_plural(len(stats), 'exercise')}"
+        f'<p class="muted">{plural(len(book.rows), "student")}, '
+        f"{plural(handed, 'submission')} graded over {plural(len(stats), 'exercise')}"
         f"{_also(stats)}</p></header>",
     ]
     body += _teach_again(stats)
@@ -190,7 +191,7 @@ def _exercise_section(s: ExerciseStats) -> list[str]:
         f'<section class="exercise" id="{esc(_anchor(s.exercise))}">',
         f"<h2>{esc(s.exercise)}</h2>",
         f"<p>mean {mean} / {number(s.max_score)}, median {median}, over "
-        f"{_plural(len(s.scores), 'submission')}"
+        f"{plural(len(s.scores), 'submission')}"
         + (f' <span class="muted">({", ".join(notes)})</span>' if notes else "")
         + "</p>",
         '<figure class="histogram"><figcaption class="muted">scores</figcaption>',
@@ -250,7 +251,7 @@ def histogram_svg(s: ExerciseStats) -> str:
                 f"{number(round(b.low, 2))}</text>"
             )
         out.append(
-            f'<g class="bin"><title>{esc(b.label)}: {_plural(b.count, "submission")}</title>'
+            f'<g class="bin"><title>{esc(b.label)}: {plural(b.count, "submission")}</title>'
             f'<rect class="call" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.76:.1f}" '
             f'height="{bar:.1f}"/>'
             f'<text x="{k * slot + slot / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">'
@@ -330,7 +331,3 @@ def write_index(
 
 def _anchor(exercise: str) -> str:
     return "exercise-" + quote(exercise, safe="")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun if count == 1 else noun + 's'}"

@@ -6,14 +6,10 @@ from typing import TYPE_CHECKING
 
 from grader.batch.runner import BatchResult
 from grader.outputs import gradebook
+from grader.outputs.words import plural as plural  # also the CLI's, from here
 
 if TYPE_CHECKING:
     from grader.batch.lms import LmsExport
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """`1 submission`, `2 submissions`: a count and its noun, in agreement."""
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
 def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:

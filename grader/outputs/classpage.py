@@ -110,7 +110,7 @@ def exercise_stats(
 ) -> ExerciseStats:
     """One exercise across the class, from the gradebook's cells and the stored reports."""
     cells = book.cells(exercise)
-    scores = tuple(c.score for c in cells if c.state in (CellState.GRADED, CellState.ERROR))
+    scores = tuple(book.scores(exercise))
     rates: dict[str, list[int]] = {}  # name -> [passed, graded], in first-seen order
     seen: dict[str, Visibility] = {}
     for student in book.rows:

@@ -69,11 +69,15 @@ class Gradebook:
     def count(self, state: CellState) -> int:
         return sum(cell.state is state for row in self.rows.values() for cell in row.values())
 
-    def mean(self, exercise: str) -> float | None:
-        """The mean score of the submissions handed in (errors count 0), or None if none were."""
-        scores = [
+    def scores(self, exercise: str) -> list[float]:
+        """The scores of the submissions handed in and graded (one that could not run is 0)."""
+        return [
             c.score for c in self.cells(exercise) if c.state in (CellState.GRADED, CellState.ERROR)
         ]
+
+    def mean(self, exercise: str) -> float | None:
+        """The mean score of the submissions handed in (errors count 0), or None if none were."""
+        scores = self.scores(exercise)
         return round(sum(scores) / len(scores), 2) if scores else None
 
     def to_csv(self) -> str:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
-from grader.sandbox import isolation
+from grader.outputs import words
 
 #: What a hidden check's output says, in place of its details.
 HIDDEN_OUTPUT = (
@@ -62,7 +62,7 @@ def _output(check: CheckResult) -> str:
 
 
 def _summary(report: Report) -> str:
-    where = f"Isolation: {isolation.describe(report.isolation, report.isolation_missing)}."
+    where = f"Isolation: {words.isolation_of(report)}."
     if report.status is ReportStatus.ERROR:
         return f"Your file could not be run, so it scores 0: {report.message}\n{where}"
     hidden = sum(check.visibility is Visibility.HIDDEN for check in report.checks)

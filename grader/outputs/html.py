@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from grader.grading.observations import Diagnostic, Span, SpanKind, Timeline
 from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
 from grader.outputs import timeline as text_timeline
-from grader.sandbox import isolation
+from grader.outputs import words
 
 #: Nothing but the page's own inline styles and `data:` images: no script, no fetch.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -156,8 +156,7 @@ def render_report(report: Report) -> str:
         )
     body.append("</header>")
     body += [check_section(check) for check in report.checks]
-    described = isolation.describe(report.isolation, report.isolation_missing)
-    body.append(f"<footer>isolation: {esc(described)}</footer>")
+    body.append(f"<footer>isolation: {esc(words.isolation_of(report))}</footer>")
     return page(f"{report.exercise}: {report.submission}", body)
 
 
@@ -192,10 +191,7 @@ def check_section(check: CheckResult) -> str:
 
 def diagnostic_item(diagnostic: Diagnostic) -> str:
     """`line 6: ...` (the line named once), then the line's code when there is any."""
-    message = diagnostic.message
-    if diagnostic.line is not None and f"line {diagnostic.line}" not in message:
-        message = f"line {diagnostic.line}: {message}"
-    item = esc(message)
+    item = esc(words.located(diagnostic))
     if diagnostic.code.strip():
         where = "" if diagnostic.line is None else f"{diagnostic.line} | "
         item += f"<pre>{esc(where + diagnostic.code.strip())}</pre>"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from grader.grading.observations import Diagnostic
 from grader.grading.report import CheckStatus, Report, ReportStatus, Visibility
-from grader.outputs import timeline
-from grader.sandbox import isolation
+from grader.outputs import timeline, words
 
 _MARKS = {
     CheckStatus.PASSED: "PASS",
@@ -45,16 +44,13 @@ def render_text(report: Report, width: int | None = None) -> str:
         f"score: {_number(report.score)}/{_number(report.max_score)}{which}  "
         f"({report.duration:.1f} s)"
     )
-    lines.append(f"isolation: {isolation.describe(report.isolation, report.isolation_missing)}")
+    lines.append(f"isolation: {words.isolation_of(report)}")
     return "\n".join(lines)
 
 
 def diagnostic_lines(diagnostic: Diagnostic) -> list[str]:
     """`line 6: ... is never awaited`, and the line's code when the sentence does not quote it."""
-    message = diagnostic.message
-    if diagnostic.line is not None and f"line {diagnostic.line}" not in message:
-        message = f"line {diagnostic.line}: {message}"
-    lines = message.splitlines() or [""]
+    lines = words.located(diagnostic).splitlines() or [""]
     code = timeline.printable(diagnostic.code.strip())
     if code and code not in diagnostic.message:
         where = "" if diagnostic.line is None else f"{diagnostic.line} "

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from grader.sandbox import isolation
+
+if TYPE_CHECKING:
+    from grader.grading.observations import Diagnostic
+    from grader.grading.report import Report
+
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """`1 submission`, `2 submissions`: a count and its noun, in agreement."""
     return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+def located(diagnostic: Diagnostic) -> str:
+    """The diagnostic's sentence, `line 6: ` before it unless it names its line already."""
+    message = diagnostic.message
+    if diagnostic.line is not None and f"line {diagnostic.line}" not in message:
+        message = f"line {diagnostic.line}: {message}"
+    return message
+
+
+def isolation_of(report: Report) -> str:
+    """How the report's submission was isolated, in words (`isolation.describe`)."""
+    return isolation.describe(report.isolation, report.isolation_missing)

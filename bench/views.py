@@ -15,16 +15,26 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
-from grader.grading.report import CheckResult, CheckStatus, Report, Visibility
-from grader.outputs import classpage, gradebook
-from grader.outputs.html import render_report
-from grader.outputs.text import render_text
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from grader.grading.observations import (  # noqa: E402
+    Diagnostic,
+    DiagnosticKind,
+    Span,
+    SpanKind,
+    Timeline,
+)
+from grader.grading.report import CheckResult, CheckStatus, Report, Visibility  # noqa: E402
+from grader.outputs import classpage, gradebook  # noqa: E402
+from grader.outputs.html import render_report  # noqa: E402
+from grader.outputs.text import render_text  # noqa: E402
 
 
 def timeline(spans: int, rng: random.Random, expected: bool) -> Timeline:

@@ -63,12 +63,11 @@ def main() -> int:
     ratios = []
     for exercise_id in EXERCISES:
         exercise = catalog.find(exercise_id, folder)
-        solution = REPO / "solutions" / f"{exercise_id}.py"
         times: dict[bool, list[float]] = {True: [], False: []}
         for _ in range(args.runs):
             for diagnose in (True, False):
                 began = time.perf_counter()
-                report = grade(exercise, solution, diagnose=diagnose, seed=1)
+                report = grade(exercise, exercise.solution, diagnose=diagnose, seed=1)
                 times[diagnose].append(time.perf_counter() - began)
                 assert report.score == report.max_score, report
         on, off = statistics.median(times[True]), statistics.median(times[False])

@@ -119,6 +119,13 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def batch_command(class_dir: Path, out: Path, workers: int | None, extra: list[str]) -> list[str]:
+    """`grader batch` of the class into `out`, quiet, with `--workers` if given, then `extra`."""
+    command = [sys.executable, "-m", "grader", "batch", str(class_dir), "--out", str(out)]
+    command += ["--quiet"] + (["--workers", str(workers)] if workers else [])
+    return command + extra
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=100, help="submissions (default 100)")
@@ -160,9 +167,8 @@ def main() -> int:
           f"({alone_cpu / len(files):.2f} s per grading)", flush=True)  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
-    command = [sys.executable, "-m", "grader", "batch", str(class_dir), "--out", str(out_dir)]
-    command += ["--quiet"] + (["--workers", str(args.workers)] if args.workers else [])
-    command += ["--strict-timing"] if args.strict_timing else []
+    flags = ["--strict-timing"] if args.strict_timing else []
+    command = batch_command(class_dir, out_dir, args.workers, flags)
     started, cpu = time.monotonic(), cpu_seconds()
     subprocess.run(command, check=True)
     batched = time.monotonic() - started
@@ -198,9 +204,8 @@ def isolation_cost(class_dir: Path, root: Path, args: argparse.Namespace) -> int
     for round_ in range(args.rounds):
         for mode in ("isolated", "none"):
             out = root / f"results-{mode}-{round_}"
-            command = [sys.executable, "-m", "grader", "batch", str(class_dir), "--out", str(out)]
-            command += ["--quiet"] + (["--workers", str(args.workers)] if args.workers else [])
-            command += ["--no-isolation"] if mode == "none" else []
+            flags = ["--no-isolation"] if mode == "none" else []
+            command = batch_command(class_dir, out, args.workers, flags)
             started, cpu = time.monotonic(), cpu_seconds()
             subprocess.run(command, check=True)
             took = time.monotonic() - started

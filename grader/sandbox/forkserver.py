@@ -39,8 +39,15 @@ from grader.sandbox.wire import Op
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv[4]); from grader.sandbox import zygote; zygote.main()"
 )
-#: Modules every child needs; the zygote imports them once.
-_PRELOAD = ("asyncio", "concurrent.futures", "json", "selectors", "socket", "threading")
+#: Modules every child needs, the child-side ones of the grader first; the zygote imports them
+#: once, with the packages an exercise needs.
+_PRELOAD = (
+    "grader.sandbox.server", "grader.sandbox.isolation.identity",
+    "grader.sandbox.isolation.landlock", "grader.sandbox.isolation.seccomp",
+    "asyncio", "concurrent.futures", "json", "selectors", "socket", "threading",
+)  # fmt: skip
+#: ...and with namespaces, what each check's first fork and keeper use to enter and furnish them.
+_PRELOAD_NAMESPACES = ("grader.sandbox.isolation.namespaces",)
 
 
 class ForkServer:
@@ -210,7 +217,10 @@ class ForkServer:
         from grader.sandbox.isolation import seccomp
 
         backend = self.isolation.backend
-        preload = (*_PRELOAD, *(name.replace("-", "_") for name in self.packages))
+        preload = (
+            *_PRELOAD, *(_PRELOAD_NAMESPACES if backend is Backend.NAMESPACES else ()),
+            *(name.replace("-", "_") for name in self.packages),
+        )  # fmt: skip
         program = b""
         if backend is not Backend.NONE and not seccomp.unavailable():
             profile = seccomp.Profile(backend.value)

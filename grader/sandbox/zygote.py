@@ -196,8 +196,7 @@ class Zygote:
 def preload(modules: tuple[str, ...]) -> list[str]:
     """Import what every child would import anyway; the names that could not be imported."""
     missing = []
-    inside = ("server", "isolation.identity", "isolation.landlock", "isolation.seccomp")
-    for name in (*(f"grader.sandbox.{module}" for module in inside), *modules):
+    for name in modules:
         try:
             importlib.import_module(name)
         except Exception:

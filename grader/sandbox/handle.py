@@ -32,7 +32,7 @@ from typing import Any
 
 from grader.clock import now
 from grader.sandbox import boot, faults, wire
-from grader.sandbox.codec import Opaque, Ref, decode, encode
+from grader.sandbox.codec import Ref, decode, encode
 from grader.sandbox.faults import (
     ImportFailed,
     SandboxFailed,
@@ -88,7 +88,6 @@ class Sandbox:
         self.stderr = bytearray()
         self.lines: list[Line] = []
         self.listener: socket.socket | None = None  # where the child's test server listens
-        self.keeper = 0  # the child's keeper, as a pid of the zygote's namespace
         self.id = forkserver.next_id()
         self._output_bytes = 0
         self._partial = b""
@@ -208,7 +207,7 @@ class Sandbox:
         """The child's start: the zygote forked it, it handed over its listener, it imported."""
         assert self._ready is not None
         # Shielded: giving up on this start must not cancel the fork server's own record.
-        self.keeper = await asyncio.shield(asyncio.wrap_future(spawned))
+        await asyncio.shield(asyncio.wrap_future(spawned))
         if handoff is not None:
             self.listener = await asyncio.to_thread(_receive_listener, handoff)
         return await asyncio.shield(self._ready)
@@ -629,17 +628,3 @@ def _receive_listener(handoff: socket.socket) -> socket.socket:
         sock.close()
         raise SandboxFailed("the child's keeper handed over something else than a TCP listener")
     return sock
-
-
-__all__ = [
-    "Call",
-    "ImportFailed",
-    "Limits",
-    "Line",
-    "Opaque",
-    "Sandbox",
-    "SubmissionDied",
-    "SubmissionFault",
-    "SubmissionRaised",
-    "SubmissionTimeout",
-]

@@ -24,7 +24,7 @@ class LoopWatch:
     dropped is still counted.
     """
 
-    def __init__(self, diagnostics: Diagnostics | None = None) -> None:
+    def __init__(self, diagnostics: Diagnostics) -> None:
         self.loops: list[asyncio.AbstractEventLoop] = []
         self.runners = 0
         self.diagnostics = diagnostics
@@ -37,8 +37,7 @@ class LoopWatch:
         def loop_init(loop: asyncio.BaseEventLoop, *args: Any, **kwargs: Any) -> None:
             base_init(loop, *args, **kwargs)
             watch.loops.append(loop)
-            if watch.diagnostics is not None:
-                watch.diagnostics.remember(loop)
+            watch.diagnostics.remember(loop)
 
         def counting_runner_init(runner: asyncio.Runner, *args: Any, **kwargs: Any) -> None:
             watch.runners += 1
@@ -60,8 +59,7 @@ class LoopWatch:
     def report(self) -> dict[str, Any]:
         theirs = [loop for loop in self.loops if not getattr(loop, "_grader_own", False)]
         self.loops.clear()
-        if self.diagnostics is not None:
-            self.diagnostics.unclosed_loops(theirs)
+        self.diagnostics.unclosed_loops(theirs)
         return {
             "loops": [
                 {"closed": loop.is_closed(), "running": loop.is_running()} for loop in theirs

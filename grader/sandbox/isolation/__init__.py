@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from grader.errors import GraderError
@@ -72,11 +72,6 @@ class Isolation:
 
     backend: Backend
     missing: tuple[Protection, ...] = ()
-    notes: tuple[str, ...] = field(default=(), compare=False)  # why each is missing
-
-    @property
-    def protects(self) -> frozenset[Protection]:
-        return frozenset(Protection) - frozenset(self.missing)
 
     def describe(self) -> str:
         """One line for a report: the backend, and what it does not protect here."""
@@ -124,16 +119,15 @@ def _probe(backend: Backend) -> Isolation | str:
         if problem:
             return problem
         missing = [Protection.PRIVILEGES] if filter_missing else []
-        return Isolation(Backend.NAMESPACES, tuple(missing), tuple(filter(None, [filter_missing])))
+        return Isolation(Backend.NAMESPACES, tuple(missing))
     problem = landlock.unavailable()
     if problem:
         return problem
-    missing, notes = landlock.gaps()
+    missing = landlock.gaps()
     if filter_missing:
         # Without seccomp, UDP and Unix sockets are open, and the escape hatches too.
         missing = sorted({*missing, Protection.PRIVILEGES, Protection.NETWORK})
-        notes = [*notes, filter_missing]
-    return Isolation(Backend.LANDLOCK, tuple(missing), tuple(notes))
+    return Isolation(Backend.LANDLOCK, tuple(missing))
 
 
 def best() -> Isolation:

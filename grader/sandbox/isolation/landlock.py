@@ -100,18 +100,15 @@ def unavailable() -> str:
     return ""
 
 
-def gaps() -> tuple[list[Protection], list[str]]:
-    """What this kernel's Landlock cannot enforce, and why."""
+def gaps() -> list[Protection]:
+    """What this kernel's Landlock cannot enforce."""
     version = abi()
-    missing = [Protection.SCRATCH]
-    notes = ["Landlock cannot limit the scratch folder's size, only each file's"]
+    missing = [Protection.SCRATCH]  # Landlock limits each file's size, not the folder's
     if version < 4:
-        missing.append(Protection.NETWORK)
-        notes.append(f"Landlock ABI {version} cannot restrict TCP (ABI 4, Linux 6.7)")
+        missing.append(Protection.NETWORK)  # TCP rules came with ABI 4 (Linux 6.7)
     if version < 6:
-        missing.append(Protection.SIGNALS)
-        notes.append(f"Landlock ABI {version} cannot scope signals (ABI 6, Linux 6.12)")
-    return missing, notes
+        missing.append(Protection.SIGNALS)  # scoped signals came with ABI 6 (Linux 6.12)
+    return missing
 
 
 def _unreadable_by_others(executable: str) -> str:

@@ -142,9 +142,8 @@ def compile_filter(profile: Profile) -> bytes:
 
 
 def _add(rules: Any, seccomp: ModuleType, action: Any, name: str, *args: Any) -> None:
-    conditions = [a for a in args if a is not None]
     try:
-        rules.add_rule(action, name, *conditions)
+        rules.add_rule(action, name, *args)
     except RuntimeError:
         pass  # a call this kernel's libseccomp does not know: nothing to deny
     except OSError as error:

@@ -31,7 +31,7 @@ class Ref:
     """A callable of the other side, by number; `kind` says how the receiver builds it."""
 
     id: int
-    kind: str  # "async", "sync", "coro", "task" or "future"
+    kind: str  # "async", "sync", "coro", "task", "future" or "aiter"
     args: tuple[Any, ...] = ()
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from grader.clock import now
 from grader.sandbox import boot, faults, wire
+from grader.sandbox.awaitables import Made
 from grader.sandbox.codec import Ref, decode, encode
 from grader.sandbox.faults import (
     ImportFailed,
@@ -342,10 +343,6 @@ class Sandbox:
 
     def _register(self, value: Any) -> Ref | None:
         """Give a check's callable a number the child can call it by."""
-        from grader.checks.submission import (
-            Made,  # proxy builds on sandbox, not the other way round
-        )
-
         if isinstance(value, Made):
             return Ref(self._number(value.fn), value.kind, tuple(value.args))
         if not callable(value):

@@ -43,7 +43,7 @@ from grader.sandbox.faults import (
     SubmissionTimeout,
 )
 from grader.sandbox.forkserver import ForkServer
-from grader.sandbox.isolation import Backend, sandbox_uids
+from grader.sandbox.isolation import Backend, namespaces, sandbox_uids
 from grader.sandbox.limits import Limits
 from grader.sandbox.records import Call, Line
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
@@ -144,7 +144,7 @@ class Sandbox:
             handoff, their_end = wire.socketpair()
             theirs.append(their_end.detach())
         elif self.listen:
-            self.listener = _listen_here()
+            self.listener = namespaces.listener()  # the grader's own, on the host's loopback
             port = int(self.listener.getsockname()[1])
         order = boot.Order(
             id=self.id, name=self.path.name, limits=self.limits.for_child(), uid=uid,
@@ -601,14 +601,6 @@ def _records(value: object, most: int = 100) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         return []
     return [item for item in value if isinstance(item, dict)][:most]
-
-
-def _listen_here() -> socket.socket:
-    """A listener of the grader's own on 127.0.0.1 (backends without a network namespace)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
 
 
 def _receive_listener(handoff: socket.socket) -> socket.socket:

@@ -183,7 +183,11 @@ def loopback_up() -> None:
 
 
 def listener() -> socket.socket:
-    """A TCP socket listening on 127.0.0.1 of this check's own network namespace."""
+    """A TCP socket listening on 127.0.0.1 of this process's network namespace.
+
+    In a check's keeper, that is the check's own; the grader makes its own
+    with it too, for a child of a backend without a network namespace.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)

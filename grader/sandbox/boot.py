@@ -164,7 +164,8 @@ def keeper(setup: Setup, order: Order) -> None:
         os.close(FD_REPORT)
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
-        content = _read_all(FD_SUBMISSION)
+        os.lseek(FD_SUBMISSION, 0, os.SEEK_SET)  # the grader wrote it: it stands at the end
+        content = wire.read_all(FD_SUBMISSION)
         uid = order.uid if order.uid is not None else os.getuid()
         if setup.backend is Backend.NAMESPACES:
             from grader.sandbox.isolation import namespaces
@@ -284,14 +285,6 @@ def apply_limits(limits: dict[str, int]) -> None:
         # A hard limit already lower than ours stays: setrlimit refuses to raise it.
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(which, pair)
-
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    os.lseek(fd, 0, os.SEEK_SET)
-    while chunk := os.read(fd, 1 << 16):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _max_fd() -> int:

@@ -89,6 +89,14 @@ def _without_surrogates(value: Any) -> Any:
     return value
 
 
+def read_all(fd: int) -> bytes:
+    """What `fd` holds from where it stands to its end (a pipe: until every writer closed it)."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def socketpair() -> tuple[socket.socket, socket.socket]:
     """A connected pair for control datagrams: SOCK_SEQPACKET where the system has it."""
     kind = getattr(socket, "SOCK_SEQPACKET", None)

@@ -122,7 +122,7 @@ class Zygote:
                 finally:
                     os._exit(1)
             os.close(report_w)
-            answer = _read_all(report_r).decode(errors="replace")
+            answer = wire.read_all(report_r).decode(errors="replace")
             os.close(report_r)
             if self.setup.backend is Backend.NAMESPACES or not answer.isdigit():
                 os.waitpid(pid, 0)  # the fork that entered the namespaces, or one that failed
@@ -236,13 +236,6 @@ def _kill_uid(uid: int) -> bool:
         except (OSError, ValueError, IndexError, KeyError):
             continue
     return found
-
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 4096):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
+from grader.sandbox import wire
+
 
 class Profile(StrEnum):
     NAMESPACES = "namespaces"  # the child has a network namespace of its own
@@ -132,7 +134,7 @@ def compile_filter(profile: Profile) -> bytes:
     read, write = os.pipe()
     # The pipe holds far more than a filter of this size; read it on a thread all the same.
     chunks: list[bytes] = []
-    reader = threading.Thread(target=lambda: chunks.append(_read_all(read)))
+    reader = threading.Thread(target=lambda: chunks.append(wire.read_all(read)))
     reader.start()
     with os.fdopen(write, "wb") as sink:
         rules.export_bpf(sink)
@@ -153,13 +155,6 @@ def _add(rules: Any, seccomp: ModuleType, action: Any, name: str, *args: Any) ->
 
 def _flags(mask: int) -> list[int]:
     return [1 << bit for bit in range(mask.bit_length()) if mask & (1 << bit)]
-
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 65536):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # -- inside the child -----------------------------------------------------------

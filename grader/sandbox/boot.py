@@ -38,7 +38,7 @@ FD_OUT, FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, FD_HANDOFF, FD_REPORT = 3, 4
 _ORDER = (FD_OUT, FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, FD_HANDOFF)
 _HIGH = 100
 
-_PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 1, 36
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 #: Devices every child may open: reading zeros and randomness, writing into nothing.
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 
@@ -116,7 +116,8 @@ class Order:
         )
 
 
-def _prctl(option: int, value: int) -> None:
+def prctl(option: int, value: int) -> None:
+    """prctl(2) with one value, on Linux; elsewhere nothing."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
 
@@ -180,8 +181,8 @@ def keeper(setup: Setup, order: Order) -> None:
                     wire.send(handoff, {"op": wire.Op.LISTENING, "port": port}, [sock.fileno()])
         else:
             os.setsid()  # a group of its own, killed as one
-            _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # the check's orphans come here, not away
-            _prctl(_PR_SET_PDEATHSIG, 9)
+            prctl(PR_SET_CHILD_SUBREAPER, 1)  # the check's orphans come here, not away
+            prctl(PR_SET_PDEATHSIG, 9)
             scratch, path = _folder(order, uid, content)
         with contextlib.suppress(OSError):
             os.close(FD_HANDOFF)  # the grader has what it needed; the server never sees it
@@ -234,7 +235,7 @@ def server(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> Non
         os.environ.update(
             {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch, "TMPDIR": scratch}
         )
-        _prctl(_PR_SET_PDEATHSIG, 9)  # dies with its keeper
+        prctl(PR_SET_PDEATHSIG, 9)  # dies with its keeper
         apply_limits(order.limits)
         from grader.sandbox.isolation import identity
 

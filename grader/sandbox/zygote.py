@@ -16,7 +16,6 @@ all die with its keeper (PID 1 of their namespace).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
 import json
 import os
@@ -33,7 +32,6 @@ from grader.sandbox import boot, wire
 from grader.sandbox.isolation import Backend
 from grader.sandbox.wire import Op
 
-_PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 1, 36
 #: How often a kill in progress looks again for orphans that reached the zygote.
 _POLL = 0.005
 
@@ -62,8 +60,7 @@ class Zygote:
         self.wakeup_r, self.wakeup_w = os.pipe()
 
     def run(self) -> None:
-        if sys.platform.startswith("linux"):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        boot.prctl(boot.PR_SET_CHILD_SUBREAPER, 1)
         os.set_blocking(self.wakeup_w, False)
         signal.set_wakeup_fd(self.wakeup_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -245,7 +242,7 @@ def main() -> None:
         control = socket.socket(fileno=int(sys.argv[2]))
         parent = int(sys.argv[3])
         if parent and sys.platform.startswith("linux"):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            boot.prctl(boot.PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() != parent:  # the grader died before the line above
                 os._exit(2)
         for path in reversed(setup.paths):

@@ -26,11 +26,11 @@ import sys
 from collections.abc import Iterable
 
 from grader.sandbox.isolation import Protection
+from grader.sandbox.isolation.seccomp import PR_SET_NO_NEW_PRIVS
 
 _SYSCALLS = {"x86_64": (444, 445, 446), "aarch64": (444, 445, 446)}
 _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH, _RULE_NET_PORT = 1, 2
-_PR_SET_NO_NEW_PRIVS = 38
 
 # Filesystem rights, by the ABI that introduced them.
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
@@ -165,7 +165,7 @@ def restrict(
             rule = _NetPort(CONNECT_TCP, port)
             if libc.syscall(add_rule, ruleset, _RULE_NET_PORT, ctypes.byref(rule), 0) != 0:
                 raise OSError(ctypes.get_errno(), f"landlock_add_rule (port {port}) failed")
-        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
         if libc.syscall(restrict_self, ruleset, 0) != 0:
             raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")

@@ -159,7 +159,8 @@ def _flags(mask: int) -> list[int]:
 
 # -- inside the child -----------------------------------------------------------
 
-_PR_SET_NO_NEW_PRIVS = 38
+#: Also set by Landlock before it restricts a process.
+PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2
 
@@ -171,7 +172,7 @@ class _Program(ctypes.Structure):
 def load(program: bytes) -> None:
     """Install `program` on this process and every process it starts (no new privileges first)."""
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
     buffer = ctypes.create_string_buffer(program, len(program))
     fprog = _Program(len(program) // 8, ctypes.addressof(buffer))

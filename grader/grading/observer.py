@@ -104,8 +104,9 @@ def timeline(
     shape = [_shifted(e.span, last if e.at is None else e.at - start) for e in expected]
     spans: list[Span] = []
     for call in calls:
-        end = call.done_at if call.done_at is not None else call.ended
-        spans.append(Span(f"{call.name}()", SpanKind.CALL, call.started - start, end - start))
+        spans.append(
+            Span(f"{call.name}()", SpanKind.CALL, call.started - start, call.finished - start)
+        )
         for begun, ended in call.blocked:
             spans.append(Span("event loop blocked", SpanKind.BLOCKED, begun - start, ended - start))
     if recorder is not None:

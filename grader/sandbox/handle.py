@@ -315,8 +315,9 @@ class Sandbox:
         await self._drain_stdout()
         record.lines = self.lines[first_line:]
         record.stderr = self.stderr[first_error:].decode("utf-8", "replace")
-        record.stall = self._stall(record) if pinger is not None else None
-        record.blocked = self._blocked(record) if pinger is not None else []
+        waits = self._waits(record) if pinger is not None else None
+        record.stall = _stall(waits) if waits is not None else None
+        record.blocked = _blocked(waits) if waits is not None else []
         record.diagnostics = _records(reply.get("diagnostics"))
         record.blocked_lines = _records(reply.get("blocked"))
         record.loops = _records(reply.get("loops"))
@@ -528,7 +529,7 @@ class Sandbox:
         Pings sent before the loop first answered are left out: until then the
         call was still starting, which is no fault of the submission's.
         """
-        end = record.done_at if record.done_at is not None else record.ended
+        end = record.finished
         if not self._pongs:
             return [(record.started, end)]
         first = min(self._pongs)
@@ -537,22 +538,6 @@ class Sandbox:
             for seq, sent in self._pings.items()
             if (seq in self._pongs or seq > first) and sent < end
         ]
-
-    def _stall(self, record: Call) -> float:
-        """The longest a ping waited for the submission's loop during the call."""
-        return max((answered - sent for sent, answered in self._waits(record)), default=0.0)
-
-    def _blocked(self, record: Call) -> list[tuple[float, float]]:
-        """The stretches during which the loop left a ping waiting longer than `BLOCKED`."""
-        stretches: list[tuple[float, float]] = []
-        for sent, answered in sorted(self._waits(record)):
-            if answered - sent < BLOCKED:
-                continue
-            if stretches and sent <= stretches[-1][1]:
-                stretches[-1] = (stretches[-1][0], max(stretches[-1][1], answered))
-            else:
-                stretches.append((sent, answered))
-        return stretches
 
     # -- plumbing ---------------------------------------------------------
 
@@ -590,6 +575,24 @@ def _copy_of(content: bytes) -> int:
             fd = os.dup(file.fileno())
     os.write(fd, content)
     return fd
+
+
+def _stall(waits: list[tuple[float, float]]) -> float:
+    """The longest a ping waited for the submission's loop during the call."""
+    return max((answered - sent for sent, answered in waits), default=0.0)
+
+
+def _blocked(waits: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches during which the loop left a ping waiting longer than `BLOCKED`."""
+    stretches: list[tuple[float, float]] = []
+    for sent, answered in sorted(waits):
+        if answered - sent < BLOCKED:
+            continue
+        if stretches and sent <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], max(stretches[-1][1], answered))
+        else:
+            stretches.append((sent, answered))
+    return stretches
 
 
 def _records(value: object, most: int = 100) -> list[dict[str, Any]]:

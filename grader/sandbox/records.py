@@ -36,8 +36,13 @@ class Call:
     blocked_lines: list[dict[str, Any]] = field(default_factory=list)  # where its loop hung
 
     @property
+    def finished(self) -> float:
+        """When the call was over: its coroutine's end when the child said, else its reply's."""
+        return self.done_at if self.done_at is not None else self.ended
+
+    @property
     def elapsed(self) -> float:
-        return (self.done_at if self.done_at is not None else self.ended) - self.started
+        return self.finished - self.started
 
     @property
     def output(self) -> list[str]:

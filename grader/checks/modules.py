@@ -15,11 +15,14 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+#: How the name of every helper module `sibling` loads begins (a session forgets them all).
+PREFIX = "_grader_checks_"
+
 
 def sibling(check_file: str, name: str = "common") -> ModuleType:
     """The module `name`.py in the folder of `check_file`."""
     path = Path(check_file).resolve().parent / f"{name}.py"
-    key = f"_grader_checks_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}_{name}"
+    key = f"{PREFIX}{hashlib.sha1(str(path).encode()).hexdigest()[:12]}_{name}"
     if key not in sys.modules:
         spec = importlib.util.spec_from_file_location(key, path)
         if spec is None or spec.loader is None:

@@ -43,6 +43,8 @@ def run(args: list[str], course: Path) -> tuple[int, str]:
     """
     import pytest  # imported here: a process that never grades needs none of it
 
+    from grader.checks.modules import PREFIX
+
     with _lock:
         before = set(sys.modules)
         printed = io.StringIO()
@@ -53,7 +55,7 @@ def run(args: list[str], course: Path) -> tuple[int, str]:
                 code = pytest.main(args)
         finally:
             for name in set(sys.modules) - before:
-                if name.startswith("_grader_checks_") or _within(sys.modules.get(name), course):
+                if name.startswith(PREFIX) or _within(sys.modules.get(name), course):
                     del sys.modules[name]
         return int(code), printed.getvalue()
 

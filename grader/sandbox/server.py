@@ -143,11 +143,15 @@ class Server:
                 if inspect.iscoroutine(value):
                     value.close()  # report it, and don't warn "never awaited" on stderr
         except BaseException as exc:
-            seen = {**self.watch.report(), **self.diagnostics.report()}
-            self.send({"op": Op.RAISE, "id": call_id, **self.describe(exc), **seen})
+            raised: BaseException | None = exc
         else:
-            result = encode(value)
-            seen = {**self.watch.report(), **self.diagnostics.report()}
+            raised, result = None, encode(value)
+        # A value is encoded before the reports (what the submission's __repr__ does then is in
+        # them), an exception described after them.
+        seen = {**self.watch.report(), **self.diagnostics.report()}
+        if raised is not None:
+            self.send({"op": Op.RAISE, "id": call_id, **self.describe(raised), **seen})
+        else:
             self.send({"op": Op.RETURN, "id": call_id, "value": result, **seen})
 
     def arguments(self, message: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:

@@ -236,7 +236,11 @@ def _kill_uid(uid: int) -> bool:
 
 
 def main() -> None:
-    """Entry point: `python -I -S -B -c ... '<setup as JSON>' <control fd> <parent pid>`."""
+    """Entry point: `python -I -S -B -c ... '<setup as JSON>' <control fd> <parent pid> <root>`.
+
+    The program given to -c (`forkserver._BOOT`) puts `<root>`, the folder that
+    holds the `grader` package, on sys.path before it imports this module.
+    """
     try:
         setup = boot.Setup.from_json(json.loads(sys.argv[1]))
         control = socket.socket(fileno=int(sys.argv[2]))

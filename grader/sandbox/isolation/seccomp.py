@@ -132,7 +132,8 @@ def compile_filter(profile: Profile) -> bytes:
         for name in _SYSV_IPC:
             _add(rules, seccomp, denied, name)
     read, write = os.pipe()
-    # The pipe holds far more than a filter of this size; read it on a thread all the same.
+    # export_bpf writes the whole program before it returns: one larger than the pipe's
+    # buffer would block it for good, were it not read meanwhile, on a thread.
     chunks: list[bytes] = []
     reader = threading.Thread(target=lambda: chunks.append(wire.read_all(read)))
     reader.start()
@@ -140,7 +141,7 @@ def compile_filter(profile: Profile) -> bytes:
         rules.export_bpf(sink)
     reader.join()
     os.close(read)
-    return b"".join(chunks)  # fmt: skip
+    return b"".join(chunks)
 
 
 def _add(rules: Any, seccomp: ModuleType, action: Any, name: str, *args: Any) -> None:

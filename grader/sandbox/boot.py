@@ -156,10 +156,10 @@ def begin(setup: Setup, order: Order, fds: list[int], report: int) -> None:
         os._exit(0)  # the keeper, its child, is adopted by the zygote
     if setup.backend is not Backend.NAMESPACES:
         os.write(FD_REPORT, str(os.getpid()).encode())
-    keeper(setup, order)
+    keep(setup, order)
 
 
-def keeper(setup: Setup, order: Order) -> None:
+def keep(setup: Setup, order: Order) -> None:
     """The check's first process: furnish it, fork the server, report how the server ended."""
     try:
         os.close(FD_REPORT)
@@ -190,7 +190,7 @@ def keeper(setup: Setup, order: Order) -> None:
     except BaseException as error:
         _fail(error)
     if server_pid == 0:
-        server(setup, order, scratch, path, uid)
+        serve(setup, order, scratch, path, uid)
     for fd in (FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, 1, 2):
         with contextlib.suppress(OSError):
             os.dup2(devnull, fd) if fd in (1, 2) else os.close(fd)
@@ -221,7 +221,7 @@ def _folder(order: Order, uid: int, content: bytes) -> tuple[str, str]:
     return scratch, path
 
 
-def server(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> None:
+def serve(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> None:
     """The child's last process: drop everything, restrict itself, then serve the submission."""
     try:
         devnull = os.open(os.devnull, os.O_RDONLY)

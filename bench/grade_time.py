@@ -29,8 +29,9 @@ def main() -> int:
     args = parser.parse_args()
     print(f"{'exercise':<16} {'wall s':>7} {'checks s':>9} {'waits s':>8} {'overhead s':>11} "
           f"{'wall/waits':>10}")  # fmt: skip
+    parts: list[tuple[str, float, float, float]] = []
     for exercise in args.exercises:
-        walls, inside, waits = [], [], []
+        walls, inside, waits, graded = [], [], [], []
         for _ in range(args.runs):
             started = time.monotonic()
             done = subprocess.run(
@@ -42,6 +43,7 @@ def main() -> int:
             report = json.loads(done.stdout)
             assert report["score"] == report["max_score"], report
             inside.append(sum(c["duration"] for c in report["checks"]))
+            graded.append(report["duration"])
             waits.append(
                 sum(
                     span["end"] - span["start"]
@@ -54,6 +56,17 @@ def main() -> int:
         waited = statistics.median(waits)
         print(f"{exercise:<16} {wall:>7.2f} {checks:>9.2f} {waited:>8.2f} "
               f"{wall - waited:>11.2f} {wall / waited:>10.2f}")  # fmt: skip
+        parts.append((
+            exercise,
+            statistics.median(w - g for w, g in zip(walls, graded, strict=True)),
+            statistics.median(g - c for g, c in zip(graded, inside, strict=True)),
+            statistics.median(c - t for c, t in zip(inside, waits, strict=True)),
+        ))  # fmt: skip
+    print(f"\n{'overhead, ms':<16} {'outside grading':>16} {'grading, not checks':>20} "
+          f"{'checks, not waits':>18}")  # fmt: skip
+    for exercise, outside, setup, checking in parts:
+        print(f"{exercise:<16} {outside * 1000:>16.0f} {setup * 1000:>20.0f} "
+              f"{checking * 1000:>18.0f}")  # fmt: skip
     return 0
 
 

@@ -161,8 +161,9 @@ def list_(ctx: click.Context, fmt: str) -> None:
         rows = [{"id": e.id, "title": e.title, "points": e.points} for e in exercises]
         click.echo(json.dumps(rows, indent=2))
         return
-    for e in exercises:
-        click.echo(f"{e.id:<16} {e.points:>5g}  {e.title}")
+    width = max((len(e.title) for e in exercises), default=0)
+    for e in exercises:  # the contract's order: id, title, points
+        click.echo(f"{e.id:<16} {e.title:<{width}}  {e.points:>3g}")
 
 
 @cli.command()
@@ -312,7 +313,7 @@ def verify(
     ctx: click.Context, exercises: tuple[str, ...], draws: int | None,
     submissions: Path | None, parallel: int,
 ) -> None:  # fmt: skip
-    """Check that each reference solution scores full marks and each stub 0."""
+    """Check that each reference solution scores full marks and each stub less."""
     from grader.course import verify as verification
 
     folder = _exercises_dir(ctx)
@@ -335,6 +336,8 @@ def verify(
             )
         for problem in result.problems:
             click.echo(f"  - {problem}")
+        for note in result.notes:
+            click.echo(f"  note: {note}")
     ctx.exit(0 if all(result.ok for result in results) else 1)
 
 

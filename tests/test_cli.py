@@ -30,6 +30,10 @@ def one_line_error(result: Result) -> str:
 def test_list_text_and_json() -> None:
     text = run("list")
     assert text.exit_code == 0 and "count-async" in text.output
+    # The contract's order of columns: id, title, points.
+    first = text.output.splitlines()[0]
+    assert first.split()[0] == "count-sync" and first.split()[-1] == "10"
+    assert first.index("Count 1 to 30 and time it") < first.rindex("10")
     rows = json.loads(run("list", "--format", "json").output)
     assert rows[:2] == [
         {"id": "count-sync", "title": "Count 1 to 30 and time it", "points": 10.0},
@@ -158,7 +162,8 @@ def test_verify_passes_on_count_sync() -> None:
     assert "solution 10/10" in result.output and "stub 0/10" in result.output
 
 
-def test_verify_fails_when_the_stub_scores(tmp_path: Path) -> None:
+def _course_with_stub(tmp_path: Path, stub: Path) -> Path:
+    """A copy of count-sync whose stub is `stub`, with its solution beside the course."""
     course = tmp_path / "course"
     (course / "count-sync").mkdir(parents=True)
     for name in ("exercise.yaml", "task.md"):
@@ -166,11 +171,29 @@ def test_verify_fails_when_the_stub_scores(tmp_path: Path) -> None:
     (course / "count-sync" / "checks").mkdir()
     for check in (EXERCISES / "count-sync" / "checks").glob("*.py"):  # checks and helpers
         (course / "count-sync" / "checks" / check.name).write_text(check.read_text())
-    (course / "count-sync" / "stub.py").write_text((SOLUTIONS / "count-sync.py").read_text())
+    (course / "count-sync" / "stub.py").write_text(stub.read_text())
     (tmp_path / "solutions").mkdir()
     (tmp_path / "solutions" / "count-sync.py").write_text((SOLUTIONS / "count-sync.py").read_text())
+    return course
+
+
+def test_verify_fails_when_the_stub_scores_full_marks(tmp_path: Path) -> None:
+    course = _course_with_stub(tmp_path, SOLUTIONS / "count-sync.py")
     result = run("--exercises", str(course), "verify", "count-sync")
-    assert result.exit_code == 1 and "the stub scored 10" in result.output
+    assert result.exit_code == 1 and "the stub scored 10, full marks" in result.output
+
+
+def test_verify_accepts_a_stub_that_does_part_of_the_work(tmp_path: Path) -> None:
+    """The contract: every stub scores less than full marks (not nothing)."""
+    partial = tmp_path / "partial.py"
+    partial.write_text((SOLUTIONS / "count-sync.py").read_text() + "\n\nimport time\n"
+                       "_count = count\n\ndef count(n=30, pauses=None):\n"
+                       "    _count(n, pauses)\n    return -1.0\n")  # fmt: skip
+    course = _course_with_stub(tmp_path, partial)
+    result = run("--exercises", str(course), "verify", "count-sync")
+    assert result.exit_code == 0, result.output
+    assert "stub 0/10" not in result.output and "ok" in result.output
+    assert "note: the stub earns" in result.output, result.output
 
 
 def test_release_writes_a_kit_without_hidden_checks_or_solutions(tmp_path: Path) -> None:

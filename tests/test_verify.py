@@ -1,4 +1,7 @@
-"""`grader verify` on every exercise: the reference solution full marks, the stub 0."""
+"""`grader verify` on every exercise: the reference solution full marks, the stub 0.
+
+The contract asks a stub for less than full marks; this course holds its own to 0.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from grader.course.verify import seeds, verify
 def test_exercise_proves_itself(exercise: str) -> None:
     result = verify(catalog.find(exercise, EXERCISES))
     assert result.ok, result.problems
+    assert result.stub is not None and result.stub.score == 0, result.notes
     named = [d.message for c in result.solution.checks for d in c.diagnostics]
     assert named == [], f"the reference solution is no mistake: {named}"
 

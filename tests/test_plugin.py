@@ -35,6 +35,10 @@ def test_only_timing_failures_are_retried() -> None:
     wrong = checks["a wrong answer is not retried"]
     assert (wrong.status, wrong.attempts, wrong.timing) == (CheckStatus.FAILED, 1, False)
     assert wrong.message == "answer() should return 41"
+    # A plain assert states the failure in its message alone; the fields still say
+    # what was expected (the check's title) and what happened (its message).
+    assert (wrong.expected, wrong.measured) == ("a wrong answer is not retried",
+                                                "answer() should return 41")  # fmt: skip
     assert report.score == 3 and report.max_score == 5
     assert not report.timing_only
 

@@ -334,8 +334,16 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
     worth = points(item)
     hidden = catalog.is_hidden(Path(str(item.path)))
     failed = outcome.failed
+    name = title(item)
+    expected = failed.expected if failed is not None else ""
+    measured = failed.measured if failed is not None else ""
+    if outcome.status is not CheckStatus.PASSED and not (expected or measured):
+        # A failure stated in a message alone (a plain assert, the submission raising, a
+        # timeout) still says, as fields of their own, what was expected and what happened:
+        # the check's title is what it expects, its message what it found.
+        expected, measured = name, outcome.message
     return CheckResult(
-        name=title(item),
+        name=name,
         status=outcome.status,
         score=worth if outcome.status is CheckStatus.PASSED else 0.0,
         max_score=worth,
@@ -346,8 +354,8 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         timing=outcome.retryable,
         diagnostics=outcome.diagnostics,
         timeline=outcome.timeline,
-        expected=failed.expected if failed is not None else "",
-        measured=failed.measured if failed is not None else "",
+        expected=expected,
+        measured=measured,
         hint=failed.hint if failed is not None else "",
         bounds=failed.bounds if failed is not None else None,
     )

@@ -175,7 +175,7 @@ def list_(ctx: click.Context, fmt: str) -> None:
 def start(ctx: click.Context, exercise: str, dest: Path, force: bool) -> None:
     """Write an exercise's stub and task text into DEST to start from."""
     found = _exercise(ctx, exercise)
-    with _reported():
+    with _reported(), _writing(dest):
         written = kit.start(found, dest, force=force)
     for path in written:
         click.echo(f"wrote {path}")
@@ -319,6 +319,8 @@ def verify(
     folder = _exercises_dir(ctx)
     with _reported():
         chosen = [catalog.find(e, folder) for e in exercises] or catalog.catalog(folder)
+    if submissions is not None and not submissions.is_dir():
+        raise CommandError(f"--submissions {submissions}: no such folder")
     if draws is not None:
         examples = submissions or folder.parent / "tests" / "submissions"
         with _reported():
@@ -427,10 +429,14 @@ def _grade(
     isolation: isolation.Isolation,
 ) -> Report:  # fmt: skip
     found = _exercise(ctx, exercise)
-    with _reported():
-        return grade_submission(
-            found, _file(file), hidden=hidden, seed=seed, label=file, isolation=isolation
-        )
+    try:
+        with _reported():
+            return grade_submission(
+                found, _file(file), hidden=hidden, seed=seed, label=file, isolation=isolation
+            )
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: nothing was graded", err=True)
+        ctx.exit(130)
 
 
 def _show(

@@ -24,5 +24,9 @@ class BadExercise(GraderError):
     """An exercise's files are malformed (its exercise.yaml, its checks)."""
 
 
+class BadOutput(GraderError):
+    """Where the results should go cannot hold them (inside the class, not writable)."""
+
+
 class GradingFailed(GraderError):
     """The checks themselves could not be run to the end."""

@@ -216,7 +216,7 @@ def test_scan_finds_students_and_their_files(
     touch(tmp_path / "ben" / "count_sync.py")
     touch(tmp_path / "cat" / "readme.md")  # a student who handed nothing in
     touch(tmp_path / ".git" / "count-sync.py")
-    touch(tmp_path / "results" / "count-sync.py")  # the output folder, inside the class
+    touch(tmp_path / "results" / "ann" / "count-sync.json")  # the output folder, in the class
     touch(tmp_path / "stray.py")
     room = classroom.scan(tmp_path, exercises, skip=tmp_path / "results")
     assert room.students == ["ann", "ben", "cat"]
@@ -228,6 +228,20 @@ def test_scan_finds_students_and_their_files(
     assert {i.path for i in room.ignored} == {
         "ann/count_async.py", "ann/notes.txt", "cat/readme.md", "stray.py",
     }  # fmt: skip
+
+
+def test_scan_leaves_out_an_earlier_batchs_output(
+    tmp_path: Path, exercises: list[catalog.Exercise]
+) -> None:
+    touch(tmp_path / "ann" / "count-async.py")
+    touch(tmp_path / "results" / "grades.csv")  # last week's --out, kept in the class
+    touch(tmp_path / "results" / "ann" / "count-async.json")
+    touch(tmp_path / "grades.csv" / "count-async.py")  # a student's folder, oddly named
+    room = classroom.scan(tmp_path, exercises)
+    assert room.students == ["ann", "grades.csv"]
+    assert [(i.path, i.reason) for i in room.ignored] == [
+        ("results", "an earlier batch's output (grades.csv), not a student")
+    ]
 
 
 def test_scan_only_some_exercises(tmp_path: Path, exercises: list[catalog.Exercise]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course.catalog import Exercise
-from grader.errors import MissingFile, UnknownExercise
+from grader.errors import BadOutput, MissingFile, UnknownExercise
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ def scan(
             f"unknown exercise {unknown[0]!r} (known: {', '.join(known) or 'none'})"
         )
     skipped = skip.resolve() if skip is not None else None
+    if skipped is not None:
+        _refuse_inside_a_student(root, skipped, skip or skipped)
     students: list[str] = []
     found: list[Job] = []
     ignored: list[Ignored] = []
@@ -80,6 +82,10 @@ def scan(
             ignored.append(Ignored(entry.name, "not in a student's folder"))
             continue
         if entry == skipped:
+            continue
+        if _earlier_output(entry):
+            reason = "an earlier batch's output (grades.csv), not a student"
+            ignored.append(Ignored(entry.name, reason))
             continue
         students.append(entry.name)
         jobs, left_out = _student_files(entry, known)
@@ -99,6 +105,29 @@ def scan(
             "(expected one folder per student, each with files named like count-async.py)"
         )
     return Classroom(root, students, chosen, jobs, ignored)
+
+
+def _refuse_inside_a_student(root: Path, out: Path, given: Path) -> None:
+    """An output folder may sit in the class folder, but never be it or lie in a student's.
+
+    The output folder is left out of the students; in a student's folder it
+    would take that student's files with it, unsaid.
+    """
+    if out == root:
+        raise BadOutput(f"--out {given} is the class folder itself: choose a folder outside it")
+    if not out.is_relative_to(root):
+        return
+    first = root / out.relative_to(root).parts[0]
+    if first.is_dir() and any(first.glob("*.py")):
+        raise BadOutput(
+            f"--out {given} is or lies in the student folder {first.name}: choose a folder "
+            "outside the class folder"
+        )
+
+
+def _earlier_output(folder: Path) -> bool:
+    """A folder with a gradebook and no Python file is an earlier `--out`, not a student."""
+    return (folder / "grades.csv").is_file() and not any(folder.glob("*.py"))
 
 
 def _skipped(path: Path) -> bool:

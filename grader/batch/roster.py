@@ -104,7 +104,10 @@ def read(path: Path) -> Roster:
         raise MissingFile(f"cannot read the roster {path}: {error.strerror or error}") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:  # a field over csv's size limit, a stray NUL
+        raise BadRoster(f"{path} is not a CSV file the grader can read: {error}") from None
     if not rows:
         raise BadRoster(f"{path} is empty: expected a header row with a 'folder' column")
     header = [_key(h) for h in rows[0]]

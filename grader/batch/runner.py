@@ -32,7 +32,7 @@ from typing import Any
 from grader.batch.classroom import Classroom, Job
 from grader.batch.throttle import Throttle
 from grader.course.catalog import find
-from grader.errors import GraderError, MissingFile
+from grader.errors import BadOutput, GraderError, MissingFile
 from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.grading.runner import grade, require_hidden_checks
 from grader.outputs import classpage, gradebook
@@ -141,6 +141,19 @@ def _timing_failed(report: Report) -> bool:
     return any(c.timing and c.status is not CheckStatus.PASSED for c in report.checks)
 
 
+def _prepare(out_dir: Path) -> None:
+    """Make `out_dir` and prove it takes files, before anything is graded."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f"{gradebook.TEMP_PREFIX}probe.tmp"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise BadOutput(
+            f"--out {out_dir} cannot hold the results: {error.strerror or error}"
+        ) from None
+
+
 def run(
     classroom: Classroom,
     out_dir: Path,
@@ -170,11 +183,13 @@ def run(
     if not public_only:
         for exercise in classroom.exercises:
             require_hidden_checks(exercise)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _prepare(out_dir)
     gradebook.remove_leftovers(out_dir)
     todo: list[Job] = []
     for job in classroom.jobs:
         stored = gradebook.report_path(out_dir, job.student, job.exercise)
+        if stored.is_dir():
+            raise BadOutput(f"{stored} is a folder where a report belongs: remove it")
         if resume and gradebook.read_report(stored) is not None:
             continue
         if stored.exists():  # a report of an earlier run must not outlive this one's grading

@@ -14,6 +14,7 @@ An exercise is a folder named by its id::
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,13 @@ def load(root: Path) -> Exercise:
         data = yaml.safe_load(meta.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MissingFile(f"{where} does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise BadExercise(
+            f"{where} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise BadExercise(f"{where} cannot be read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise BadExercise(f"{where} is not valid YAML{_yaml_reason(exc)}") from None
     if not isinstance(data, dict):
@@ -132,8 +140,8 @@ def load(root: Path) -> Exercise:
     if exercise_id != root.name:
         raise BadExercise(f"{where}: key 'id' is {exercise_id!r} but the folder is {root.name!r}")
     points = _field(data, "points", (int, float), where)
-    if points <= 0:
-        raise BadExercise(f"{where}: key 'points' must be positive")
+    if not 0 < points < math.inf:  # also false for nan
+        raise BadExercise(f"{where}: key 'points' must be a positive number")
     solution = data.get("solution")
     if solution is not None and not isinstance(solution, str):
         raise BadExercise(f"{where}: key 'solution' must be a path")
@@ -264,7 +272,8 @@ def _limits(raw: Any, where: str) -> Limits:
     for key, value in raw.items():
         if key not in known:
             raise BadExercise(f"{where}: unknown key 'limits.{key}'")
-        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 < value < math.inf:  # also false for nan
             raise BadExercise(f"{where}: key 'limits.{key}' must be a positive number")
         values[key] = float(value) if known[key] in ("float", float) else int(value)
     return Limits(**values)

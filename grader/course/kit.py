@@ -19,7 +19,7 @@ import yaml
 
 import grader
 from grader.course.catalog import Exercise, is_hidden
-from grader.errors import GraderError
+from grader.errors import GraderError, MissingFile
 
 #: The distribution students install the grader from.
 DISTRIBUTION = "asyncio-grader"
@@ -35,6 +35,9 @@ def start(exercise: Exercise, dest: Path, *, force: bool = False) -> list[Path]:
         exercise.stub: dest / f"{exercise.id}.py",
         exercise.task: dest / f"{exercise.id}.md",
     }
+    for source in targets:
+        if not source.is_file():
+            raise MissingFile(f"exercise {exercise.id} has no {source.name} at {source}")
     if not force:
         for target in targets.values():
             if target.exists():

@@ -187,10 +187,18 @@ class Stability:
 
     @property
     def unexpected(self) -> list[tuple[int, frozenset[str]]]:
-        """Draws on which the file lost other checks than its table says: (seed, lost)."""
+        """Draws on which the file lost other checks than its table says: (seed, lost).
+
+        A file that could not be run at all lost everything, whatever its
+        (empty) list of verdicts says.
+        """
         if self.target.expected is None:
             return []
-        return [(d.seed, d.lost) for d in self.draws if d.lost != self.target.expected]
+        return [
+            (d.seed, frozenset({f"everything ({d.error})"}) if d.error else d.lost)
+            for d in self.draws
+            if d.error or d.lost != self.target.expected
+        ]
 
     @property
     def ok(self) -> bool:

@@ -149,6 +149,15 @@ def pytest_configure(config: pytest.Config) -> None:
         server.warm()
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Note a Ctrl-C (not a stop the plugin asked for itself): the grading did not happen."""
+    stopped = session.shouldstop or session.shouldfail
+    if exitstatus == pytest.ExitCode.INTERRUPTED and not stopped:
+        results = session.config.stash.get(results_key, None)
+        if results is not None:
+            results.write({"interrupted": True})
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """End the spare, wait until every child is gone, end the zygote; close the results file."""
     if spares_key in config.stash:

@@ -199,7 +199,7 @@ def _run_checks(
         command += [
             "-c", str(_INI), "--rootdir", str(exercise.root), "-q", "--assert=plain",
             "--noconftest", "--import-mode=importlib", "--timeout=300",
-            "--submission", str(path.resolve()), "--grader-results", str(results),
+            "--submission", str(path.absolute()), "--grader-results", str(results),
             "--grader-attempts", str(attempts), "--grader-limits", json.dumps(limits.to_dict()),
             "--grader-isolation", str(isolation.backend), "--grader-seed", str(seed),
         ]  # fmt: skip
@@ -217,6 +217,7 @@ def _run_checks(
             return _read_results(results, done, exercise, collect_only=collect_only)
         env = dict(os.environ)
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        env["COLUMNS"] = session.SESSION_COLUMNS
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
         env.pop("PYTEST_ADDOPTS", None)
         budget = 60 + len(files) * 20 * attempts * limits.call_timeout
@@ -253,6 +254,8 @@ def _read_results(
     if results.exists():
         records = [json.loads(line) for line in results.read_text().splitlines() if line]
     where: dict[str, Any] = next((r["isolation"] for r in records if "isolation" in r), {})
+    if any(r.get("interrupted") for r in records):
+        raise KeyboardInterrupt  # a Ctrl-C reached pytest, which ended the session early
     broken = next((r["broken"] for r in records if "broken" in r), None)
     if broken is not None:
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {broken}")

@@ -20,6 +20,9 @@ import sys
 import threading
 from pathlib import Path
 
+#: The width pytest's own output is drawn at, whatever the terminal's.
+SESSION_COLUMNS = "100"
+
 _lock = threading.Lock()
 _allowed = False
 
@@ -50,10 +53,18 @@ def run(args: list[str], course: Path) -> tuple[int, str]:
         printed = io.StringIO()
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         os.environ.pop("PYTEST_ADDOPTS", None)
+        width = os.environ.get("COLUMNS")
+        # pytest draws its separators as wide as COLUMNS says; what it prints is only kept
+        # for a broken run's message, and a huge COLUMNS would exhaust the memory.
+        os.environ["COLUMNS"] = SESSION_COLUMNS
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
                 code = pytest.main(args)
         finally:
+            if width is None:
+                os.environ.pop("COLUMNS", None)
+            else:
+                os.environ["COLUMNS"] = width
             for name in set(sys.modules) - before:
                 if name.startswith(PREFIX) or _within(sys.modules.get(name), course):
                     del sys.modules[name]

@@ -71,7 +71,7 @@ def decode(data: Any, resolve: Callable[[Ref], Any] | None = None) -> Any:
         if key == "$tuple":
             return tuple(decode(v, resolve) for v in body)
         if key == "$set":
-            return {decode(v, resolve) for v in body}
+            return {_hashable(decode(v, resolve)) for v in body}
         if key == "$dict":
             return {_hashable(decode(k, resolve)): decode(v, resolve) for k, v in body}
         if key == "$exc":
@@ -85,10 +85,11 @@ def decode(data: Any, resolve: Callable[[Ref], Any] | None = None) -> Any:
 
 
 def _hashable(value: Any) -> Any:
-    if isinstance(value, list):
+    """`value` as a set element or a dict key: what crossed as a set was a frozenset there."""
+    if isinstance(value, list | tuple):
         return tuple(_hashable(v) for v in value)
     if isinstance(value, set):
-        return frozenset(value)
+        return frozenset(_hashable(v) for v in value)
     return value
 
 

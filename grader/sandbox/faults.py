@@ -57,10 +57,10 @@ class SandboxFailed(Exception):
 
 def import_failure(message: dict[str, Any]) -> str:
     """What an `import_failed` message means, for a student."""
-    kind = str(message.get("type", "Exception"))
-    detail = str(message.get("message", ""))
+    kind = _clip(str(message.get("type", "Exception")))
+    detail = _clip(str(message.get("message", "")))
     where = message.get("where") or []
-    place = f" ({where[-1]})" if where else ""
+    place = f" ({_clip(str(where[-1]))})" if where else ""
     if kind == "SystemExit":
         return f"your program exited while being imported{place}"
     if kind == "EOFError":
@@ -77,6 +77,15 @@ def import_failure(message: dict[str, Any]) -> str:
             "exercise names, nothing else"
         )
     return f"your file raised {kind} while being imported: {detail}{place}"
+
+
+#: The most of one part of an import failure's message (a line of source, an exception's text).
+MAX_PART = 300
+
+
+def _clip(text: str) -> str:
+    """`text`, cut to MAX_PART characters: a report line is read, not a file dumped."""
+    return text if len(text) <= MAX_PART else f"{text[: MAX_PART - 3]}..."
 
 
 def exit_text(code: int | None, *, importing: bool, cpu_seconds: int) -> str:

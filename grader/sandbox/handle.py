@@ -80,7 +80,7 @@ class Sandbox:
     def __init__(
         self, path: Path, limits: Limits, forkserver: ForkServer, *, listen: bool = False
     ) -> None:
-        self.path = path.resolve()
+        self.path = path.absolute()  # the name the student gave, a link's too (not its target's)
         self.limits = limits
         self.forkserver = forkserver
         self.listen = listen
@@ -339,6 +339,10 @@ class Sandbox:
             )
         if "oversize" in reply:
             raise SubmissionFault(f"{name}() returned a value too large to grade")
+        if "unsendable" in reply:
+            raise SubmissionFault(
+                f"{name}() returned a value the grader cannot read ({reply['unsendable']})"
+            )
         record.value = decode(reply.get("value"))
         return record
 

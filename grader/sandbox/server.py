@@ -55,7 +55,11 @@ class Server:
         self.unanswered: dict[int, float] = {}  # pings the loop has not answered yet
 
     def send(self, message: dict[str, Any]) -> None:
-        data = dumps(message)
+        try:
+            data = dumps(message)
+        except (RecursionError, ValueError) as error:  # a value nested too deep, an int too long
+            reason = f"{type(error).__name__}: {str(error)[:200]}"
+            data = dumps({"op": message["op"], "id": message.get("id"), "unsendable": reason})
         if len(data) > MAX_MESSAGE:
             data = dumps({"op": message["op"], "id": message.get("id"), "oversize": len(data)})
         with self.write_lock:
@@ -145,7 +149,10 @@ class Server:
         except BaseException as exc:
             raised: BaseException | None = exc
         else:
-            raised, result = None, encode(value)
+            try:
+                raised, result = None, encode(value)
+            except RecursionError:  # a list that holds itself, a very deep one
+                raised, result = None, {"$opaque": [type(value).__name__, "<nested too deep>"]}
         # A value is encoded before the reports (what the submission's __repr__ does then is in
         # them), an exception described after them.
         seen = {**self.watch.report(), **self.diagnostics.report()}
@@ -293,7 +300,11 @@ class Server:
             text = str(exc)
         except Exception:
             text = ""
-        return {"type": type(exc).__name__, "message": text[:2000], "where": frames[-5:]}
+        try:
+            name = str(type(exc).__name__)
+        except Exception:  # a metaclass of the submission's that raises on the name
+            name = "Exception"
+        return {"type": name, "message": text[:2000], "where": frames[-5:]}
 
 
 def finish(loop: asyncio.AbstractEventLoop) -> None:

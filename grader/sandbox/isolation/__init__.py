@@ -157,12 +157,39 @@ def choose(name: str | None, *, allow_none: bool) -> Isolation:
         if isinstance(found, str):
             raise IsolationUnavailable(f"{backend} isolation is not available here: {found}")
         chosen = found
+    misset = settings_problem()
+    if misset:
+        raise IsolationUnavailable(misset)
     if chosen.backend is Backend.NONE and not allow_none:
         raise IsolationUnavailable(
             "refusing to grade without isolation (a submission could read the hidden checks "
             f"and change other grades); {HOW_TO_GET}; or pass --no-isolation to grade anyway"
         )
     return chosen
+
+
+def settings_problem() -> str:
+    """What is wrong with the sandbox's settings in the environment ("" if nothing).
+
+    Said once, before anything is graded: a wrong `GRADER_SANDBOX_UIDS` or
+    `GRADER_SANDBOX_PYTHON` would otherwise fail every check of every file,
+    and read as the submission's fault.
+    """
+    try:
+        sandbox_uids()
+    except IsolationUnavailable as error:
+        return str(error)
+    given = os.environ.get("GRADER_SANDBOX_PYTHON", "")
+    if given:
+        import subprocess
+
+        from grader.sandbox.isolation import view
+
+        try:
+            view.layout(view.interpreter())
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            return f"GRADER_SANDBOX_PYTHON={given!r} is not a Python the sandbox can run: {error}"
+    return ""
 
 
 def sandbox_uids() -> range:
@@ -198,4 +225,5 @@ __all__ = [
     "describe",
     "probe",
     "sandbox_uids",
+    "settings_problem",
 ]

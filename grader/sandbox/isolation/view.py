@@ -52,7 +52,7 @@ def interpreter() -> str:
 
 
 @functools.cache
-def _layout(python: str) -> dict[str, str]:
+def layout(python: str) -> dict[str, str]:
     """Where `python` keeps its standard library and its shared library, as it says itself."""
     if python == os.path.realpath(sys._base_executable):  # type: ignore[attr-defined]
         return _here()
@@ -92,15 +92,15 @@ def build(packages: tuple[str, ...] = ()) -> View:
 
 @functools.cache
 def _build(python: str, packages: tuple[str, ...]) -> View:
-    layout = _layout(python)
+    found = layout(python)
     system: list[str] = [python]
-    stdlib = os.path.realpath(layout["stdlib"])
+    stdlib = os.path.realpath(found["stdlib"])
     system.append(stdlib)
     dynload = os.path.join(stdlib, "lib-dynload")
     if os.path.isdir(dynload):
         system.append(os.path.realpath(dynload))  # may be a link out of the tree
-    library, libdir = layout["library"], layout["libdir"]
-    if layout["shared"] not in ("", "0") and library and libdir:
+    library, libdir = found["library"], found["libdir"]
+    if found["shared"] not in ("", "0") and library and libdir:
         shared = os.path.join(libdir, library)
         if os.path.exists(shared):
             system += sorted({shared, os.path.realpath(shared)})

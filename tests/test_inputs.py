@@ -1,0 +1,231 @@
+"""Inputs a fuzzing pass found mishandled, each now a clear line, a right grade or a true message.
+
+Bad input gets one line and exit 2 (never "failed unexpectedly"); a legal
+but odd submission gets the grade its behaviour earns, and a message that
+says what really happened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from support import EXERCISES, REPO, SOLUTIONS, grade_file
+from test_batch import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
+
+from grader.batch import classroom
+from grader.cli import cli
+from grader.course import catalog
+from grader.errors import BadOutput
+from grader.sandbox import codec
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+# -- the grader's own settings ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [("GRADER_SANDBOX_UIDS", "abc", "GRADER_SANDBOX_UIDS must be FIRST-LAST"),
+     ("GRADER_SANDBOX_UIDS", "0-10", "GRADER_SANDBOX_UIDS '0-10' is out of range"),
+     ("GRADER_SANDBOX_PYTHON", "/nonexistent/python", "is not a Python the sandbox can run"),
+     ("GRADER_SANDBOX_PYTHON", "/bin/sh", "is not a Python the sandbox can run")],
+    ids=["uids-text", "uids-zero", "python-missing", "python-not-python"],
+)  # fmt: skip
+def test_a_wrong_sandbox_setting_is_said_before_anything_is_graded(
+    name: str, value: str, says: str
+) -> None:
+    """Not a 0 for every check of every file, blamed on the submission."""
+    solution = str(SOLUTIONS / "count-async.py")
+    for command in (["grade", "count-async", solution], ["check", "count-async", solution]):
+        assert says in one_line_error(run(*command, env={name: value}))
+
+
+# -- where a batch writes ----------------------------------------------------------------------
+
+
+def test_out_may_not_be_the_class_folder_or_a_students(tmp_path: Path) -> None:
+    room = small_class(tmp_path / "class")
+    exercises = catalog.catalog(EXERCISES)
+    with pytest.raises(BadOutput, match="is the class folder itself"):
+        classroom.scan(room, exercises, skip=room)
+    for inside in (room / "ann", room / "ann" / "results"):
+        with pytest.raises(BadOutput, match="student folder ann"):
+            classroom.scan(room, exercises, skip=inside)
+    # A folder of its own in the class folder is fine: it is no student.
+    found = classroom.scan(room, exercises, skip=room / "results")
+    assert found.students == ["ann", "ben", "cat", "dan", "eve"]
+    said = one_line_error(run("batch", str(room), "--out", str(room / "ann")))
+    assert "student folder ann" in said
+
+
+def test_out_that_cannot_hold_files_is_said_before_grading(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    room = small_class(tmp_path / "class")
+    said = one_line_error(run("batch", str(room), "--out", "/dev/full", "--quiet"))
+    assert said == "Error: --out /dev/full cannot hold the results: File exists"
+    assert fake.calls == []
+    out = tmp_path / "out"
+    (out / "ann" / "count-sync.json").mkdir(parents=True)
+    said = one_line_error(run("batch", str(room), "--out", str(out), "--quiet", "--resume"))
+    assert "count-sync.json is a folder where a report belongs" in said
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+
+def test_verify_draws_fails_a_solution_that_cannot_run(tmp_path: Path) -> None:
+    exercises = tmp_path / "exercises"
+    assert run("--exercises", str(exercises), "new", "demo").exit_code == 0
+    (tmp_path / "solutions" / "demo.py").write_text("def broken(:\n")
+    result = run("--exercises", str(exercises), "verify", "demo", "--draws", "2")
+    assert result.exit_code == 1, result.output
+    assert "demo/solution" in result.output and "lost ['everything (your file has a syntax" in (
+        result.output
+    )
+    said = one_line_error(
+        run("--exercises", str(exercises), "verify", "demo", "--submissions", str(tmp_path / "x"))
+    )
+    assert said.endswith("x: no such folder")
+
+
+# -- the environment and the course's files ----------------------------------------------------
+
+
+def test_a_huge_columns_does_not_break_a_grading() -> None:
+    """pytest, run inside `grader grade`, would draw its lines that wide."""
+    stub = str(EXERCISES / "count-async" / "stub.py")
+    command = [sys.executable, "-m", "grader", "grade", "count-async", stub, "--format", "json"]
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "COLUMNS": "99999999999"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [(b"\xff\xfe\x00binary", "is not UTF-8 text (byte 0xff at offset 0)"),
+     (b"id: broken\ntitle: T\npoints: .nan\n", "key 'points' must be a positive number"),
+     (b"id: broken\ntitle: T\npoints: 1\nlimits:\n  call_timeout: .inf\n",
+      "key 'limits.call_timeout' must be a positive number")],
+    ids=["binary", "nan-points", "infinite-timeout"],
+)  # fmt: skip
+def test_an_exercise_yaml_that_cannot_be_used_is_one_line(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    folder = tmp_path / "course" / "broken"
+    folder.mkdir(parents=True)
+    (folder / "exercise.yaml").write_bytes(content)
+    assert says in one_line_error(run("list", "--exercises", str(tmp_path / "course")))
+
+
+def test_start_says_what_it_cannot_write_or_find(tmp_path: Path) -> None:
+    (tmp_path / "here" / "count-async.md").mkdir(parents=True)
+    said = one_line_error(run("start", "count-async", str(tmp_path / "here"), "--force"))
+    assert said.endswith("count-async.md: Is a directory") and "cannot write" in said
+    course = tmp_path / "course"
+    (course / "lone").mkdir(parents=True)
+    (course / "lone" / "exercise.yaml").write_text("id: lone\ntitle: Lone\npoints: 1\n")
+    (course / "lone" / "task.md").write_text("a task\n")
+    said = one_line_error(run("--exercises", str(course), "start", "lone", str(tmp_path / "x")))
+    assert "exercise lone has no stub.py" in said
+
+
+def test_a_roster_csv_cannot_parse_is_one_line(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    room = small_class(tmp_path / "class")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("folder,email\n" + "ann," + "x" * 200_000 + "\n")
+    said = one_line_error(
+        run("batch", str(room), "--out", str(tmp_path / "out"), "--roster", str(roster))
+    )
+    assert "roster.csv is not a CSV file the grader can read: field larger" in said
+
+
+# -- submissions -------------------------------------------------------------------------------
+
+
+def test_a_link_to_a_file_not_named_py_is_graded_as_its_link(tmp_path: Path) -> None:
+    target = tmp_path / "saved.txt"
+    target.write_text((SOLUTIONS / "count-async.py").read_text())
+    link = tmp_path / "count-async.py"
+    link.symlink_to(target)
+    report = grade_file("count-async", link)
+    assert report.score == report.max_score, report.message
+
+
+def test_a_syntax_error_on_a_huge_line_is_said_in_a_short_line(tmp_path: Path) -> None:
+    deep = tmp_path / "count-async.py"
+    deep.write_text("x = " + "[" * 3000 + "]" * 2999 + "\n")
+    report = grade_file("count-async", deep)
+    assert report.status == "error" and report.message.startswith("your file has a syntax error")
+    assert len(report.message) < 700 and report.message.endswith("...)")
+
+
+def test_values_that_cannot_cross_are_said_as_such(tmp_path: Path) -> None:
+    """Not "your program exited": it returned something the grader cannot read."""
+    huge = tmp_path / "count-async.py"
+    huge.write_text("async def count(n=30, pauses=None):\n    return 10**100000\n")
+    messages = [c.message for c in grade_file("count-async", huge).checks]
+    assert any("count() returned a value the grader cannot read (ValueError" in m for m in messages)
+    assert not any("exited" in m for m in messages), messages
+
+
+def test_sets_of_frozensets_cross_whole() -> None:
+    value = {frozenset({1}), (1, frozenset({2, frozenset({3})}))}
+    assert codec.decode(json.loads(json.dumps(codec.encode(value)))) == value
+    keyed = {(1, frozenset({2})): "a"}
+    assert codec.decode(json.loads(json.dumps(codec.encode(keyed)))) == keyed
+
+
+def test_ctrl_c_during_a_grading_says_interrupted(tmp_path: Path) -> None:
+    spin = tmp_path / "count-async.py"
+    spin.write_text("async def count(n=30, pauses=None):\n    while True:\n        pass\n")
+    command = [sys.executable, "-m", "grader", "grade", "count-async", str(spin)]
+    process = subprocess.Popen(
+        command, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(4)  # well into the first check
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, out + err
+    assert "interrupted: nothing was graded" in err and "could not be run" not in out + err
+
+
+def test_an_exception_whose_type_hides_its_name_is_still_said(tmp_path: Path) -> None:
+    weird = tmp_path / "count-async.py"
+    weird.write_text(
+        "class Meta(type):\n"
+        "    def __getattribute__(cls, name):\n"
+        "        if name == '__name__':\n"
+        "            raise RuntimeError('no name')\n"
+        "        return super().__getattribute__(name)\n\n"
+        "class Weird(Exception, metaclass=Meta):\n    pass\n\n"
+        "async def count(n=30, pauses=None):\n    raise Weird('boom')\n"
+    )
+    messages = [c.message for c in grade_file("count-async", weird).checks]
+    assert all(m.startswith("count() raised Exception: boom") for m in messages), messages

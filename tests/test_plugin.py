@@ -65,7 +65,6 @@ def test_plain_pytest_draws_what_the_grader_draws() -> None:
     assert grade(exercise, answer).seed == seed
 
 
-
 def test_checks_that_do_not_add_up_are_a_grading_error_not_a_score(tmp_path: Path) -> None:
     """A course whose checks are worth more than exercise.yaml says can never give 6/5."""
     course = tmp_path / "course"

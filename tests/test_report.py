@@ -54,6 +54,7 @@ def test_json_shape_is_the_contract() -> None:
     assert data["score"] == 2 and data["status"] == "graded"
     assert data["checks"][1]["visibility"] == "hidden"
 
+
 def test_a_failure_carries_its_data() -> None:
     passed, failed = example().to_dict()["checks"]
     assert (passed["expected"], passed["measured"], passed["hint"], passed["bounds"]) == (

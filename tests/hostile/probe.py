@@ -204,4 +204,3 @@ def privileges():
 def answer():
     """A harmless call: the victim's proof that it still serves."""
     return "still here"
-

@@ -1,12 +1,15 @@
 """How long `grader grade` takes beyond the waits its checks need.
 
-    python bench/grade_time.py [EXERCISE ...] [--runs 5]
+    python bench/grade_time.py [EXERCISE ...] [--runs 5] [--pause 0]
 
 For each exercise, grades the reference solution with the `grader` command (a
 whole process, as a teacher runs it) and prints the median wall time; the
 time spent inside the checks; the checks' waits (the time the submission's
 calls took, from the report's timelines: what no grader can avoid); the
-overhead over those waits, and the ratio of wall time to waits.
+overhead over those waits, and the ratio of wall time to waits. With
+`--pause S`, it waits S seconds before each run: one grading on a settled
+machine, as a student runs it, rather than one started while the last one's
+processes are still ending.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("exercises", nargs="*", default=["count-sync", "count-async"])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds before each run")
     args = parser.parse_args()
     print(f"{'exercise':<16} {'wall s':>7} {'checks s':>9} {'waits s':>8} {'overhead s':>11} "
           f"{'wall/waits':>10}")  # fmt: skip
@@ -33,6 +37,7 @@ def main() -> int:
     for exercise in args.exercises:
         walls, inside, waits, graded = [], [], [], []
         for _ in range(args.runs):
+            time.sleep(args.pause)
             started = time.monotonic()
             done = subprocess.run(
                 [sys.executable, "-m", "grader", "grade", exercise,

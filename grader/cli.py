@@ -316,6 +316,9 @@ def verify(
     """Check that each reference solution scores full marks and each stub less."""
     from grader.course import verify as verification
 
+    misset = isolation.settings_problem()  # or every solution would seem to fail
+    if misset:
+        raise CommandError(misset)
     folder = _exercises_dir(ctx)
     with _reported():
         chosen = [catalog.find(e, folder) for e in exercises] or catalog.catalog(folder)
@@ -539,6 +542,14 @@ def batch(
                 strict_timing=strict_timing, progress=None if quiet else _progress(stack),
                 public_only=public_only, isolation=chosen, throttle=throttle,
             )  # fmt: skip
+    except OSError as error:
+        if error.filename is None:  # not a file the batch wrote: a grader fault, said as one
+            raise
+        # A disk that filled up mid-batch, say: every report written so far is whole.
+        raise CommandError(
+            f"cannot write {error.filename}: {error.strerror or error}; the reports graded "
+            "so far are kept: run the same command again with --resume once that is fixed"
+        ) from None
     except KeyboardInterrupt:
         # Every report written so far is whole and kept: say how to finish the batch.
         click.echo(
@@ -547,7 +558,7 @@ def batch(
             err=True,
         )
         ctx.exit(130)
-    with _reported():
+    with _reported(), _writing(out_dir):
         exported = lms.export(result, members) if members is not None else None
     if not quiet:
         click.echo(summary.render_summary(result, exported))

@@ -236,12 +236,31 @@ def test_scan_leaves_out_an_earlier_batchs_output(
     touch(tmp_path / "ann" / "count-async.py")
     touch(tmp_path / "results" / "grades.csv")  # last week's --out, kept in the class
     touch(tmp_path / "results" / "ann" / "count-async.json")
+    touch(tmp_path / "cut-short" / classroom.OUT_MARKER)  # a batch stopped before its grades
+    touch(tmp_path / "cut-short" / "ann" / "count-async.json")
     touch(tmp_path / "grades.csv" / "count-async.py")  # a student's folder, oddly named
     room = classroom.scan(tmp_path, exercises)
     assert room.students == ["ann", "grades.csv"]
     assert [(i.path, i.reason) for i in room.ignored] == [
-        ("results", "an earlier batch's output (grades.csv), not a student")
+        ("cut-short", "an earlier batch's output, not a student"),
+        ("results", "an earlier batch's output, not a student"),
     ]
+
+
+def test_scan_grades_no_link_out_of_a_students_folder(
+    tmp_path: Path, exercises: list[catalog.Exercise]
+) -> None:
+    """A link handed in would have a classmate's file, or a solution, graded (and printed)."""
+    touch(tmp_path / "ann" / "count-async.py", "ann's own work")
+    touch(tmp_path / "ann" / "drafts" / "sync.py", "ann's draft")
+    (tmp_path / "ann" / "count-sync.py").symlink_to("drafts/sync.py")  # her own: graded
+    touch(tmp_path / "ben" / "notes.txt")
+    (tmp_path / "ben" / "count-async.py").symlink_to("../ann/count-async.py")
+    (tmp_path / "ben" / "count-sync.py").symlink_to(REPO / "solutions" / "count-sync.py")
+    room = classroom.scan(tmp_path, exercises)
+    assert [j.label for j in room.jobs] == ["ann/count-async.py", "ann/count-sync.py"]
+    outside = [i.path for i in room.ignored if i.reason == "a link to a file outside ben's folder"]
+    assert outside == ["ben/count-async.py", "ben/count-sync.py"]
 
 
 def test_scan_only_some_exercises(tmp_path: Path, exercises: list[catalog.Exercise]) -> None:
@@ -345,6 +364,17 @@ def test_timing_failures_are_graded_again_alone(tmp_path: Path, fake: FakeGrader
     stored = json.loads((tmp_path / "out" / "ben" / "count-async.json").read_text())
     assert stored["score"] == 10 and stored["message"] == batch.REGRADED_ONLY_TIMING
     assert max(others for _, others in fake.calls) > 0, "nothing was graded concurrently"
+
+
+def test_an_earlier_batch_into_the_class_folder_is_no_student_of_the_next(
+    tmp_path: Path, fake: FakeGrader
+) -> None:
+    class_dir = small_class(tmp_path / "class")
+    grade_class(class_dir, class_dir / "week-1")
+    (class_dir / "week-1" / "grades.csv").unlink()  # as if it had been cut short
+    result, _ = grade_class(class_dir, tmp_path / "out")
+    assert result.classroom.students == ["ann", "ben", "cat", "dan", "eve"]
+    assert [i.path for i in result.classroom.ignored] == ["week-1"]
 
 
 def test_a_grader_error_costs_only_that_submission(tmp_path: Path, fake: FakeGrader) -> None:

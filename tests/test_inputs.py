@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,25 @@ def test_a_wrong_sandbox_setting_is_said_before_anything_is_graded(
         assert says in one_line_error(run(*command, env={name: value}))
 
 
+@pytest.mark.parametrize("answer", ["[1]", "{}", '{"stdlib": 1}', "not json"])
+def test_a_sandbox_python_that_answers_oddly_is_said_before_anything_is_graded(
+    tmp_path: Path, answer: str
+) -> None:
+    fake_python = tmp_path / "python"
+    fake_python.write_text(f"#!/bin/sh\necho '{answer}'\n")
+    fake_python.chmod(0o755)
+    solution = str(SOLUTIONS / "count-async.py")
+    said = one_line_error(
+        run("grade", "count-async", solution, env={"GRADER_SANDBOX_PYTHON": str(fake_python)})
+    )
+    assert "is not a Python the sandbox can run" in said
+
+
+def test_verify_says_a_wrong_sandbox_setting_once_and_blames_no_exercise() -> None:
+    said = one_line_error(run("verify", "count-async", env={"GRADER_SANDBOX_UIDS": "abc"}))
+    assert said == "Error: GRADER_SANDBOX_UIDS must be FIRST-LAST (two numbers), not 'abc'"
+
+
 # -- where a batch writes ----------------------------------------------------------------------
 
 
@@ -78,16 +98,73 @@ def test_out_may_not_be_the_class_folder_or_a_students(tmp_path: Path) -> None:
 
 def test_out_that_cannot_hold_files_is_said_before_grading(
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     fake: FakeGrader,  # noqa: F811
 ) -> None:
     room = small_class(tmp_path / "class")
     said = one_line_error(run("batch", str(room), "--out", "/dev/full", "--quiet"))
     assert said == "Error: --out /dev/full cannot hold the results: File exists"
-    assert fake.calls == []
     out = tmp_path / "out"
-    (out / "ann" / "count-sync.json").mkdir(parents=True)
-    said = one_line_error(run("batch", str(room), "--out", str(out), "--quiet", "--resume"))
-    assert "count-sync.json is a folder where a report belongs" in said
+    real_write = Path.write_bytes
+
+    def refused(path: Path, data: bytes) -> int:
+        if path.parent == out:  # a read-only folder, which root's chmod cannot give
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_write(path, data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "write_bytes", refused)
+        said = one_line_error(run("batch", str(room), "--out", str(out), "--quiet"))
+    assert said == f"Error: --out {out} cannot hold the results: Permission denied"
+    assert fake.calls == []
+
+
+@pytest.mark.parametrize(
+    ("in_the_way", "says"),
+    [("ann/count-sync.json/", "count-sync.json is in the way"),
+     ("ann/count-sync.html/", "count-sync.html is in the way"),
+     ("grades.csv/", "grades.csv is in the way"),
+     ("index.html/", "index.html is in the way"),
+     ("ann", "ann is a file where ann's reports belong")],
+    ids=["report", "page", "gradebook", "index", "student-folder"],
+)  # fmt: skip
+def test_a_folder_or_file_in_the_way_is_said_before_grading(
+    tmp_path: Path,
+    in_the_way: str,
+    says: str,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    """Not an exit 3 at the end of a class's grading: nothing is graded until all can be kept."""
+    room = small_class(tmp_path / "class")
+    out = tmp_path / "out"
+    target = out / in_the_way.rstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if in_the_way.endswith("/"):
+        target.mkdir()
+    else:
+        target.write_text("")
+    for extra in ((), ("--resume",)):
+        said = one_line_error(run("batch", str(room), "--out", str(out), "--quiet", *extra))
+        assert says in said, said
+    assert fake.calls == []
+
+
+def test_a_disk_that_fills_up_mid_batch_is_one_line_that_says_resume(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    from grader.outputs import gradebook
+
+    room = small_class(tmp_path / "class")
+    out = tmp_path / "out"
+
+    def full(path: Path, report: object) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(gradebook, "write_report", full)
+    said = one_line_error(run("batch", str(room), "--out", str(out), "--quiet"))
+    assert "No space left on device" in said and "--resume" in said, said
 
 
 # -- verify ------------------------------------------------------------------------------------
@@ -111,16 +188,25 @@ def test_verify_draws_fails_a_solution_that_cannot_run(tmp_path: Path) -> None:
 # -- the environment and the course's files ----------------------------------------------------
 
 
-def test_a_huge_columns_does_not_break_a_grading() -> None:
-    """pytest, run inside `grader grade`, would draw its lines that wide."""
+def test_a_huge_columns_does_not_break_a_grading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest, run inside `grader grade` or beside it, would draw its lines that wide."""
     stub = str(EXERCISES / "count-async" / "stub.py")
-    command = [sys.executable, "-m", "grader", "grade", "count-async", stub, "--format", "json"]
-    done = subprocess.run(
-        command, cwd=REPO, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "COLUMNS": "99999999999"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["score"] == 0
+    command = [sys.executable, "-m", "grader", "grade", "count-async", stub]
+    for shown in (["--format", "json"], []):
+        done = subprocess.run(
+            command + shown, cwd=REPO, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "COLUMNS": "99999999999"},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        if shown:
+            assert json.loads(done.stdout)["score"] == 0
+        else:
+            assert "0/2  prints every number once" in done.stdout, done.stdout[:500]
+    # Off the main thread (as in a batch), pytest runs in a process of its own.
+    monkeypatch.setenv("COLUMNS", "99999999999")
+    with ThreadPoolExecutor(1) as pool:
+        report = pool.submit(grade_file, "count-async", Path(stub)).result()
+    assert report.status == "graded" and report.score == 0, report.message
 
 
 @pytest.mark.parametrize(
@@ -128,8 +214,17 @@ def test_a_huge_columns_does_not_break_a_grading() -> None:
     [(b"\xff\xfe\x00binary", "is not UTF-8 text (byte 0xff at offset 0)"),
      (b"id: broken\ntitle: T\npoints: .nan\n", "key 'points' must be a positive number"),
      (b"id: broken\ntitle: T\npoints: 1\nlimits:\n  call_timeout: .inf\n",
-      "key 'limits.call_timeout' must be a positive number")],
-    ids=["binary", "nan-points", "infinite-timeout"],
+      "key 'limits.call_timeout' must be a positive number"),
+     (b"id: broken\ntitle: T\npoints: 1" + b"0" * 400 + b"\n",
+      "key 'points' must be a positive number up to 1,000,000"),
+     (b"id: broken\ntitle: T\npoints: 1" + b"0" * 5000 + b"\n",
+      "holds a value that cannot be read: Exceeds the limit"),
+     (b"id: broken\ntitle: T\npoints: 1\nlimits:\n  memory_mb: 100000000000000000000000\n",
+      "key 'limits.memory_mb' must be a positive number up to 1,000,000"),
+     (b"id: broken\ntitle: T\npoints: 1\nlimits:\n  memory_mb: 0.5\n",
+      "key 'limits.memory_mb' must be a whole number")],
+    ids=["binary", "nan-points", "infinite-timeout", "huge-points", "unreadable-points",
+         "huge-memory", "half-a-megabyte"],
 )  # fmt: skip
 def test_an_exercise_yaml_that_cannot_be_used_is_one_line(
     tmp_path: Path, content: bytes, says: str
@@ -150,6 +245,9 @@ def test_start_says_what_it_cannot_write_or_find(tmp_path: Path) -> None:
     (course / "lone" / "task.md").write_text("a task\n")
     said = one_line_error(run("--exercises", str(course), "start", "lone", str(tmp_path / "x")))
     assert "exercise lone has no stub.py" in said
+    kit = tmp_path / "kit"
+    said = one_line_error(run("--exercises", str(course), "release", str(kit)))
+    assert "exercise lone has no stub.py" in said and not kit.exists()
 
 
 def test_a_roster_csv_cannot_parse_is_one_line(
@@ -185,6 +283,17 @@ def test_a_syntax_error_on_a_huge_line_is_said_in_a_short_line(tmp_path: Path) -
     assert len(report.message) < 700 and report.message.endswith("...)")
 
 
+def test_an_exception_raised_on_a_huge_line_is_said_in_a_short_line(tmp_path: Path) -> None:
+    huge = tmp_path / "count-async.py"
+    huge.write_text(
+        "async def count(n=30, pauses=None):\n"
+        f"    raise ValueError('{'v' * 5000}') if n else {'1 + ' * 2000}1\n"
+    )
+    messages = [c.message for c in grade_file("count-async", huge).checks]
+    assert all(m.startswith("count() raised ValueError: vvv") for m in messages), messages
+    assert all(len(m) < 700 for m in messages), [len(m) for m in messages]
+
+
 def test_values_that_cannot_cross_are_said_as_such(tmp_path: Path) -> None:
     """Not "your program exited": it returned something the grader cannot read."""
     huge = tmp_path / "count-async.py"
@@ -201,6 +310,31 @@ def test_sets_of_frozensets_cross_whole() -> None:
     assert codec.decode(json.loads(json.dumps(codec.encode(keyed)))) == keyed
 
 
+def wait_for_a_spinning_descendant(root: int, cpu_seconds: float = 0.5) -> None:
+    """Until a process under `root` has spent `cpu_seconds` on the CPU (a loaded machine waits)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        parents: dict[int, int] = {}
+        used: dict[int, float] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            used[pid] = (int(fields[11]) + int(fields[12])) / tick
+        for pid, cpu in used.items():
+            ancestor = parents.get(pid, 0)
+            while ancestor > 1 and ancestor != root:
+                ancestor = parents.get(ancestor, 0)
+            if ancestor == root and cpu >= cpu_seconds:
+                return
+        time.sleep(0.1)
+    raise AssertionError("no check's child started spinning within 120 s")
+
+
 def test_ctrl_c_during_a_grading_says_interrupted(tmp_path: Path) -> None:
     spin = tmp_path / "count-async.py"
     spin.write_text("async def count(n=30, pauses=None):\n    while True:\n        pass\n")
@@ -209,7 +343,7 @@ def test_ctrl_c_during_a_grading_says_interrupted(tmp_path: Path) -> None:
         command, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(4)  # well into the first check
+    wait_for_a_spinning_descendant(process.pid)  # the first check's child: well into grading
     os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, out + err
@@ -229,3 +363,31 @@ def test_an_exception_whose_type_hides_its_name_is_still_said(tmp_path: Path) ->
     )
     messages = [c.message for c in grade_file("count-async", weird).checks]
     assert all(m.startswith("count() raised Exception: boom") for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    "returned",
+    ["class Meta(type):\n"
+     "    def __getattribute__(cls, name):\n"
+     "        if name == '__name__':\n"
+     "            raise RuntimeError('no name')\n"
+     "        return super().__getattribute__(name)\n\n"
+     "class Weird(metaclass=Meta):\n    pass\n\n"
+     "async def count(n=30, pauses=None):\n    print(*range(1, n + 1), sep='\\n')\n"
+     "    return Weird()\n",
+     "class Weird(dict):\n"
+     "    def items(self):\n        raise RuntimeError('no items')\n\n"
+     "async def count(n=30, pauses=None):\n    print(*range(1, n + 1), sep='\\n')\n"
+     "    return Weird(a=1)\n"],
+    ids=["type-hides-its-name", "dict-without-items"],
+)  # fmt: skip
+def test_a_returned_value_that_cannot_be_read_is_said_as_a_wrong_value(
+    tmp_path: Path, returned: str
+) -> None:
+    """The submission's fault, said as what it returned, and never "your program exited"."""
+    weird = tmp_path / "count-async.py"
+    weird.write_text(returned)
+    report = grade_file("count-async", weird)
+    messages = [c.message for c in report.checks]
+    assert report.score == 0 and not any("exited" in m for m in messages), messages
+    assert any("returned" in m and "Weird" in m for m in messages), messages

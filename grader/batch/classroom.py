@@ -13,6 +13,11 @@ from pathlib import Path
 from grader.course.catalog import Exercise
 from grader.errors import BadOutput, MissingFile, UnknownExercise
 
+#: A file every batch writes in its output folder before any report, so that a later
+#: batch of a class folder that holds that folder knows it is no student, even when the
+#: earlier one was cut short before its grades.csv.
+OUT_MARKER = ".grader-batch-output"
+
 
 @dataclass(frozen=True)
 class Job:
@@ -84,7 +89,7 @@ def scan(
         if entry == skipped:
             continue
         if _earlier_output(entry):
-            reason = "an earlier batch's output (grades.csv), not a student"
+            reason = "an earlier batch's output, not a student"
             ignored.append(Ignored(entry.name, reason))
             continue
         students.append(entry.name)
@@ -126,7 +131,9 @@ def _refuse_inside_a_student(root: Path, out: Path, given: Path) -> None:
 
 
 def _earlier_output(folder: Path) -> bool:
-    """A folder with a gradebook and no Python file is an earlier `--out`, not a student."""
+    """An earlier batch's `--out`, not a student: its marker, or a gradebook and no Python file."""
+    if (folder / OUT_MARKER).is_file():
+        return True
     return (folder / "grades.csv").is_file() and not any(folder.glob("*.py"))
 
 
@@ -138,6 +145,7 @@ def _skipped(path: Path) -> bool:
 def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job], list[Ignored]]:
     by_exercise: dict[str, list[Path]] = {}
     ignored: list[Ignored] = []
+    own = folder.resolve()
     for file in sorted(folder.iterdir()):
         if _skipped(file):
             continue
@@ -145,6 +153,11 @@ def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job],
         exercise = file.stem if file.stem in known else file.stem.replace("_", "-")
         if not file.is_file() or file.suffix != ".py" or exercise not in known:
             ignored.append(Ignored(label, "matches no exercise"))
+            continue
+        if not file.resolve().is_relative_to(own):
+            # A link handed in, to a classmate's file, a solution or the hidden checks: its
+            # text would be graded, and could be printed into the report, as this student's.
+            ignored.append(Ignored(label, f"a link to a file outside {folder.name}'s folder"))
             continue
         by_exercise.setdefault(exercise, []).append(file)
     jobs: list[Job] = []

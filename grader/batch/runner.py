@@ -23,13 +23,13 @@ Each report's HTML page is written beside its JSON report, and the class's
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.batch.classroom import Classroom, Job
+from grader.batch.classroom import OUT_MARKER, Classroom, Job
 from grader.batch.throttle import Throttle
 from grader.course.catalog import find
 from grader.errors import BadOutput, GraderError, MissingFile
@@ -141,17 +141,36 @@ def _timing_failed(report: Report) -> bool:
     return any(c.timing and c.status is not CheckStatus.PASSED for c in report.checks)
 
 
-def _prepare(out_dir: Path) -> None:
-    """Make `out_dir` and prove it takes files, before anything is graded."""
+def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
+    """Make `out_dir`, prove it takes files, and that nothing is in the way of one.
+
+    Everything a batch will write is checked before anything is graded, so a
+    wrong `--out` costs a line, not a class's grading (`grades.csv` is written
+    last of all).
+    """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / f"{gradebook.TEMP_PREFIX}probe.tmp"
         probe.write_bytes(b"")
         probe.unlink()
+        # Says what the folder is to a later batch that finds it in a class folder.
+        (out_dir / OUT_MARKER).write_bytes(b"")
     except OSError as error:
         raise BadOutput(
             f"--out {out_dir} cannot hold the results: {error.strerror or error}"
         ) from None
+    files = [out_dir / "grades.csv", out_dir / classpage.INDEX]
+    for job in jobs:
+        folder = out_dir / job.student
+        if folder.exists() and not folder.is_dir():
+            raise BadOutput(f"{folder} is a file where {job.student}'s reports belong: remove it")
+        files += [
+            gradebook.report_path(out_dir, job.student, job.exercise),
+            classpage.page_path(out_dir, job.student, job.exercise),
+        ]
+    for file in files:
+        if file.exists() and not file.is_file():
+            raise BadOutput(f"{file} is in the way of a file the batch writes: remove it")
 
 
 def run(
@@ -183,13 +202,11 @@ def run(
     if not public_only:
         for exercise in classroom.exercises:
             require_hidden_checks(exercise)
-    _prepare(out_dir)
+    _prepare(out_dir, classroom.jobs)
     gradebook.remove_leftovers(out_dir)
     todo: list[Job] = []
     for job in classroom.jobs:
         stored = gradebook.report_path(out_dir, job.student, job.exercise)
-        if stored.is_dir():
-            raise BadOutput(f"{stored} is a folder where a report belongs: remove it")
         if resume and gradebook.read_report(stored) is not None:
             continue
         if stored.exists():  # a report of an earlier run must not outlive this one's grading

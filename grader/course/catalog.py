@@ -14,7 +14,6 @@ An exercise is a folder named by its id::
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +115,12 @@ def _default_folders() -> list[Path]:
     return [*own, Path.cwd() / "exercises"]
 
 
+#: The largest number exercise.yaml may give for points or a limit: far beyond any
+#: real one (a million seconds is 11 days, a million MB a terabyte), and small
+#: enough that no conversion overflows.
+MOST = 1_000_000
+
+
 def load(root: Path) -> Exercise:
     """Read one exercise folder; a malformed `exercise.yaml` names the offending key."""
     root = root.resolve()  # the checks run elsewhere: see exercises_dir
@@ -134,14 +139,16 @@ def load(root: Path) -> Exercise:
         raise BadExercise(f"{where} cannot be read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise BadExercise(f"{where} is not valid YAML{_yaml_reason(exc)}") from None
+    except ValueError as exc:  # a number Python refuses to read, such as 5000 digits
+        raise BadExercise(f"{where} holds a value that cannot be read: {exc}") from None
     if not isinstance(data, dict):
         raise BadExercise(f"{where} must be a mapping of keys to values")
     exercise_id = _field(data, "id", str, where)
     if exercise_id != root.name:
         raise BadExercise(f"{where}: key 'id' is {exercise_id!r} but the folder is {root.name!r}")
     points = _field(data, "points", (int, float), where)
-    if not 0 < points < math.inf:  # also false for nan
-        raise BadExercise(f"{where}: key 'points' must be a positive number")
+    if not 0 < points <= MOST:  # also false for nan
+        raise BadExercise(f"{where}: key 'points' must be a positive number up to {MOST:,}")
     solution = data.get("solution")
     if solution is not None and not isinstance(solution, str):
         raise BadExercise(f"{where}: key 'solution' must be a path")
@@ -273,7 +280,14 @@ def _limits(raw: Any, where: str) -> Limits:
         if key not in known:
             raise BadExercise(f"{where}: unknown key 'limits.{key}'")
         number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not number or not 0 < value < math.inf:  # also false for nan
-            raise BadExercise(f"{where}: key 'limits.{key}' must be a positive number")
-        values[key] = float(value) if known[key] in ("float", float) else int(value)
+        if not number or not 0 < value <= MOST:  # also false for nan
+            raise BadExercise(
+                f"{where}: key 'limits.{key}' must be a positive number up to {MOST:,}"
+            )
+        if known[key] in ("float", float):
+            values[key] = float(value)
+        elif float(value).is_integer():
+            values[key] = int(value)
+        else:
+            raise BadExercise(f"{where}: key 'limits.{key}' must be a whole number")
     return Limits(**values)

@@ -73,6 +73,10 @@ def release(
     """
     if out.exists() and any(out.iterdir()) and not force:
         raise WouldOverwrite(f"{out} is not empty; use --force to write into it")
+    for exercise in exercises:  # before anything is written: a kit is whole or not made
+        for source in (exercise.task, exercise.stub):
+            if not source.is_file():
+                raise MissingFile(f"exercise {exercise.id} has no {source.name} at {source}")
     out.mkdir(parents=True, exist_ok=True)
     readme = out / "README.md"
     readme.write_text(

@@ -52,6 +52,7 @@ from grader.sandbox import (
     isolation,
 )
 from grader.sandbox.forkserver import ForkServer
+from grader.sandbox.isolation import IsolationUnavailable
 
 
 @dataclass
@@ -141,7 +142,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[results_key] = Results(config.getoption("grader_results"), seed)
     if config.getoption("submission"):
         # The zygote starts now, while pytest collects the checks.
-        chosen = isolation.choose(config.getoption("grader_isolation"), allow_none=True)
+        try:
+            chosen = isolation.choose(config.getoption("grader_isolation"), allow_none=True)
+        except IsolationUnavailable as error:
+            # Said as the grading's failure, once, and not as a traceback per check.
+            config.stash[results_key].write({"broken": str(error)})
+            raise pytest.UsageError(str(error)) from None
         diagnose = not config.getoption("grader_no_diagnostics")
         server = forkserver.shared(chosen, _packages(config), diagnose=diagnose)
         config.stash[forkserver_key] = server

@@ -52,12 +52,12 @@ def encode(value: Any, register: Callable[[Any], Ref | None] | None = None) -> A
             return {k: encode(v, register) for k, v in value.items()}
         return {"$dict": [[encode(k, register), encode(v, register)] for k, v in value.items()]}
     if isinstance(value, BaseException):
-        return {"$exc": [type(value).__name__, _safe_str(value)]}
+        return {"$exc": [type_name(value), _safe_str(value)]}
     if register is not None:
         ref = register(value)  # callables, and the checks' coroutine/task/future requests
         if ref is not None:
             return encode(ref, register)
-    return {"$opaque": [_type_name(value), _safe_repr(value)]}
+    return {"$opaque": [type_name(value), _safe_repr(value)]}
 
 
 def decode(data: Any, resolve: Callable[[Ref], Any] | None = None) -> Any:
@@ -93,15 +93,18 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def _type_name(value: Any) -> str:
-    return type(value).__name__
+def type_name(value: Any) -> str:
+    try:
+        return str(type(value).__name__)
+    except Exception:  # a metaclass of the submission's that raises on the name
+        return "object"
 
 
 def _safe_repr(value: Any) -> str:
     try:
         text = repr(value)
     except Exception:  # a submission's __repr__ may raise
-        text = f"<{_type_name(value)}>"
+        text = f"<{type_name(value)}>"
     return text[:300]
 
 

@@ -30,10 +30,9 @@ class SubmissionRaised(SubmissionFault):
         self.type_name = type_name
         self.detail = message
         self.where = where
-        place = f" ({where[-1]})" if where else ""
-        text = (
-            f"{name}() raised {type_name}: {message}" if message else f"{name}() raised {type_name}"
-        )
+        kind = _clip(type_name)
+        place = f" ({_clip(where[-1])})" if where else ""
+        text = f"{name}() raised {kind}: {_clip(message)}" if message else f"{name}() raised {kind}"
         super().__init__(text + place)
 
 
@@ -79,7 +78,7 @@ def import_failure(message: dict[str, Any]) -> str:
     return f"your file raised {kind} while being imported: {detail}{place}"
 
 
-#: The most of one part of an import failure's message (a line of source, an exception's text).
+#: The most of one part of a fault's message (a line of source, an exception's text).
 MAX_PART = 300
 
 

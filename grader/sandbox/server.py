@@ -29,7 +29,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from grader.sandbox.codec import Ref, decode, encode
+from grader.sandbox.codec import Ref, decode, encode, type_name
 from grader.sandbox.diagnostics import Diagnostics
 from grader.sandbox.watch import LoopWatch
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
@@ -152,7 +152,10 @@ class Server:
             try:
                 raised, result = None, encode(value)
             except RecursionError:  # a list that holds itself, a very deep one
-                raised, result = None, {"$opaque": [type(value).__name__, "<nested too deep>"]}
+                raised, result = None, {"$opaque": [type_name(value), "<nested too deep>"]}
+            except Exception as error:  # a dict subclass whose items() raises, say
+                unreadable = f"<{type_name(value)} that cannot be read: {type_name(error)}>"
+                raised, result = None, {"$opaque": [type_name(value), unreadable]}
         # A value is encoded before the reports (what the submission's __repr__ does then is in
         # them), an exception described after them.
         seen = {**self.watch.report(), **self.diagnostics.report()}

@@ -62,8 +62,11 @@ def layout(python: str) -> dict[str, str]:
     )  # fmt: skip
     if done.returncode != 0:
         raise OSError(f"{python} cannot run: {done.stderr.strip()[-300:]}")
-    answer: dict[str, str] = json.loads(done.stdout)
-    return answer
+    answer = json.loads(done.stdout)  # a JSONDecodeError is a ValueError too
+    keys = ("stdlib", "library", "libdir", "shared", "version")
+    if not isinstance(answer, dict) or not all(isinstance(answer.get(k), str) for k in keys):
+        raise ValueError(f"{python} does not answer as a Python does: {done.stdout[:100]!r}")
+    return {k: answer[k] for k in keys}
 
 
 _ASK = (

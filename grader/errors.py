@@ -24,6 +24,10 @@ class BadExercise(GraderError):
     """An exercise's files are malformed (its exercise.yaml, its checks)."""
 
 
+class BadClass(GraderError):
+    """A class folder that cannot be graded as it is (a student folder's name, say)."""
+
+
 class BadOutput(GraderError):
     """Where the results should go cannot hold them (inside the class, not writable)."""
 

@@ -12,6 +12,7 @@ import csv
 import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -30,7 +31,7 @@ from grader.batch import classroom, executors
 from grader.batch import runner as batch
 from grader.cli import cli
 from grader.course import catalog
-from grader.errors import GradingFailed, MissingFile, UnknownExercise
+from grader.errors import BadClass, GradingFailed, MissingFile, UnknownExercise
 from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
 from grader.outputs import gradebook, summary
 
@@ -217,6 +218,7 @@ def test_scan_finds_students_and_their_files(
     touch(tmp_path / "cat" / "readme.md")  # a student who handed nothing in
     touch(tmp_path / ".git" / "count-sync.py")
     touch(tmp_path / "results" / "ann" / "count-sync.json")  # the output folder, in the class
+    touch(tmp_path / "results" / classroom.OUT_MARKER)  # made by a batch
     touch(tmp_path / "stray.py")
     room = classroom.scan(tmp_path, exercises, skip=tmp_path / "results")
     assert room.students == ["ann", "ben", "cat"]
@@ -261,6 +263,49 @@ def test_scan_grades_no_link_out_of_a_students_folder(
     assert [j.label for j in room.jobs] == ["ann/count-async.py", "ann/count-sync.py"]
     outside = [i.path for i in room.ignored if i.reason == "a link to a file outside ben's folder"]
     assert outside == ["ben/count-async.py", "ben/count-sync.py"]
+
+
+def test_scan_takes_no_linked_folder_for_a_student(
+    tmp_path: Path, exercises: list[catalog.Exercise]
+) -> None:
+    """A folder linked to a classmate's, or to the solutions, would be graded as a student."""
+    touch(tmp_path / "ann" / "count-async.py", "ann's own work")
+    (tmp_path / "mallory").symlink_to("ann")
+    (tmp_path / "zed").symlink_to(REPO / "solutions")
+    room = classroom.scan(tmp_path, exercises)
+    assert room.students == ["ann"] and [j.label for j in room.jobs] == ["ann/count-async.py"]
+    assert [(i.path, i.reason) for i in room.ignored] == [
+        ("mallory", "a link, not a student's folder"),
+        ("zed", "a link, not a student's folder"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [(b"caf\xe9", "caf\\xe9"), (b"mallory\x1b[2K\rgraded 9 of 9", "mallory\\x1b[2K\\rgraded"),
+     ("x\u202ey".encode(), "x\\u202ey")],
+    ids=["latin-1", "terminal-escape", "bidi-override"],
+)  # fmt: skip
+def test_scan_refuses_a_student_name_no_page_can_show(
+    tmp_path: Path, exercises: list[catalog.Exercise], name: bytes, says: str
+) -> None:
+    folder = os.path.join(os.fsencode(tmp_path), name)
+    os.mkdir(folder)
+    Path(os.fsdecode(folder), "count-async.py").write_text("x")
+    with pytest.raises(BadClass, match=re.escape(f"the student folder {says}")):
+        classroom.scan(tmp_path, exercises)
+
+
+def test_scan_takes_names_in_every_script(
+    tmp_path: Path, exercises: list[catalog.Exercise]
+) -> None:
+    names = ["José Núñez", "نیک\u200cنام", "李华", "O'Brien, Ann"]  # with a joiner, as in Persian
+    for name in names:
+        touch(tmp_path / name / "count-async.py")
+    touch(tmp_path / "ann" / "notes\n\x1b[31mNOT GRADED.txt")  # a file's name is only shown
+    room = classroom.scan(tmp_path, exercises)
+    assert sorted(room.students) == sorted([*names, "ann"])
+    assert [i.path for i in room.ignored] == ["ann/notes\\n\\x1b[31mNOT GRADED.txt"]
 
 
 def test_scan_only_some_exercises(tmp_path: Path, exercises: list[catalog.Exercise]) -> None:

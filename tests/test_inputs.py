@@ -96,6 +96,84 @@ def test_out_may_not_be_the_class_folder_or_a_students(tmp_path: Path) -> None:
     assert "student folder ann" in said
 
 
+def test_out_in_the_class_folder_must_be_new_or_a_batchs_own(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    """A folder that came with the class could hold reports a student wrote, kept by --resume."""
+    room = small_class(tmp_path / "class")
+    planted = room / "results" / "ann"
+    planted.mkdir(parents=True)
+    (planted / "count-sync.json").write_text(json.dumps({"exercise": "count-sync"}))
+    said = one_line_error(run("batch", str(room), "--out", str(room / "results"), "--resume"))
+    assert "came with the class folder (no batch made it)" in said
+    said = one_line_error(run("batch", str(room), "--out", str(room / "results" / "week-1")))
+    assert "lies in the folder results of the class folder" in said
+    assert fake.calls == []
+    # A batch's own output, in the class folder, is resumed.
+    out = room / "graded"
+    assert run("batch", str(room), "--out", str(out), "--quiet").exit_code == 0
+    graded = len(fake.calls)
+    assert run("batch", str(room), "--out", str(out), "--quiet", "--resume").exit_code == 0
+    assert len(fake.calls) == graded
+
+
+def test_resume_grades_again_a_report_that_is_not_this_files(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    room = small_class(tmp_path / "class")
+    out = tmp_path / "out"
+    assert run("batch", str(room), "--out", str(out), "--quiet").exit_code == 0
+    ann, ben = out / "ann" / "count-sync.json", out / "ben" / "count-sync.json"
+    ann.write_text(ben.read_text().replace("ben/", "mallory/"))  # another file's report
+    fake.calls.clear()
+    assert run("batch", str(room), "--out", str(out), "--quiet", "--resume").exit_code == 0
+    assert [label for label, _ in fake.calls] == ["ann/count-sync.py"]
+    assert json.loads(ann.read_text())["submission"] == "ann/count-sync.py"
+
+
+@pytest.mark.parametrize("name", ["grades.csv", "index.html", "canvas-grades.csv"])
+def test_a_student_named_as_a_file_the_batch_writes_is_said_before_grading(
+    tmp_path: Path,
+    name: str,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    room = small_class(tmp_path / "class")
+    (room / name).mkdir()
+    (room / name / "count-sync.py").write_text("right")
+    said = one_line_error(run("batch", str(room), "--out", str(tmp_path / "out"), "--quiet"))
+    assert f"the student folder {name} has the name of a file the batch writes" in said
+    assert fake.calls == []
+
+
+def test_a_link_where_a_students_reports_belong_is_said_before_grading(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    """The reports would be written wherever it points."""
+    room = small_class(tmp_path / "class")
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (out / "ann").symlink_to(tmp_path / "elsewhere")
+    said = one_line_error(run("batch", str(room), "--out", str(out), "--quiet"))
+    assert "ann is a link where ann's reports belong" in said
+    assert fake.calls == [] and not any((tmp_path / "elsewhere").iterdir())
+
+
+def test_a_student_name_no_page_can_show_is_one_line(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    room = small_class(tmp_path / "class")
+    folder = os.path.join(os.fsencode(room), b"caf\xe9")
+    os.mkdir(folder)
+    Path(os.fsdecode(folder), "count-sync.py").write_text("right")
+    said = one_line_error(run("batch", str(room), "--out", str(tmp_path / "out"), "--quiet"))
+    assert "the student folder caf\\xe9 has a name that is not printable UTF-8 text" in said
+
+
 def test_out_that_cannot_hold_files_is_said_before_grading(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

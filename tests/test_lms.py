@@ -210,6 +210,35 @@ def test_batch_with_a_roster_writes_both_files_and_names_the_mismatches(
     assert "1 folder with no roster row" in done.output and "\n  eve\n" in done.output + "\n"
 
 
+def test_a_roster_row_a_spreadsheet_would_run_is_left_out_and_said(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    """OWASP's CSV injection: a name such as =HYPERLINK(...) is a live link in a spreadsheet."""
+    class_dir = small_class(tmp_path / "class")
+    touch(class_dir / "=cmd" / "count-sync.py", "right")  # a folder named as a formula
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "folder,name,id,email\n"
+        'ann,"=HYPERLINK(""http://x"",""y"")",1,ann@x.edu\nben,Ben B,2,ben@x.edu\n'
+        "cat,Cat C,3,@cat\n"
+    )
+    out = tmp_path / "out"
+    done = CliRunner().invoke(
+        cli, ["batch", str(class_dir), "--out", str(out), "--roster", str(path)]
+    )
+    assert done.exit_code == 0, done.output
+    _, _, students = canvas_import((out / "canvas-grades.csv").read_text())
+    assert [s["Student"] for s in students] == ["Ben B"]
+    assert list(moodle_import((out / "moodle-grades.csv").read_text(), "Email address")) == [
+        "ben@x.edu"
+    ]
+    assert "2 roster rows with a cell a spreadsheet would run as a formula" in done.output
+    assert "  line 2: ann\n  line 4: cat" in done.output
+    grades = list(csv.reader(io.StringIO((out / "grades.csv").read_text())))
+    assert [row[0] for row in grades[1:]] == ["'=cmd", "ann", "ben", "cat", "dan", "eve"]
+
+
 def test_a_roster_without_moodle_identities_writes_canvas_only(
     tmp_path: Path,
     fake: FakeGrader,  # noqa: F811

@@ -6,12 +6,13 @@ anything else is listed as ignored, with the reason, so a teacher sees it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course.catalog import Exercise
-from grader.errors import BadOutput, MissingFile, UnknownExercise
+from grader.errors import BadClass, BadOutput, MissingFile, UnknownExercise
 
 #: A file every batch writes in its output folder before any report, so that a later
 #: batch of a class folder that holds that folder knows it is no student, even when the
@@ -83,15 +84,20 @@ def scan(
     for entry in sorted(root.iterdir()):
         if _skipped(entry):
             continue
-        if not entry.is_dir():
-            ignored.append(Ignored(entry.name, "not in a student's folder"))
-            continue
         if entry == skipped:
+            continue
+        if entry.is_symlink():
+            # To a classmate's folder, or to the solutions: graded as this "student's" own.
+            ignored.append(Ignored(shown(entry.name), "a link, not a student's folder"))
+            continue
+        if not entry.is_dir():
+            ignored.append(Ignored(shown(entry.name), "not in a student's folder"))
             continue
         if _earlier_output(entry):
             reason = "an earlier batch's output, not a student"
-            ignored.append(Ignored(entry.name, reason))
+            ignored.append(Ignored(shown(entry.name), reason))
             continue
+        _refuse_a_name_no_page_can_show(entry.name)
         students.append(entry.name)
         jobs, left_out = _student_files(entry, known)
         found += jobs
@@ -116,7 +122,9 @@ def _refuse_inside_a_student(root: Path, out: Path, given: Path) -> None:
     """An output folder may sit in the class folder, but never be it or lie in a student's.
 
     The output folder is left out of the students; in a student's folder it
-    would take that student's files with it, unsaid.
+    would take that student's files with it, unsaid. In the class folder it
+    must be new, or a batch's own: one that came with the class could hold
+    reports a student wrote, which `--resume` would keep.
     """
     if out == root:
         raise BadOutput(f"--out {given} is the class folder itself: choose a folder outside it")
@@ -128,6 +136,46 @@ def _refuse_inside_a_student(root: Path, out: Path, given: Path) -> None:
             f"--out {given} is or lies in the student folder {first.name}: choose a folder "
             "outside the class folder"
         )
+    if out.parent != root:
+        raise BadOutput(
+            f"--out {given} lies in the folder {first.name} of the class folder, which would "
+            "be taken for a student: choose a folder directly in the class folder, or outside it"
+        )
+    if out.exists() and not (out / OUT_MARKER).is_file():
+        raise BadOutput(
+            f"--out {given} came with the class folder (no batch made it): choose a new folder"
+        )
+
+
+def _refuse_a_name_no_page_can_show(name: str) -> None:
+    """A student folder's name becomes a row, a page and a line: it must be text, and printable.
+
+    A name that is not UTF-8 (a zip from another system) cannot be written
+    into the pages; control characters would forge lines on the teacher's
+    terminal. Said before anything is graded, so the teacher renames it.
+    """
+    if shown(name) != name:
+        raise BadClass(
+            f"the student folder {shown(name)} has a name that is not printable UTF-8 text: "
+            "rename it, then grade again"
+        )
+
+
+def shown(name: str) -> str:
+    """`name` as it may be printed: undecodable bytes and control characters escaped.
+
+    Control characters, line separators and the bidirectional overrides can
+    move the cursor or reorder a line; joiners (as in Persian names) stay.
+    """
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(repr(c)[1:-1] if _controls(c) else c for c in text)
+
+
+def _controls(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
+
+
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _earlier_output(folder: Path) -> bool:
@@ -149,7 +197,7 @@ def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job],
     for file in sorted(folder.iterdir()):
         if _skipped(file):
             continue
-        label = f"{folder.name}/{file.name}"
+        label = f"{folder.name}/{shown(file.name)}"
         exercise = file.stem if file.stem in known else file.stem.replace("_", "-")
         if not file.is_file() or file.suffix != ".py" or exercise not in known:
             ignored.append(Ignored(label, "matches no exercise"))
@@ -165,7 +213,7 @@ def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job],
         # `count-async.py` sorts before `count_async.py`: the id's own spelling wins.
         jobs.append(Job(folder.name, exercise, files[0]))
         ignored += [
-            Ignored(f"{folder.name}/{f.name}", f"{files[0].name} is graded instead")
+            Ignored(f"{folder.name}/{shown(f.name)}", f"{files[0].name} is graded instead")
             for f in files[1:]
         ]
     return jobs, ignored

@@ -9,15 +9,16 @@ the teacher instead.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.roster import Match, Roster, match
+from grader.batch.roster import Match, Member, Roster, match
 from grader.batch.runner import BatchResult
 from grader.outputs import canvas, gradebook, moodle
 
-CANVAS_FILE = "canvas-grades.csv"
-MOODLE_FILE = "moodle-grades.csv"
+CANVAS_FILE = canvas.FILE
+MOODLE_FILE = moodle.FILE
 
 
 @dataclass
@@ -27,13 +28,20 @@ class LmsExport:
     match: Match
     written: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # a file not written, and why
+    formulas: list[Member] = field(default_factory=list)  # rows left out: see `export`
 
 
 def export(result: BatchResult, roster: Roster) -> LmsExport:
-    """Write the Canvas and Moodle import files the roster has identities for."""
+    """Write the Canvas and Moodle import files the roster has identities for.
+
+    A row with a cell a spreadsheet would run as a formula (a name such as
+    `=HYPERLINK(...)`) is left out and listed: quoting it would change the
+    name or the id the LMS finds the student by.
+    """
     lined_up = match(roster, result.classroom.students)
     done = LmsExport(lined_up)
-    members = lined_up.matched
+    done.formulas = [m for m in lined_up.matched if _has_a_formula(m)]
+    members = [m for m in lined_up.matched if m not in done.formulas]
     if roster.fields & set(canvas.IDENTITIES):
         path = result.out_dir / CANVAS_FILE
         gradebook.write_atomic(path, canvas.to_csv(result.gradebook, members))
@@ -53,3 +61,11 @@ def export(result: BatchResult, roster: Roster) -> LmsExport:
             "(email, username or idnumber)"
         )
     return done
+
+
+def _has_a_formula(member: Member) -> bool:
+    return any(
+        gradebook.formula_like(str(getattr(member, f.name)))
+        for f in dataclasses.fields(member)
+        if f.name != "line"
+    )

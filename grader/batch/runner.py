@@ -35,7 +35,7 @@ from grader.course.catalog import find
 from grader.errors import BadOutput, GraderError, MissingFile
 from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.grading.runner import grade, require_hidden_checks
-from grader.outputs import classpage, gradebook
+from grader.outputs import canvas, classpage, gradebook, moodle
 from grader.sandbox.isolation import Backend, Isolation
 from grader.sandbox.isolation import choose as choose_isolation
 
@@ -81,7 +81,7 @@ class BatchResult:
 
     @property
     def grades_csv(self) -> Path:
-        return self.out_dir / "grades.csv"
+        return self.out_dir / GRADES_CSV
 
     @property
     def index_html(self) -> Path:
@@ -141,6 +141,15 @@ def _timing_failed(report: Report) -> bool:
     return any(c.timing and c.status is not CheckStatus.PASSED for c in report.checks)
 
 
+#: The gradebook's name in a batch's output folder.
+GRADES_CSV = "grades.csv"
+
+
+def _ours(report: Report | None, job: Job) -> bool:
+    """Whether a stored report is this job's: one for another file or exercise is graded anew."""
+    return report is not None and (report.exercise, report.submission) == (job.exercise, job.label)
+
+
 def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
     """Make `out_dir`, prove it takes files, and that nothing is in the way of one.
 
@@ -159,9 +168,17 @@ def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
         raise BadOutput(
             f"--out {out_dir} cannot hold the results: {error.strerror or error}"
         ) from None
-    files = [out_dir / "grades.csv", out_dir / classpage.INDEX]
+    own = [GRADES_CSV, classpage.INDEX, canvas.FILE, moodle.FILE]
+    files = [out_dir / GRADES_CSV, out_dir / classpage.INDEX]
     for job in jobs:
+        if job.student in own:
+            raise BadOutput(
+                f"the student folder {job.student} has the name of a file the batch writes "
+                "in --out: rename that folder, then grade again"
+            )
         folder = out_dir / job.student
+        if folder.is_symlink():  # the reports would be written wherever it points
+            raise BadOutput(f"{folder} is a link where {job.student}'s reports belong: remove it")
         if folder.exists() and not folder.is_dir():
             raise BadOutput(f"{folder} is a file where {job.student}'s reports belong: remove it")
         files += [
@@ -207,7 +224,7 @@ def run(
     todo: list[Job] = []
     for job in classroom.jobs:
         stored = gradebook.report_path(out_dir, job.student, job.exercise)
-        if resume and gradebook.read_report(stored) is not None:
+        if resume and _ours(gradebook.read_report(stored), job):
             continue
         if stored.exists():  # a report of an earlier run must not outlive this one's grading
             stored.unlink()

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from grader.batch.roster import Member
 from grader.outputs.gradebook import Cell, CellState, Gradebook
 
+#: The import file's name in a batch's output folder.
+FILE = "canvas-grades.csv"
 #: The student columns of a Canvas gradebook, in the order Canvas requires.
 STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 #: The first cell of the row that gives each assignment's points.

@@ -86,8 +86,26 @@ class Gradebook:
         writer.writerow(["student", *self.exercises, "total"])
         for student, row in self.rows.items():
             cells = [row[e].text for e in self.exercises]
-            writer.writerow([student, *cells, f"{self.total(student):g}"])
+            writer.writerow([spreadsheet_safe(student), *cells, f"{self.total(student):g}"])
         return buffer.getvalue()
+
+
+#: How a cell a spreadsheet would run as a formula begins (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet opening the CSV would take `text` for a formula."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text`, with a leading ' when a spreadsheet would otherwise run it as a formula.
+
+    A student folder named `=HYPERLINK(...)` would be a live link in the
+    teacher's spreadsheet; with the quote it is the text it says.
+    """
+    return f"'{text}" if formula_like(text) else text
 
 
 def report_path(out_dir: Path, student: str, exercise: str) -> Path:

@@ -19,6 +19,9 @@ from grader.batch.roster import Member
 from grader.outputs.canvas import grade_cell
 from grader.outputs.gradebook import Gradebook
 
+#: The import file's name in a batch's output folder.
+FILE = "moodle-grades.csv"
+
 #: The roster fields Moodle can find a user by, and the header each is written under.
 IDENTITIES = {"email": "Email address", "username": "Username", "idnumber": "ID number"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from grader.batch.classroom import shown
 from grader.batch.runner import BatchResult
 from grader.outputs import gradebook
 from grader.outputs.words import plural as plural  # also the CLI's, from here
@@ -60,12 +61,18 @@ def _lms_lines(lms: LmsExport) -> list[str]:
     """Which gradebook files were written, and where roster and class folder disagree."""
     lines = [f"wrote {path} ({plural(len(lms.match.matched), 'student')})" for path in lms.written]
     lines += [f"did not write {why}" for why in lms.skipped]
+    if lms.formulas:
+        lines.append(
+            f"{plural(len(lms.formulas), 'roster row')} with a cell a spreadsheet would run as "
+            "a formula (=, +, -, @ first; left out of the gradebook files, enter by hand):"
+        )
+        lines += [f"  line {m.line}: {shown(m.folder)}" for m in lms.formulas]
     if lms.match.without_folder:
         lines.append(
             f"{plural(len(lms.match.without_folder), 'roster row')} with no folder in the class "
             "(left out of the gradebook files):"
         )
-        lines += [f"  line {m.line}: {m.folder}" for m in lms.match.without_folder]
+        lines += [f"  line {m.line}: {shown(m.folder)}" for m in lms.match.without_folder]
     if lms.match.without_row:
         lines.append(
             f"{plural(len(lms.match.without_row), 'folder')} with no roster row "

@@ -344,6 +344,18 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
     )
 
 
+#: The most of a report's message, expected or measured text: a value the submission returned
+#: is quoted in them, and a 4 MB string must not make a 16 MB report.
+MAX_TEXT = 4000
+
+
+def clipped(text: str) -> str:
+    """`text`, cut to MAX_TEXT characters, saying how much was left out."""
+    if len(text) <= MAX_TEXT:
+        return text
+    return f"{text[:MAX_TEXT]}... ({len(text) - MAX_TEXT:,} more characters left out)"
+
+
 def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) -> CheckResult:
     """A check's outcome as a line of the report."""
     worth = points(item)
@@ -363,14 +375,14 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         score=worth if outcome.status is CheckStatus.PASSED else 0.0,
         max_score=worth,
         visibility=Visibility.HIDDEN if hidden else Visibility.PUBLIC,
-        message=outcome.message,
+        message=clipped(outcome.message),
         duration=duration,
         attempts=attempts,
         timing=outcome.retryable,
         diagnostics=outcome.diagnostics,
         timeline=outcome.timeline,
-        expected=expected,
-        measured=measured,
+        expected=clipped(expected),
+        measured=clipped(measured),
         hint=failed.hint if failed is not None else "",
         bounds=failed.bounds if failed is not None else None,
     )

@@ -25,18 +25,18 @@ def render_text(report: Report, width: int | None = None) -> str:
     at fault), and under a check that did not pass, its timeline, drawn to
     `width` columns (the terminal's by default).
     """
-    lines = [f"{report.exercise}: {report.submission}"]
+    lines = [f"{report.exercise}: {_shown(report.submission)}"]
     if report.status is ReportStatus.ERROR:
-        lines.append(f"  could not be run: {report.message}")
+        lines += [f"  could not be run: {_shown(report.message)}"]
     for check in report.checks:
         points = f"{_number(check.score)}/{_number(check.max_score)}"
         hidden = " (hidden)" if check.visibility is Visibility.HIDDEN else ""
         retried = f" [after {check.attempts} attempts]" if check.attempts > 1 else ""
         lines.append(f"  {_MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
         if check.message:
-            lines.extend(f"{INDENT}{part}" for part in check.message.splitlines())
+            lines.extend(f"{INDENT}{_shown(part)}" for part in check.message.splitlines())
         for diagnostic in check.diagnostics:
-            lines.extend(f"{INDENT}{part}" for part in diagnostic_lines(diagnostic))
+            lines.extend(f"{INDENT}{_shown(part)}" for part in diagnostic_lines(diagnostic))
         if check.timeline is not None and check.status is not CheckStatus.PASSED:
             lines.extend(timeline.render_timeline(check.timeline, width, INDENT))
     which = " on the public checks" if report.public_only else ""
@@ -56,6 +56,14 @@ def diagnostic_lines(diagnostic: Diagnostic) -> list[str]:
         where = "" if diagnostic.line is None else f"{diagnostic.line} "
         lines.append(f"    {where}| {code}")
     return lines
+
+
+def _shown(text: str) -> str:
+    """A line the submission had a say in, without the control characters a terminal obeys.
+
+    An exception's message could clear the screen and print a score of its own.
+    """
+    return timeline.printable(text)
 
 
 def _number(value: float) -> str:

@@ -53,6 +53,13 @@ _PING_EVERY = 0.02
 BLOCKED = 0.05
 #: The most a submission may hold, read into its child.
 MAX_SUBMISSION = 1024 * 1024
+#: The most a child may send in messages, all its calls together: far beyond any honest
+#: check's (values of a few KB, a few hundred callbacks), and a bound on the memory of ours.
+MAX_RECEIVED = 64 * 1024 * 1024
+#: The most of our messages a child may leave unread before it counts as not reading.
+MAX_UNREAD = 16 * 1024 * 1024
+#: The most of an argument a callable's error quotes back to the child.
+MAX_QUOTED = 1000
 #: How long a kill may take before the grader gives up waiting on it.
 _KILL_WAIT = 30.0
 
@@ -102,6 +109,7 @@ class Sandbox:
         self._pings: dict[int, float] = {}  # ping -> when it was sent
         self._pongs: dict[int, float] = {}  # ping -> when its answer arrived
         self._current: Call | None = None
+        self._current_id = 0
         self._pool: ThreadPoolExecutor | None = None
         self._transports: list[asyncio.BaseTransport] = []
         self._writer: asyncio.WriteTransport | None = None
@@ -110,6 +118,9 @@ class Sandbox:
         self._closed = False
         self._importing = True
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._serving = False  # SERVING came: the submission may write anything from here
+        self._received = 0  # bytes of messages from the child, against MAX_RECEIVED
+        self._open_async: set[int] = set()  # async callables the child awaits right now
 
     # -- life cycle -------------------------------------------------------
 
@@ -291,7 +302,7 @@ class Sandbox:
             "in_loop": in_loop,
         }
         record = Call(name=name, started=now())
-        self._current = record
+        self._current, self._current_id = record, call_id
         self._pings.clear()
         self._pongs.clear()
         first_line, first_error = len(self.lines), len(self.stderr)
@@ -364,6 +375,15 @@ class Sandbox:
     # -- what the child says ----------------------------------------------
 
     def _on_message_bytes(self, data: bytes, at: float) -> None:
+        self._received += len(data)
+        if self._received > MAX_RECEIVED:
+            self._fail(
+                SubmissionDied(
+                    f"your program sent the grader more than {MAX_RECEIVED >> 20} MB of "
+                    "messages, so the grader stopped it"
+                )
+            )
+            return
         self._inbox += data
         while b"\n" in self._inbox:
             line, self._inbox = self._inbox.split(b"\n", 1)
@@ -390,23 +410,44 @@ class Sandbox:
                     self._current.returned_at = at
                     self._current.returned = {k: v for k, v in message.items() if k != "op"}
             elif op == Op.DONE:
-                if self._current is not None:
-                    self._current.done_at = at
-                    self._current.pending = int(message.get("pending", 0))
+                current = self._current
+                if current is not None and current.done_at is None and self._is_current(message):
+                    current.done_at = at
+                    # What the child says is pending is a claim; an async callable it still
+                    # awaits is a task pending, whatever it says.
+                    claimed = int(message.get("pending", 0))
+                    current.pending = max(claimed, len(self._open_async))
             elif op == Op.CALLBACK:
+                if self._current is not None:
+                    self._current.asked_at = at
                 self._on_callback(message)
             elif op == Op.CANCEL:
+                self._open_async.discard(int(message["id"]))
                 task = self._callbacks.pop(int(message["id"]), None)
                 if task is not None:
                     task.cancel()
             elif op == Op.EXIT:
                 self._fail(SubmissionDied(self._exit_text(int(message["code"]))))
+            elif op == Op.SERVING:
+                self._serving = True
+            elif op == Op.FAILED and self._serving:
+                # Only the child's set-up says FAILED, before SERVING: after it, the
+                # submission wrote it, and a forged grader failure would leave no report.
+                self._fail(
+                    SubmissionDied(
+                        "your program sent the grader a message only the sandbox may send"
+                    )
+                )
             elif op == Op.FAILED:
                 self._fail(
                     SandboxFailed(f"the sandbox could not start a child: {message['reason']}")
                 )
         except (ValueError, KeyError, TypeError):
             self._fail(SubmissionDied("your program sent the grader a message it cannot read"))
+
+    def _is_current(self, message: dict[str, Any]) -> bool:
+        """Whether a message names the call now running (a DONE of another is a forgery)."""
+        return message.get("id") == self._current_id
 
     def _on_callback(self, message: dict[str, Any]) -> None:
         call_id = int(message["id"])
@@ -417,6 +458,8 @@ class Sandbox:
         kwargs = decode(message.get("kwargs", {}))
         if not isinstance(args, list) or not isinstance(kwargs, dict):
             raise TypeError("bad arguments")
+        if self._is_async(fn):
+            self._open_async.add(call_id)
         self._callbacks[call_id] = asyncio.get_running_loop().create_task(
             self._serve_callback(call_id, fn, args, kwargs)
         )
@@ -437,8 +480,16 @@ class Sandbox:
         except asyncio.CancelledError:
             return
         except Exception as exc:
-            error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
-            if all(a is None or isinstance(a, str | int | float) for a in exc.args):
+            # Clipped: an error quoting a 4 MB argument, sent back once per call, would
+            # otherwise pile up in the pipe of a child that stopped reading.
+            text = str(exc)[:MAX_QUOTED]
+            error: dict[str, Any] = {"type": type(exc).__name__, "message": text}
+            if all(
+                a is None
+                or isinstance(a, int | float)
+                or (isinstance(a, str) and len(a) <= MAX_QUOTED)
+                for a in exc.args
+            ):
                 error["args"] = list(
                     exc.args
                 )  # rebuilt as they were: KeyError('x'), OSError(28, ..)
@@ -447,6 +498,7 @@ class Sandbox:
             reply = {"op": Op.REPLY, "id": call_id, "value": encode(value)}
         finally:
             self._callbacks.pop(call_id, None)
+            self._open_async.discard(call_id)
         self._send(reply)
 
     @staticmethod
@@ -547,6 +599,14 @@ class Sandbox:
 
     def _send(self, message: dict[str, Any]) -> None:
         if self._writer is not None and not self._writer.is_closing():
+            if self._writer.get_write_buffer_size() > MAX_UNREAD:
+                self._fail(
+                    SubmissionDied(
+                        "your program stopped reading what the grader sends it, so the grader "
+                        "stopped it"
+                    )
+                )
+                return
             self._writer.write(dumps(message))
 
     async def _drain_stdout(self) -> None:

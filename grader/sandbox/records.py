@@ -34,11 +34,20 @@ class Call:
     blocked: list[tuple[float, float]] = field(default_factory=list)  # stretches the loop hung
     diagnostics: list[dict[str, Any]] = field(default_factory=list)  # what the child noted
     blocked_lines: list[dict[str, Any]] = field(default_factory=list)  # where its loop hung
+    asked_at: float | None = None  # when it last called a trusted callable
 
     @property
     def finished(self) -> float:
-        """When the call was over: its coroutine's end when the child said, else its reply's."""
-        return self.done_at if self.done_at is not None else self.ended
+        """When the call was over: its coroutine's end when the child said, else its reply's.
+
+        The child's word is a claim: a call that still called the checks' callables, or
+        printed, after it said it was done was not done, whatever it said.
+        """
+        if self.done_at is None:
+            return self.ended
+        seen = [self.done_at, *([self.asked_at] if self.asked_at is not None else [])]
+        seen += [line.at for line in self.lines if line.at <= self.ended]
+        return max(seen)
 
     @property
     def elapsed(self) -> float:

@@ -35,6 +35,7 @@ class Op(StrEnum):
     REPLY = "reply"  # the result of a trusted callable the child called
     PING = "ping"  # is the child's event loop answering?
     # child -> grader
+    SERVING = "serving"  # set up; from here on the submission runs, and may write anything
     READY = "ready"  # imported; these are its functions
     IMPORT_FAILED = "import_failed"  # the submission could not be imported
     RETURN = "return"  # a call returned (its value)
@@ -53,7 +54,7 @@ class Op(StrEnum):
     # zygote -> grader
     HELLO = "hello"  # the zygote is up, under this isolation
     SPAWNED = "spawned"  # the child's keeper runs, as this pid
-    FAILED = "failed"  # a child could not be started (zygote, or the child's own set-up)
+    FAILED = "failed"  # a child could not be started (zygote, or its set-up, before SERVING)
     ENDED = "ended"  # a child's keeper ended on its own (status)
     GONE = "gone"  # a child killed on request is gone, with all it started
 

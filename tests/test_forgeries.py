@@ -1,0 +1,69 @@
+"""Submissions that speak the grader's protocol themselves: what they claim is not believed.
+
+The child's end of the pipe is the submission's: it can patch the call
+server or write messages of its own. Each forgery here is graded beside the
+same code without it, on the same draws: the forgery must earn nothing more.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support import grade_file, leftovers, lost
+
+from grader.grading.report import ReportStatus
+from grader.outputs.text import render_text
+
+FORGERS = Path(__file__).parent / "forgers"
+
+
+@pytest.mark.parametrize(
+    ("exercise", "forged", "plain"),
+    [("gather", "forged_done.py", "sequential_fetch_all.py"),
+     ("timeouts", "forged_pending.py", "uncancelled_fetch_with_timeout.py")],
+    ids=["a-done-before-the-end", "no-task-left-pending"],
+)  # fmt: skip
+def test_a_claim_of_the_child_earns_no_point(exercise: str, forged: str, plain: str) -> None:
+    """An early DONE (the time a call took) or a pending count of 0 (tasks left running)."""
+    honest = grade_file(exercise, FORGERS / plain, seed=7)
+    claimed = grade_file(exercise, FORGERS / forged, seed=7)
+    assert honest.score < honest.max_score, "the plain code must lose points, or this means nothing"
+    assert claimed.score <= honest.score, lost(honest) - lost(claimed)
+    assert lost(claimed) >= lost(honest)
+
+
+def test_a_sandbox_failure_the_submission_claims_is_its_own_fault() -> None:
+    """Not "the grader could not grade": a report, 0 points, and why."""
+    report = grade_file("count-async", FORGERS / "forged_failure.py")
+    assert report.status is ReportStatus.GRADED and report.score == 0, report.message
+    said = {c.message for c in report.checks}
+    assert said == {"your program sent the grader a message only the sandbox may send"}
+    assert leftovers() == []
+
+
+def test_a_child_that_floods_the_grader_with_requests_is_stopped() -> None:
+    """150 requests of 4 MB each, never read back: stopped at the cap, not 2 GB later."""
+    report = grade_file("gather", FORGERS / "callback_flood.py")
+    assert report.score == 0
+    assert any("more than 64 MB of messages" in c.message for c in report.checks), [
+        c.message for c in report.checks
+    ]
+    assert leftovers() == []
+
+
+def test_a_huge_returned_text_makes_a_small_report() -> None:
+    report = grade_file("count-async", FORGERS / "huge_text.py")
+    assert report.score == 0
+    assert len(json.dumps(report.to_dict())) < 100_000
+    assert any("more characters left out" in c.message for c in report.checks)
+
+
+def test_terminal_controls_in_a_message_reach_no_terminal() -> None:
+    """An exception's text could clear the screen and draw a 10/10 of its own."""
+    report = grade_file("count-async", FORGERS / "terminal_escapes.py")
+    assert any("\x1b" in c.message for c in report.checks), "the raw message is kept as data"
+    shown = render_text(report)
+    assert "\x1b" not in shown
+    assert shown.splitlines()[-2] == f"score: 0/{report.max_score:g}  ({report.duration:.1f} s)"

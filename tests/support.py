@@ -9,8 +9,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from grader.batch import executors
+from grader.cli import cli
 from grader.course import catalog
 from grader.grading.report import CheckStatus, Report
 from grader.grading.runner import grade
@@ -20,6 +22,20 @@ REPO = Path(__file__).resolve().parent.parent
 EXERCISES = REPO / "exercises"
 SOLUTIONS = REPO / "solutions"
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    """The `grader` command, in this process: its exit code and what it printed."""
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def one_line_error(result: Result) -> str:
+    """The one line a refused command printed (exit 2, `Error: ...`, no traceback)."""
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert "Traceback" not in result.output
+    return lines[0]
 
 
 def exercise(exercise_id: str) -> catalog.Exercise:

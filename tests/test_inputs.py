@@ -17,27 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from support import EXERCISES, REPO, SOLUTIONS, grade_file
+from support import EXERCISES, REPO, SOLUTIONS, grade_file, one_line_error, run
 from test_batch import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
 
 from grader.batch import classroom
-from grader.cli import cli
 from grader.course import catalog
 from grader.errors import BadOutput
 from grader.sandbox import codec
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env)
-
-
-def one_line_error(result: Result) -> str:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
-
 
 # -- the grader's own settings ----------------------------------------------------------------
 

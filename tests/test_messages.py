@@ -18,26 +18,14 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from support import EXERCISES, REPO, SOLUTIONS, grade_file
+from click.testing import CliRunner
+from support import EXERCISES, REPO, SOLUTIONS, grade_file, one_line_error, run
 from test_batch import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
 
 import grader.cli
 from grader.checks import CheckFailed, Recorder, Span, expect_at_most
 from grader.cli import cli
 from grader.course import catalog
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env)
-
-
-def one_line_error(result: Result) -> str:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
-
 
 # -- what a student's file is told ----------------------------------------------------------
 

@@ -6,13 +6,14 @@ anything else is listed as ignored, with the reason, so a teacher sees it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course.catalog import Exercise
 from grader.errors import BadClass, BadOutput, MissingFile, UnknownExercise
+from grader.outputs import gradebook
+from grader.outputs.words import shown
 
 #: A file every batch writes in its output folder before any report, so that a later
 #: batch of a class folder that holds that folder knows it is no student, even when the
@@ -161,28 +162,11 @@ def _refuse_a_name_no_page_can_show(name: str) -> None:
         )
 
 
-def shown(name: str) -> str:
-    """`name` as it may be printed: undecodable bytes and control characters escaped.
-
-    Control characters, line separators and the bidirectional overrides can
-    move the cursor or reorder a line; joiners (as in Persian names) stay.
-    """
-    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(repr(c)[1:-1] if _controls(c) else c for c in text)
-
-
-def _controls(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
-
-
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _earlier_output(folder: Path) -> bool:
     """An earlier batch's `--out`, not a student: its marker, or a gradebook and no Python file."""
     if (folder / OUT_MARKER).is_file():
         return True
-    return (folder / "grades.csv").is_file() and not any(folder.glob("*.py"))
+    return (folder / gradebook.FILE).is_file() and not any(folder.glob("*.py"))
 
 
 def _skipped(path: Path) -> bool:

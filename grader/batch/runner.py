@@ -81,7 +81,7 @@ class BatchResult:
 
     @property
     def grades_csv(self) -> Path:
-        return self.out_dir / GRADES_CSV
+        return self.out_dir / gradebook.FILE
 
     @property
     def index_html(self) -> Path:
@@ -141,10 +141,6 @@ def _timing_failed(report: Report) -> bool:
     return any(c.timing and c.status is not CheckStatus.PASSED for c in report.checks)
 
 
-#: The gradebook's name in a batch's output folder.
-GRADES_CSV = "grades.csv"
-
-
 def _ours(report: Report | None, job: Job) -> bool:
     """Whether a stored report is this job's: one for another file or exercise is graded anew."""
     return report is not None and (report.exercise, report.submission) == (job.exercise, job.label)
@@ -168,8 +164,8 @@ def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
         raise BadOutput(
             f"--out {out_dir} cannot hold the results: {error.strerror or error}"
         ) from None
-    own = [GRADES_CSV, classpage.INDEX, canvas.FILE, moodle.FILE]
-    files = [out_dir / GRADES_CSV, out_dir / classpage.INDEX]
+    own = [gradebook.FILE, classpage.INDEX, canvas.FILE, moodle.FILE]
+    files = [out_dir / gradebook.FILE, out_dir / classpage.INDEX]
     for job in jobs:
         if job.student in own:
             raise BadOutput(

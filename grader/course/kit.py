@@ -29,15 +29,20 @@ class WouldOverwrite(GraderError):
     """A file is in the way and overwriting was not asked for."""
 
 
+def _require(exercise: Exercise) -> None:
+    """The files a student starts from are there (MissingFile naming the first that is not)."""
+    for source in (exercise.stub, exercise.task):
+        if not source.is_file():
+            raise MissingFile(f"exercise {exercise.id} has no {source.name} at {source}")
+
+
 def start(exercise: Exercise, dest: Path, *, force: bool = False) -> list[Path]:
     """Write the exercise's stub and task text into `dest`; never overwrite unless forced."""
     targets = {
         exercise.stub: dest / f"{exercise.id}.py",
         exercise.task: dest / f"{exercise.id}.md",
     }
-    for source in targets:
-        if not source.is_file():
-            raise MissingFile(f"exercise {exercise.id} has no {source.name} at {source}")
+    _require(exercise)
     if not force:
         for target in targets.values():
             if target.exists():
@@ -74,9 +79,7 @@ def release(
     if out.exists() and any(out.iterdir()) and not force:
         raise WouldOverwrite(f"{out} is not empty; use --force to write into it")
     for exercise in exercises:  # before anything is written: a kit is whole or not made
-        for source in (exercise.task, exercise.stub):
-            if not source.is_file():
-                raise MissingFile(f"exercise {exercise.id} has no {source.name} at {source}")
+        _require(exercise)
     out.mkdir(parents=True, exist_ok=True)
     readme = out / "README.md"
     readme.write_text(

@@ -90,6 +90,8 @@ class Gradebook:
         return buffer.getvalue()
 
 
+#: The gradebook's name in a batch's output folder.
+FILE = "grades.csv"
 #: How a cell a spreadsheet would run as a formula begins (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

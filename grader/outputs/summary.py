@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from grader.batch.classroom import shown
 from grader.batch.runner import BatchResult
 from grader.outputs import gradebook
 from grader.outputs.words import plural as plural  # also the CLI's, from here
+from grader.outputs.words import shown
 
 if TYPE_CHECKING:
     from grader.batch.lms import LmsExport

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from grader.sandbox import isolation
@@ -27,3 +28,20 @@ def located(diagnostic: Diagnostic) -> str:
 def isolation_of(report: Report) -> str:
     """How the report's submission was isolated, in words (`isolation.describe`)."""
     return isolation.describe(report.isolation, report.isolation_missing)
+
+
+def shown(name: str) -> str:
+    """`name` as it may be printed: undecodable bytes and control characters escaped.
+
+    Control characters, line separators and the bidirectional overrides can
+    move the cursor or reorder a line; joiners (as in Persian names) stay.
+    """
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(repr(c)[1:-1] if _controls(c) else c for c in text)
+
+
+def _controls(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
+
+
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

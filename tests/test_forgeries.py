@@ -22,8 +22,9 @@ FORGERS = Path(__file__).parent / "forgers"
 @pytest.mark.parametrize(
     ("exercise", "forged", "plain"),
     [("gather", "forged_done.py", "sequential_fetch_all.py"),
-     ("timeouts", "forged_pending.py", "uncancelled_fetch_with_timeout.py")],
-    ids=["a-done-before-the-end", "no-task-left-pending"],
+     ("timeouts", "forged_pending.py", "uncancelled_fetch_with_timeout.py"),
+     ("timeouts", "infinite_pending.py", "uncancelled_fetch_with_timeout.py")],
+    ids=["a-done-before-the-end", "no-task-left-pending", "infinitely-many-pending"],
 )  # fmt: skip
 def test_a_claim_of_the_child_earns_no_point(exercise: str, forged: str, plain: str) -> None:
     """An early DONE (the time a call took) or a pending count of 0 (tasks left running)."""

@@ -442,7 +442,7 @@ class Sandbox:
                 self._fail(
                     SandboxFailed(f"the sandbox could not start a child: {message['reason']}")
                 )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, ArithmeticError):  # int(Infinity), for one
             self._fail(SubmissionDied("your program sent the grader a message it cannot read"))
 
     def _is_current(self, message: dict[str, Any]) -> bool:

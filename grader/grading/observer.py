@@ -16,6 +16,7 @@ from dataclasses import replace
 from grader.checks.expected import Expected
 from grader.checks.timing import STALL, Recorder
 from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
+from grader.sandbox.observation.records import Facet
 from grader.sandbox.records import Call
 
 #: Printed lines beyond these are left out of a timeline (a count to 30 is enough to see).
@@ -44,6 +45,31 @@ def diagnostics(calls: Iterable[Call]) -> list[Diagnostic]:
                 Diagnostic(DiagnosticKind.BLOCKED_LOOP, message, line, code),
             )
     return list(found.values())
+
+
+def observed(calls: list[Call]) -> dict[str, float] | None:
+    """What the grader saw of a check's calls from outside the child; None if nothing was.
+
+    Counts of threads and processes are the most any of its children had
+    started; loops made add up over the calls; held and busy times are the
+    worst call's.
+    """
+    seen = [call.observed for call in calls if call.observed is not None]
+    if not seen or not any(o.sees(Facet.STARTS) for o in seen):
+        return None
+    return {
+        "threads": max(o.threads + o.threads_before for o in seen),
+        "processes": max(o.processes + o.processes_before for o in seen),
+        "loops": sum(o.loops for o in seen),
+        "loops_open": max(o.loops_open for o in seen),
+        "blocked": round(max(o.blocked for o in seen), 3),
+        "busy": round(max(o.busy for o in seen), 3),
+    }
+
+
+def unobserved(calls: list[Call]) -> list[str]:
+    """What could not be observed of these calls from outside the child, and why."""
+    return sorted({why for call in calls if call.observed for why in call.observed.reasons})
 
 
 def _first_line(blocked: list[dict[str, object]]) -> tuple[int, str] | None:

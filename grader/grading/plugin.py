@@ -66,6 +66,7 @@ class Outcome:
     broken: bool = False  # the grader itself could not run the check
     diagnostics: list[Diagnostic] = field(default_factory=list)
     timeline: Timeline | None = None
+    observed: dict[str, float] | None = None  # the check's calls, seen from outside the child
     failed: CheckFailed | None = None  # the failure as data, when a check said what failed
 
 
@@ -75,12 +76,20 @@ class Results:
     def __init__(self, path: str | None, seed: int) -> None:
         self.seed = seed
         self.checks: list[CheckResult] = []
+        self._missing: set[str] = set()
         self._file: IO[str] | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
 
     def write(self, record: dict[str, Any]) -> None:
         if self._file is not None:
             self._file.write(json.dumps(record) + "\n")
             self._file.flush()
+
+    def missing(self, reasons: list[str]) -> None:
+        """What could not be observed of the submission from outside, each reason once."""
+        new = [reason for reason in reasons if reason not in self._missing]
+        if new:
+            self._missing.update(new)
+            self.write({"observation_missing": new})
 
     def add(self, result: CheckResult) -> None:
         self.checks.append(result)
@@ -278,6 +287,8 @@ def pytest_runtest_makereport(
             outcome.timeline = observer.timeline(
                 student.seen, item.stash.get(recorder_key, None), item.stash.get(shape_key, [])
             )
+            outcome.observed = observer.observed(student.seen)
+            item.config.stash[results_key].missing(observer.unobserved(student.seen))
     return report
 
 
@@ -381,6 +392,7 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         timing=outcome.retryable,
         diagnostics=outcome.diagnostics,
         timeline=outcome.timeline,
+        observed=outcome.observed,
         expected=clipped(expected),
         measured=clipped(measured),
         hint=failed.hint if failed is not None else "",

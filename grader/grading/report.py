@@ -50,6 +50,8 @@ class CheckResult:
     measured: str = ""  # what it measured instead
     hint: str = ""  # what to try
     bounds: dict[str, float] | None = None  # a timing check's numbers, in seconds
+    # What the grader saw of the check's calls from outside the child (docs/cli.md).
+    observed: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +68,7 @@ class CheckResult:
             "measured": self.measured,
             "hint": self.hint,
             "bounds": dict(self.bounds) if self.bounds is not None else None,
+            "observed": dict(self.observed) if self.observed is not None else None,
         }
 
     @classmethod
@@ -86,6 +89,7 @@ class CheckResult:
             measured=str(data.get("measured") or ""),
             hint=str(data.get("hint") or ""),
             bounds=_bounds(data.get("bounds")),
+            observed=_bounds(data.get("observed")),
         )
 
 
@@ -108,6 +112,8 @@ class Report:
     message: str = ""
     isolation: str = "unknown"  # the sandbox backend it ran under
     isolation_missing: list[str] = field(default_factory=list)  # protections it lacked
+    # What the grader could not observe of the submission from outside, and why (docs/cli.md).
+    observation_missing: list[str] = field(default_factory=list)
     # Graded on the public checks alone (`check`, or `grade --public-only`): the
     # score says nothing of the hidden checks, and the report must say so.
     public_only: bool = False
@@ -144,6 +150,7 @@ class Report:
             "public_only": self.public_only,
             "isolation": self.isolation,
             "isolation_missing": list(self.isolation_missing),
+            "observation_missing": list(self.observation_missing),
             "seed": self.seed,
         }
 
@@ -159,6 +166,7 @@ class Report:
             message=str(data.get("message", "")),
             isolation=str(data.get("isolation", "unknown")),
             isolation_missing=[str(m) for m in data.get("isolation_missing", [])],
+            observation_missing=[str(m) for m in data.get("observation_missing", [])],
             public_only=bool(data.get("public_only", False)),
             seed=int(data["seed"]) if isinstance(data.get("seed"), int) else None,
         )

@@ -102,6 +102,7 @@ def grade(
     )
     report.isolation = run.isolation.get("backend", str(chosen.backend))
     report.isolation_missing = list(run.isolation.get("missing", []))
+    report.observation_missing = run.unobserved
     import_problem = unusable or run.import_problem
     if import_problem is not None:
         report.status = ReportStatus.ERROR
@@ -241,6 +242,7 @@ class _Run:
     import_problem: str | None
     worth: float  # what the checks run are worth together, known even when none could run
     isolation: dict[str, Any]
+    unobserved: list[str]  # what could not be observed of the submission, and why
 
 
 def _read_results(
@@ -254,6 +256,7 @@ def _read_results(
     if results.exists():
         records = [json.loads(line) for line in results.read_text().splitlines() if line]
     where: dict[str, Any] = next((r["isolation"] for r in records if "isolation" in r), {})
+    unobserved = [str(m) for r in records for m in r.get("observation_missing", [])]
     if any(r.get("interrupted") for r in records):
         raise KeyboardInterrupt  # a Ctrl-C reached pytest, which ended the session early
     broken = next((r["broken"] for r in records if "broken" in r), None)
@@ -263,10 +266,10 @@ def _read_results(
     worth = float(sum(announced.get("points", []))) if announced is not None else exercise.points
     import_failed = next((r["import_failed"] for r in records if "import_failed" in r), None)
     if import_failed is not None:
-        return _Run([], str(import_failed), worth, where)
+        return _Run([], str(import_failed), worth, where, unobserved)
     collected = announced["collected"] if announced is not None else None
     checks = [CheckResult.from_dict(r["check"]) for r in records if "check" in r]
     if collected is None or (len(checks) != len(collected) and not collect_only):
         tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-6:])
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {tail}")
-    return _Run(checks, None, worth, where)
+    return _Run(checks, None, worth, where, unobserved)

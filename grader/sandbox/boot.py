@@ -13,7 +13,9 @@ Three processes, all of them trusted code until the very last step:
    submission's code, and the submission can neither signal nor trace it;
 3. the server: changes to the child's uid, drops every capability, sets its
    resource limits, restricts itself (Landlock) and loads the seccomp filter;
-   only then does `grader.sandbox.server` import the submission.
+   starts its reader thread, installs the observer's filter and hands its
+   listener to the grader (`grader.sandbox.observation`); only then does
+   `grader.sandbox.server` import the submission.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ from grader.sandbox import wire
 from grader.sandbox.isolation import Backend
 
 # Where the child's descriptors sit once the intermediate has arranged them.
-FD_OUT, FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, FD_HANDOFF, FD_REPORT = 3, 4, 5, 6, 7, 8, 9
-_ORDER = (FD_OUT, FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, FD_HANDOFF)
+FD_OUT, FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION = 3, 4, 5, 6, 7
+FD_OBSERVE, FD_HANDOFF, FD_REPORT = 8, 9, 10
+_ORDER = (FD_OUT, FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, FD_OBSERVE, FD_HANDOFF)
 _HIGH = 100
 
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
@@ -56,6 +59,8 @@ class Setup:
     workdir: str = ""  # where per-check folders are made (without a mount namespace)
     preload: tuple[str, ...] = ()  # modules the zygote imports once, for every child
     diagnose: bool = True  # the diagnostics' instrumentation (off only to measure its cost)
+    observe: bytes = b""  # the observer's BPF program; empty: not observed from outside
+    reader: bytes = b""  # the BPF program the server's reader thread puts on itself
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +73,8 @@ class Setup:
             "workdir": self.workdir,
             "preload": list(self.preload),
             "diagnose": self.diagnose,
+            "observe": base64.b64encode(self.observe).decode(),
+            "reader": base64.b64encode(self.reader).decode(),
         }
 
     @classmethod
@@ -82,6 +89,8 @@ class Setup:
             workdir=str(data["workdir"]),
             preload=tuple(data["preload"]),
             diagnose=bool(data.get("diagnose", True)),
+            observe=base64.b64decode(data.get("observe", "")),
+            reader=base64.b64decode(data.get("reader", "")),
         )
 
 
@@ -191,7 +200,7 @@ def keep(setup: Setup, order: Order) -> None:
         _fail(error)
     if server_pid == 0:
         serve(setup, order, scratch, path, uid)
-    for fd in (FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, 1, 2):
+    for fd in (FD_IN, FD_STDOUT, FD_STDERR, FD_SUBMISSION, FD_OBSERVE, 1, 2):
         with contextlib.suppress(OSError):
             os.dup2(devnull, fd) if fd in (1, 2) else os.close(fd)
     while True:  # PID 1 of the check reaps every orphan, and ends when the server does
@@ -228,7 +237,8 @@ def serve(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> None
         os.dup2(devnull, 0)
         os.dup2(FD_STDOUT, 1)
         os.dup2(FD_STDERR, 2)
-        os.closerange(FD_STDOUT, _max_fd())
+        os.closerange(FD_STDOUT, FD_OBSERVE)  # the observer's channel stays, until it is used
+        os.closerange(FD_OBSERVE + 1, _max_fd())
         for fd in (FD_OUT, FD_IN):
             os.set_inheritable(fd, False)  # the submission's own subprocesses get no channel
         os.environ.clear()
@@ -258,9 +268,35 @@ def serve(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> None
         from grader.sandbox.server import Server
 
         serving = Server(FD_OUT, FD_IN, path, diagnose=setup.diagnose)
+        serving.listen(setup.reader)  # its thread, started before the observer would count it
+        observe(setup.observe)
     except BaseException as error:
         _fail(error)
     serving.serve()
+
+
+def observe(program: bytes) -> None:
+    """Install the observer's filter; hand its listener to the grader (FD_OBSERVE), then close.
+
+    The kernel writes this process's pid on the message (the grader reads it
+    with SO_PASSCRED), so the grader knows which process to look at. If the
+    filter cannot be installed here, the grader is told why, and the
+    submission runs unobserved (every report says so).
+    """
+    with socket.socket(fileno=FD_OBSERVE) as channel:
+        if not program:
+            return  # not asked for: the grader sees the channel close
+        from grader.sandbox.isolation import seccomp
+
+        try:
+            listener = seccomp.listen(program)
+        except OSError as error:
+            wire.send(channel, {"op": wire.Op.OBSERVING, "error": str(error)})
+            return
+        try:
+            wire.send(channel, {"op": wire.Op.OBSERVING}, [listener])
+        finally:
+            os.close(listener)
 
 
 def _fail(error: BaseException) -> NoReturn:

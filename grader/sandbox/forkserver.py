@@ -34,6 +34,7 @@ from grader.sandbox import boot, wire
 from grader.sandbox.faults import SandboxFailed
 from grader.sandbox.isolation import Backend, Isolation
 from grader.sandbox.isolation import view as views
+from grader.sandbox.observation import filter as observation_filter
 from grader.sandbox.wire import Op
 
 _BOOT = (
@@ -54,11 +55,18 @@ class ForkServer:
     """Starts children for checks, each a fresh fork of one prepared, isolated interpreter."""
 
     def __init__(
-        self, isolation: Isolation, packages: tuple[str, ...] = (), *, diagnose: bool = True
+        self,
+        isolation: Isolation,
+        packages: tuple[str, ...] = (),
+        *,
+        diagnose: bool = True,
+        observe: bool = True,
     ) -> None:
         self.isolation = isolation
         self.packages = tuple(packages)
         self.diagnose = diagnose
+        #: Whether children are observed from outside (off only to measure what that costs).
+        self.observe = observe and not observation_filter.unavailable()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._process: subprocess.Popen[bytes] | None = None
@@ -225,10 +233,12 @@ class ForkServer:
         if backend is not Backend.NONE and not seccomp.unavailable():
             profile = seccomp.Profile(backend.value)
             program = seccomp.compile_filter(profile)
+        observer = observation_filter.compile_program() if self.observe else b""
+        reader = observation_filter.compile_reader_program(boot.FD_IN) if self.observe else b""
         if backend is Backend.NAMESPACES:
             return boot.Setup(
                 backend, program, paths=(views.LIB, views.SITE), preload=preload,
-                diagnose=self.diagnose,
+                diagnose=self.diagnose, observe=observer, reader=reader,
             )  # fmt: skip
         if not self._workdir:
             self._workdir = tempfile.mkdtemp(prefix="grader-children-")
@@ -238,7 +248,8 @@ class ForkServer:
         return boot.Setup(
             backend, program, paths=(root, *view.package_dirs), private=(root,),
             read=(*view.system, *entries), listed=tuple(view.package_dirs),
-            workdir=self._workdir, preload=preload, diagnose=self.diagnose,
+            workdir=self._workdir, preload=preload, diagnose=self.diagnose, observe=observer,
+            reader=reader,
         )  # fmt: skip
 
     def _read(self, control: socket.socket, process: subprocess.Popen[bytes]) -> None:
@@ -332,23 +343,29 @@ class ForkServer:
 
 
 _running: weakref.WeakSet[ForkServer] = weakref.WeakSet()
-_shared: dict[tuple[Backend, tuple[str, ...], bool], ForkServer] = {}
+_shared: dict[tuple[Backend, tuple[str, ...], bool, bool], ForkServer] = {}
 _shared_lock = threading.Lock()
 
 
 def shared(
-    isolation: Isolation, packages: tuple[str, ...] = (), *, diagnose: bool = True
+    isolation: Isolation,
+    packages: tuple[str, ...] = (),
+    *,
+    diagnose: bool = True,
+    observe: bool = True,
 ) -> ForkServer:
     """This process's fork server for that isolation and those packages, closed at exit.
 
     One zygote then serves every grading the process runs (the command line,
     a batch's worker), each check still getting a fresh child of it.
     """
-    key = (isolation.backend, tuple(packages), diagnose)
+    key = (isolation.backend, tuple(packages), diagnose, observe)
     with _shared_lock:
         server = _shared.get(key)
         if server is None or server._closed:
-            server = _shared[key] = ForkServer(isolation, packages, diagnose=diagnose)
+            server = _shared[key] = ForkServer(
+                isolation, packages, diagnose=diagnose, observe=observe
+            )
         return server
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.clock import now
-from grader.sandbox import boot, faults, wire
+from grader.sandbox import boot, faults, observation, wire
 from grader.sandbox.awaitables import Made
 from grader.sandbox.codec import Ref, decode, encode
 from grader.sandbox.faults import (
@@ -45,6 +45,8 @@ from grader.sandbox.faults import (
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.isolation import Backend, namespaces, sandbox_uids
 from grader.sandbox.limits import Limits
+from grader.sandbox.observation import Facet, Observation, Watcher
+from grader.sandbox.observation.records import Handled
 from grader.sandbox.records import Call, Line
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
 
@@ -100,6 +102,10 @@ class Sandbox:
         self._output_bytes = 0
         self._partial = b""
         self._inbox = b""
+        self._parsed = 0  # bytes of messages parsed so far, each line with its newline
+        self._replied: int | None = None  # where the current call's answer ended, in those bytes
+        self._handled: list[Handled] = []  # plain callables the current call waited on
+        self._out_fd = -1
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._ready: asyncio.Future[dict[str, Any]] | None = None
@@ -121,6 +127,7 @@ class Sandbox:
         self._serving = False  # SERVING came: the submission may write anything from here
         self._received = 0  # bytes of messages from the child, against MAX_RECEIVED
         self._open_async: set[int] = set()  # async callables the child awaits right now
+        self.watcher: Watcher | None = None  # what the grader sees of the child from outside
 
     # -- life cycle -------------------------------------------------------
 
@@ -149,6 +156,9 @@ class Sandbox:
         out_r, in_w, stdout_r, stderr_r = ours
         copy = _copy_of(content)
         theirs.append(copy)
+        observing, their_observing = wire.socketpair()
+        observing.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)  # the kernel names its pid
+        theirs.append(their_observing.detach())
         handoff: socket.socket | None = None
         port = None
         if self.listen and self.forkserver.isolation.backend is Backend.NAMESPACES:
@@ -167,6 +177,7 @@ class Sandbox:
         except BaseException:
             for fd in ours:
                 os.close(fd)
+            observing.close()
             if handoff is not None:
                 handoff.close()
             raise
@@ -174,6 +185,7 @@ class Sandbox:
             for fd in theirs:
                 os.close(fd)
         self._stdout_fd = stdout_r
+        self._out_fd = out_r
         # Our own protocols on the output pipes, so each chunk is timestamped as
         # it is read rather than when a check gets round to it.
         for fd, sink, closed in (
@@ -192,7 +204,9 @@ class Sandbox:
         self._transports.append(writer)
         self._writer = writer
         try:
-            ready = await asyncio.wait_for(self._boot(spawned, handoff), self.limits.import_timeout)
+            ready = await asyncio.wait_for(
+                self._boot(spawned, handoff, observing), self.limits.import_timeout
+            )
         except asyncio.CancelledError:
             await self.close()
             raise
@@ -210,25 +224,56 @@ class Sandbox:
             await self.close()
             raise ImportFailed(str(fault)) from None
         finally:
+            observing.close()
             if handoff is not None:
                 handoff.close()
         self._importing = False
         self.functions = dict(ready.get("functions", {}))
 
-    async def _boot(self, spawned: Any, handoff: socket.socket | None) -> dict[str, Any]:
-        """The child's start: the zygote forked it, it handed over its listener, it imported."""
+    async def _boot(
+        self, spawned: Any, handoff: socket.socket | None, observing: socket.socket
+    ) -> dict[str, Any]:
+        """The child's start: the zygote forked it, it handed over its listeners, it imported."""
         assert self._ready is not None
         # Shielded: giving up on this start must not cancel the fork server's own record.
         await asyncio.shield(asyncio.wrap_future(spawned))
+        await self._observe(observing)
         if handoff is not None:
             self.listener = await asyncio.to_thread(_receive_listener, handoff)
         return await asyncio.shield(self._ready)
+
+    async def _observe(self, channel: socket.socket) -> None:
+        """Watch the child from outside: its listener, and its server's pid as the kernel says.
+
+        The child installs the observer's filter and sends its listener before
+        the submission is imported, so everything the submission starts is seen.
+        """
+        watcher = self.watcher = observation.watcher()
+        if not self.forkserver.observe:
+            watcher.missing.setdefault(Facet.STARTS, "observation was turned off")
+            watcher.missing.update(dict.fromkeys(Facet, watcher.missing[Facet.STARTS]))
+            return
+        message, fds, pid = await asyncio.to_thread(wire.receive_from, channel)
+        if message is None or message.get("op") != Op.OBSERVING or len(fds) != 1 or pid <= 0:
+            for fd in fds:
+                os.close(fd)
+            why = str(message.get("error", "")) if message is not None else ""
+            reason = f"the child could not install the observer ({why or 'no listener came'})"
+            watcher.missing.update(dict.fromkeys(Facet, reason))
+            return
+        watcher.attach(fds[0], pid, self._written)
+
+    def _written(self) -> int:
+        """Bytes of messages the child has written so far: those read, and those in the pipe."""
+        return self._received + _unread(self._out_fd)
 
     def kill_now(self) -> None:
         """Kill the child without an event loop (its loop may be closed already)."""
         if self._closed:
             return
         self._closed = True
+        if self.watcher is not None:
+            self.watcher.close()
         if self._spawned:
             with contextlib.suppress(Exception):
                 self.forkserver.kill(self.id).result(timeout=_KILL_WAIT)
@@ -246,6 +291,8 @@ class Sandbox:
             return
         self._closed = True
         self._fail(SubmissionDied("the sandbox was closed"))
+        if self.watcher is not None:
+            self.watcher.close()
         for task in list(self._callbacks.values()):
             task.cancel()
         try:
@@ -303,26 +350,35 @@ class Sandbox:
         }
         record = Call(name=name, started=now())
         self._current, self._current_id = record, call_id
+        self._replied = None
+        self._handled = []
         self._pings.clear()
         self._pongs.clear()
         first_line, first_error = len(self.lines), len(self.stderr)
-        self._send(message)
         looped = in_loop or self.functions.get(name) == "async"
+        if self.watcher is not None:
+            self.watcher.begin()
+        self._send(message)
         pinger = loop.create_task(self._ping(record)) if looped else None
         try:
             reply = await asyncio.wait_for(future, deadline)
         except TimeoutError:
             record.ended = now()
+            record.observed = self._watched(looped)
             await self.close()
             raise SubmissionTimeout(
                 f"{name}() did not finish within {deadline:g} s (stopped after "
                 f"{record.ended - record.started:.2f} s)"
             ) from None
+        except BaseException:
+            self._watched(looped)
+            raise
         finally:
             self._pending.pop(call_id, None)
             if pinger is not None:
                 pinger.cancel()
         record.ended = now()
+        record.observed = self._watched(looped)
         await self._drain_stdout()
         record.lines = self.lines[first_line:]
         record.stderr = self.stderr[first_error:].decode("utf-8", "replace")
@@ -357,6 +413,12 @@ class Sandbox:
         record.value = decode(reply.get("value"))
         return record
 
+    def _watched(self, looped: bool) -> Observation | None:
+        """What the grader saw of the call that just ended, from outside the child."""
+        if self.watcher is None:
+            return None
+        return self.watcher.end(own_loop=looped, replied=self._replied, handled=self._handled)
+
     def _register(self, value: Any) -> Ref | None:
         """Give a check's callable a number the child can call it by."""
         if isinstance(value, Made):
@@ -387,6 +449,7 @@ class Sandbox:
         self._inbox += data
         while b"\n" in self._inbox:
             line, self._inbox = self._inbox.split(b"\n", 1)
+            self._parsed += len(line) + 1
             self._on_message(line, at)
         if len(self._inbox) > MAX_MESSAGE:
             self._fail(SubmissionDied("your program sent the grader more data than it accepts"))
@@ -404,6 +467,7 @@ class Sandbox:
             elif op in (Op.RETURN, Op.RAISE, Op.UNDEFINED):
                 future = self._pending.get(int(message["id"]))
                 if future is not None and not future.done():
+                    self._replied = self._parsed
                     future.set_result(message)
             elif op == Op.RETURNED:
                 if self._current is not None:
@@ -458,17 +522,26 @@ class Sandbox:
         kwargs = decode(message.get("kwargs", {}))
         if not isinstance(args, list) or not isinstance(kwargs, dict):
             raise TypeError("bad arguments")
+        handled = None
         if self._is_async(fn):
             self._open_async.add(call_id)
+        else:  # the child's thread waits for the answer: the grader's part of that is timed
+            handled = Handled(self._parsed)
+            self._handled.append(handled)
         self._callbacks[call_id] = asyncio.get_running_loop().create_task(
-            self._serve_callback(call_id, fn, args, kwargs)
+            self._serve_callback(call_id, fn, args, kwargs, handled)
         )
 
     async def _serve_callback(
-        self, call_id: int, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
+        self,
+        call_id: int,
+        fn: Callable[..., Any],
+        args: list[Any],
+        kwargs: dict[str, Any],
+        handled: Handled | None = None,
     ) -> None:
         try:
-            if self._is_async(fn):
+            if handled is None:
                 value = await fn(*args, **kwargs)
             else:
                 # Plain callables may block (a slow `write`); threads keep them
@@ -476,8 +549,10 @@ class Sandbox:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="callback")
                 loop = asyncio.get_running_loop()
-                value = await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
+                value = await loop.run_in_executor(self._pool, _timed(fn, args, kwargs, handled))
         except asyncio.CancelledError:
+            if handled is not None:
+                handled.replied = now()  # no answer comes: the wait is no longer the grader's
             return
         except Exception as exc:
             # Clipped: an error quoting a 4 MB argument, sent back once per call, would
@@ -500,6 +575,8 @@ class Sandbox:
             self._callbacks.pop(call_id, None)
             self._open_async.discard(call_id)
         self._send(reply)
+        if handled is not None:
+            handled.replied = now()
 
     @staticmethod
     def _is_async(fn: Callable[..., Any]) -> bool:
@@ -620,6 +697,21 @@ class Sandbox:
                 break
             await asyncio.sleep(0.001)
         await asyncio.sleep(0)
+
+
+def _timed(
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], handled: Handled
+) -> Callable[[], Any]:
+    """`fn(*args, **kwargs)`, noting on `handled` when it began and finished (on its thread)."""
+
+    def run() -> Any:
+        handled.began = now()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            handled.finished = now()
+
+    return run
 
 
 def _unread(fd: int) -> int:

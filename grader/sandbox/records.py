@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.sandbox.observation.records import Observation
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Call:
     diagnostics: list[dict[str, Any]] = field(default_factory=list)  # what the child noted
     blocked_lines: list[dict[str, Any]] = field(default_factory=list)  # where its loop hung
     asked_at: float | None = None  # when it last called a trusted callable
+    observed: Observation | None = None  # what the grader saw of the call from outside the child
 
     @property
     def finished(self) -> float:

@@ -67,10 +67,36 @@ class Server:
             while view:
                 view = view[os.write(self.out_fd, view) :]
 
+    def listen(self, program: bytes = b"") -> None:
+        """Start the reader thread (before the observer's filter, which would count it).
+
+        The thread first puts `program` (a seccomp filter) on itself; this
+        returns once it has, before any submission code can run.
+        """
+        restricted = threading.Event()
+        failed: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                if program:
+                    from grader.sandbox.isolation import seccomp
+
+                    seccomp.load(program)
+            except BaseException as error:
+                failed.append(error)
+                return
+            finally:
+                restricted.set()
+            self.read()
+
+        threading.Thread(target=read, name="grader-reader", daemon=True).start()
+        restricted.wait()
+        if failed:
+            raise failed[0]
+
     def serve(self) -> None:
         # Said before any of the submission runs: what comes after may be its forgery.
         self.send({"op": Op.SERVING})
-        threading.Thread(target=self.read, name="grader-reader", daemon=True).start()
         self.diagnostics.install()
         module = self.load()
         functions = {

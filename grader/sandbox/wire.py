@@ -48,6 +48,7 @@ class Op(StrEnum):
     PONG = "pong"  # the loop answered a ping
     EXIT = "exit"  # the keeper: the server process ended, with this status
     LISTENING = "listening"  # the keeper: the check's listening socket (it comes along)
+    OBSERVING = "observing"  # the server, before the import: its seccomp listener comes along
     # grader -> zygote
     SPAWN = "spawn"  # start a child for one check (its pipes come along)
     KILL = "kill"  # end a child and everything it started
@@ -120,17 +121,33 @@ def send(
 
 def receive(sock: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
     """One control datagram and the descriptors it carried; (None, []) at end of stream."""
+    message, fds, _ = receive_from(sock)
+    return message, fds
+
+
+def receive_from(sock: socket.socket) -> tuple[dict[str, Any] | None, list[int], int]:
+    """Like `receive`, and the sender's pid as the kernel wrote it (0 without SO_PASSCRED).
+
+    The kernel translates that pid into the receiver's PID namespace: the
+    grader learns the pid of a process inside a sandbox's namespace.
+    """
+    credentials = getattr(socket, "SCM_CREDENTIALS", None)
     space = socket.CMSG_SPACE(MAX_FDS * array.array("i").itemsize)
+    if credentials is not None:
+        space += socket.CMSG_SPACE(3 * array.array("i").itemsize)
     data, ancillary, _flags, _ = sock.recvmsg(MAX_CONTROL, space)
     fds: list[int] = []
+    pid = 0
     for level, kind, payload in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             received = array.array("i")
             received.frombytes(payload[: len(payload) - len(payload) % received.itemsize])
             fds.extend(received)
+        elif level == socket.SOL_SOCKET and kind == credentials and len(payload) >= 4:
+            pid = int(array.array("i", payload[:4])[0])
     if not data:
         for fd in fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
-        return None, []
-    return loads(data), fds
+        return None, [], 0
+    return loads(data), fds, pid

@@ -89,28 +89,26 @@ def compile_filter(profile: Profile) -> bytes:
     denied = seccomp.ERRNO(errno.EPERM)
     rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
     for name in DENIED:
-        _add(rules, seccomp, denied, name)
+        add(rules, seccomp, denied, name)
     for flag in _flags(_CLONE_NAMESPACES):
-        _add(rules, seccomp, denied, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+        add(rules, seccomp, denied, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
     # clone3 passes its flags in memory, out of the filter's sight: "not implemented"
     # makes the C library fall back to clone, which the rules above can read.
-    _add(rules, seccomp, seccomp.ERRNO(errno.ENOSYS), "clone3")
+    add(rules, seccomp, seccomp.ERRNO(errno.ENOSYS), "clone3")
     for request in (_TIOCSTI, _TIOCLINUX):
-        _add(
-            rules, seccomp, denied, "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, request)
-        )
+        add(rules, seccomp, denied, "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, request))
     no_family = seccomp.ERRNO(errno.EAFNOSUPPORT)
     top = max(_ALLOWED_FAMILIES)
     for family in range(top):
         if family not in _ALLOWED_FAMILIES:
-            _add(rules, seccomp, no_family, "socket", seccomp.Arg(0, seccomp.EQ, family))
-    _add(rules, seccomp, no_family, "socket", seccomp.Arg(0, seccomp.GT, top))
+            add(rules, seccomp, no_family, "socket", seccomp.Arg(0, seccomp.EQ, family))
+    add(rules, seccomp, no_family, "socket", seccomp.Arg(0, seccomp.GT, top))
     if profile is Profile.LANDLOCK:
-        _add(rules, seccomp, no_family, "socket", seccomp.Arg(0, seccomp.EQ, socket.AF_UNIX))
+        add(rules, seccomp, no_family, "socket", seccomp.Arg(0, seccomp.EQ, socket.AF_UNIX))
         for family in (socket.AF_INET, socket.AF_INET6):
             for kind in range(_SOCK_TYPE_MASK + 1):
                 if kind != _SOCK_STREAM:
-                    _add(
+                    add(
                         rules,
                         seccomp,
                         denied,
@@ -119,18 +117,23 @@ def compile_filter(profile: Profile) -> bytes:
                         seccomp.Arg(1, seccomp.MASKED_EQ, _SOCK_TYPE_MASK, kind),
                     )
             # Landlock's connect rule is TCP's alone: MPTCP and SCTP streams would pass it.
-            _add(rules, seccomp, denied, "socket", seccomp.Arg(0, seccomp.EQ, family),
+            add(rules, seccomp, denied, "socket", seccomp.Arg(0, seccomp.EQ, family),
                  seccomp.Arg(2, seccomp.GT, socket.IPPROTO_TCP))  # fmt: skip
         # TCP Fast Open connects inside sendto/sendmsg, where Landlock does not look.
         fast_open = _MSG_FASTOPEN
         for name, flags_at in (("sendto", 3), ("sendmsg", 2), ("sendmmsg", 3)):
-            _add(rules, seccomp, denied, name,
+            add(rules, seccomp, denied, name,
                  seccomp.Arg(flags_at, seccomp.MASKED_EQ, fast_open, fast_open))  # fmt: skip
-        _add(rules, seccomp, denied, "setsockopt", seccomp.Arg(1, seccomp.EQ, socket.IPPROTO_TCP),
+        add(rules, seccomp, denied, "setsockopt", seccomp.Arg(1, seccomp.EQ, socket.IPPROTO_TCP),
              seccomp.Arg(2, seccomp.EQ, _TCP_FASTOPEN_CONNECT))  # fmt: skip
         # No IPC namespace here: System V objects would outlive the check, seen by the next.
         for name in _SYSV_IPC:
-            _add(rules, seccomp, denied, name)
+            add(rules, seccomp, denied, name)
+    return export(rules)
+
+
+def export(rules: Any) -> bytes:
+    """A libseccomp filter as the BPF program the kernel loads."""
     read, write = os.pipe()
     # export_bpf writes the whole program before it returns: one larger than the pipe's
     # buffer would block it for good, were it not read meanwhile, on a thread.
@@ -144,7 +147,8 @@ def compile_filter(profile: Profile) -> bytes:
     return b"".join(chunks)
 
 
-def _add(rules: Any, seccomp: ModuleType, action: Any, name: str, *args: Any) -> None:
+def add(rules: Any, seccomp: ModuleType, action: Any, name: str, *args: Any) -> None:
+    """One rule; a call this kernel's libseccomp does not know is left out."""
     try:
         rules.add_rule(action, name, *args)
     except RuntimeError:
@@ -179,3 +183,31 @@ def load(program: bytes) -> None:
     fprog = _Program(len(program) // 8, ctypes.addressof(buffer))
     if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_SECCOMP) failed")
+
+
+#: seccomp(2)'s number, by machine: prctl cannot ask for a listener.
+_SECCOMP_SYSCALL = {"x86_64": 317, "aarch64": 277}
+_SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_NEW_LISTENER = 1, 1 << 3
+
+
+def listen(program: bytes) -> int:
+    """Install `program`, whose notifications go to a listener; its file descriptor.
+
+    The listener is for the trusted side: the caller hands it over and closes
+    its own copy before any submission code runs (a process may have one
+    listener in its filters, so the submission cannot ask for another).
+    """
+    number = _SECCOMP_SYSCALL.get(os.uname().machine)
+    if number is None:
+        raise OSError(errno.ENOSYS, f"no seccomp(2) number known for {os.uname().machine}")
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+    buffer = ctypes.create_string_buffer(program, len(program))
+    fprog = _Program(len(program) // 8, ctypes.addressof(buffer))
+    fd = libc.syscall(
+        number, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_NEW_LISTENER, ctypes.byref(fprog)
+    )
+    if fd < 0:
+        raise OSError(ctypes.get_errno(), "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) failed")
+    return int(fd)

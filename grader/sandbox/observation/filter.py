@@ -1,0 +1,100 @@
+"""The seccomp program by which the kernel tells the grader what a child starts.
+
+Where the sandbox's own filter (`grader.sandbox.isolation.seccomp`) denies,
+this one asks: every call that starts a thread or a process (`clone`,
+`fork`, `vfork`) or makes an event loop's poll (`epoll_create`,
+`epoll_create1`) waits until the grader, which holds the listener, has noted
+it and let it go on (SECCOMP_RET_USER_NOTIF). The child cannot skip the
+question: the kernel asks before the call runs. Two more rules keep the
+answers complete:
+
+- `clone3` passes its flags in memory, out of the filter's and the
+  listener's sight, so it answers "not implemented" and the C library falls
+  back to `clone`, whose flags are in a register;
+- `prctl(PR_SET_DUMPABLE)` is denied: a process that made itself undumpable
+  would hide its state in /proc from a grader that does not run as root.
+
+Compiled on the trusted side (with libseccomp, like the sandbox's filter);
+the child installs it with `seccomp.listen` and hands the listener over.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import sys
+
+from grader.sandbox.isolation import seccomp
+
+#: The calls the grader is asked about, by what they make.
+STARTS = ("clone", "fork", "vfork")
+LOOPS = ("epoll_create", "epoll_create1")
+_PR_SET_DUMPABLE = 4
+#: The oldest kernel whose listener can hand a child a file of the grader's (ADDFD with SEND).
+OLDEST_KERNEL = (5, 14)
+
+
+@functools.cache
+def compile_program() -> bytes:
+    """The observer's filter, as the BPF program the child installs."""
+    binding = seccomp.binding()
+    rules = binding.SyscallFilter(defaction=binding.ALLOW)
+    for name in (*STARTS, *LOOPS):
+        seccomp.add(rules, binding, binding.NOTIFY, name)
+    seccomp.add(rules, binding, binding.ERRNO(errno.ENOSYS), "clone3")
+    seccomp.add(
+        rules, binding, binding.ERRNO(errno.EPERM), "prctl",
+        binding.Arg(0, binding.EQ, _PR_SET_DUMPABLE),
+    )  # fmt: skip
+    return seccomp.export(rules)
+
+
+@functools.cache
+def unavailable() -> str:
+    """Why no child can be observed from outside here, or "" when it can."""
+    if not sys.platform.startswith("linux"):
+        return "observing a child from outside needs Linux"
+    release = os.uname().release.split("-")[0].split(".")
+    try:
+        version = (int(release[0]), int(release[1]))
+    except (IndexError, ValueError):
+        version = (0, 0)
+    if version < OLDEST_KERNEL:
+        oldest = ".".join(map(str, OLDEST_KERNEL))
+        return f"observing a child from outside needs Linux {oldest} or newer"
+    if os.uname().machine not in ("x86_64", "aarch64"):
+        return f"observing a child from outside is not supported on {os.uname().machine}"
+    try:
+        compile_program()
+    except Exception as error:  # the binding or libseccomp.so.2 is missing, or too old
+        return f"no observer filter: {type(error).__name__}: {error} (pip install pyseccomp)"
+    return ""
+
+
+#: What the grader's reader thread in the child does: read the grader's messages, wake the
+#: call's loop (a socket send), wait on locks and the GIL, use memory, end the process.
+READER_CALLS = (
+    "futex", "sendto", "getpid", "gettid", "mmap", "munmap", "mremap", "brk", "mprotect",
+    "madvise", "rt_sigreturn", "rt_sigprocmask", "sigaltstack", "exit", "exit_group",
+    "clock_gettime", "clock_getres", "gettimeofday", "sched_yield", "restart_syscall",
+)  # fmt: skip
+
+
+@functools.cache
+def compile_reader_program(fd_in: int) -> bytes:
+    """The filter the grader's reader thread in the child puts on itself before any submission.
+
+    That thread exists before the observer's filter, so it is never counted
+    as the submission's; the submission could patch the code it runs, though.
+    With this filter (per thread, irrevocable) it can read only the grader's
+    pipe (`fd_in`) and do the little else it needs: it cannot print, sleep,
+    wait on anything but a lock, open a file or reach a socket but the
+    loop's own wake-up, so nothing of the exercise can be done there.
+    """
+    binding = seccomp.binding()
+    rules = binding.SyscallFilter(defaction=binding.ERRNO(errno.EPERM))
+    for name in READER_CALLS:
+        seccomp.add(rules, binding, binding.ALLOW, name)
+    seccomp.add(rules, binding, binding.ALLOW, "read", binding.Arg(0, binding.EQ, fd_in))
+    return seccomp.export(rules)

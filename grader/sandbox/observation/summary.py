@@ -1,0 +1,148 @@
+"""From the looks at a call's loop thread to what the call showed: how long the loop was held.
+
+A look says what the thread was doing at one instant. Between two looks
+that show the same wait, with the same arguments, and a thread that was not
+given a CPU in between (schedstat's run count unchanged), the thread was in
+that wait the whole time: that stretch is measured, not guessed. A look in a
+wait whose next look differs counts for at most `UNPROVEN` seconds. When the
+looks were too far apart to trust that nothing was missed, the observation
+says it was `coarse`.
+
+Two waits are not the submission's, and load could lengthen them, so each
+is forgiven by what was measured, never more:
+
+- a lock wait (futex) while another thread of the child ran or waited for a
+  CPU: that thread may have held the GIL (the grader's own reader thread, at
+  the least); at most their time together is forgiven;
+- a wait for a plain callable of the grader's (`Handled`): the grader's time
+  to take the request and to answer, not the callable's own.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import statistics
+from collections.abc import Sequence
+
+from grader.sandbox.observation.records import (
+    Facet,
+    Handled,
+    Observation,
+    Sample,
+    Started,
+    State,
+    Stretch,
+)
+from grader.sandbox.observation.sampler import PERIOD
+
+#: The most one look in a wait stands for, when the next look does not show the same wait.
+UNPROVEN = 2 * PERIOD
+#: Looks typically further apart than this may miss a short stretch: the observation is coarse.
+COARSE = 4 * PERIOD
+
+
+def summarize(
+    samples: Sequence[Sample],
+    *,
+    began: float,
+    ended: float,
+    cpu: tuple[int, int] | None,
+    started: list[Started],
+    earlier: list[Started],
+    loops: int,
+    loops_open: int,
+    handled: Sequence[Handled] = (),
+    missing: dict[Facet, str] | None = None,
+) -> Observation:
+    """What one call showed; `cpu` is the loop thread's CPU nanoseconds at its start and end.
+
+    `samples` are the looks at the call itself (`within`); `handled`, the
+    grader's plain callables the call waited on.
+    """
+    held = holds(samples, ended, handled)
+    return Observation(
+        started=started,
+        earlier=earlier,
+        loops=loops,
+        loops_open=loops_open,
+        stretches=stretches(samples, held, ended),
+        blocked=sum(held),
+        busy=max(0, cpu[1] - cpu[0]) / 1e9 if cpu is not None else 0.0,
+        polled_at=next((s.at for s in samples if s.state is State.POLLING), None),
+        samples=len(samples),
+        coarse=coarse(samples, began, ended),
+        missing=dict(missing or {}),
+    )
+
+
+def within(samples: Sequence[Sample], before: Sample | None, replied: int | None) -> list[Sample]:
+    """The looks that saw the call itself, not the child's idle wait around it.
+
+    `before` is a look taken just before the call was sent: a look that still
+    finds the thread in that very wait, never run since, saw a child that had
+    not yet received the call. `replied` is how many bytes the child had
+    written once its answer was complete: a look taken when it had written
+    that much saw a child whose call was over, however late the grader read
+    the answer. Neither rule lets a submission hide a wait inside a call.
+    """
+    kept = list(samples)
+    if before is not None:
+        while kept and kept[0].continues(before):
+            kept.pop(0)
+    if replied is not None:
+        kept = [sample for sample in kept if sample.written < replied]
+    return kept
+
+
+def holds(samples: Sequence[Sample], ended: float, handled: Sequence[Handled] = ()) -> list[float]:
+    """For each look, the seconds from it to the next that the loop's thread was held."""
+    held: list[float] = []
+    for sample, after in itertools.pairwise([*samples, None]):
+        if sample is None:
+            continue
+        held.append(_held(sample, after, ended, handled))
+    return held
+
+
+def _held(sample: Sample, after: Sample | None, ended: float, handled: Sequence[Handled]) -> float:
+    if not sample.state.blocks:
+        return 0.0
+    until = after.at if after is not None else ended
+    seconds = max(0.0, until - sample.at)
+    if after is None or not after.continues(sample):
+        seconds = min(seconds, UNPROVEN)
+    if sample.call == "futex":
+        if any(wait.covers(sample) for wait in handled):
+            return 0.0
+        if after is not None:
+            others = max(0, after.others - sample.others) / 1e9  # a thread may have ended
+            seconds = max(0.0, seconds - others)
+    return seconds
+
+
+def stretches(samples: Sequence[Sample], held: Sequence[float], ended: float) -> list[Stretch]:
+    """Each run of consecutive looks that found the loop's thread held outside the loop."""
+    found: list[Stretch] = []
+    run: list[Sample] = []
+    for sample, seconds in [*zip(samples, held, strict=True), (None, 0.0)]:
+        if sample is not None and seconds > 0:
+            run.append(sample)
+            continue
+        if len(run) >= 2:
+            until = sample.at if sample is not None else ended
+            end = min(until, run[-1].at + UNPROVEN)
+            calls = collections.Counter((s.state, s.call) for s in run)
+            (state, call), _ = calls.most_common(1)[0]
+            found.append(Stretch(run[0].at, end, state, call))
+        run = []
+    return found
+
+
+def coarse(samples: Sequence[Sample], began: float, ended: float) -> bool:
+    """Whether the looks were typically too far apart to rule out a short stretch."""
+    if ended - began < COARSE:
+        return False  # a call this short has nothing to hide in
+    times = [began, *(s.at for s in samples), ended]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    return len(samples) < 2 or statistics.median(gaps) > COARSE

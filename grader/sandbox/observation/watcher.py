@@ -1,0 +1,281 @@
+"""One child, as the grader sees it from outside: what it started, its loops, its loop's thread.
+
+The child hands over its seccomp listener before the submission is
+imported (`Sandbox` receives it with the server's pid, which the kernel
+writes, not the child). From then on the `Listener` tells this watcher of
+every thread, process and event loop the child makes, and during each call
+the `Sampler` looks at the thread that runs the call. `end` sums a call up
+as an `Observation`.
+
+The call's event loop is the first epoll its thread made during the call
+(the grader's child makes one per async call before the submission runs;
+`event-loop`'s submission makes its own). The grader holds a copy of every
+epoll the child made, so "waiting in the call's loop" is checked against the
+very file (kcmp), whatever descriptor number the child gives it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import os
+import select
+import threading
+from collections.abc import Callable, Sequence
+
+from grader.clock import now
+from grader.sandbox.observation.listener import Listener
+from grader.sandbox.observation.records import (
+    Facet,
+    Handled,
+    Observation,
+    Poll,
+    Sample,
+    Start,
+    Started,
+    State,
+)
+from grader.sandbox.observation.sampler import Sampler
+from grader.sandbox.observation.summary import summarize, within
+from grader.sandbox.observation.syscalls import name, numbers
+
+_KCMP = {"x86_64": 312, "aarch64": 272}
+_KCMP_FILE = 0
+
+
+class Watcher:
+    """What the grader sees of one child from outside its process."""
+
+    def __init__(self, listener: Listener, sampler: Sampler, missing: dict[Facet, str]) -> None:
+        self.listener = listener
+        self.sampler = sampler
+        self.missing = dict(missing)  # what cannot be observed of this child, and why
+        self.pid = 0
+        self._lock = threading.Lock()
+        self._fd = -1
+        self._files: tuple[int, int] | None = None  # the loop thread's syscall and schedstat
+        self._threads: dict[int, int] = {}  # the child's other threads: their schedstat
+        self._starts: list[Started] = []
+        self._polls: list[Poll] = []
+        self._began: float | None = None
+        self._loop: Poll | None = None  # the call's event loop's epoll
+        self._samples: list[Sample] = []
+        self._before: Sample | None = None  # a look just before the call was sent
+        self._cpu_began = 0
+        self._written: Callable[[], int] = lambda: 0
+
+    # -- set-up and clean-up (the grader's event loop) -------------------------------------
+
+    def attach(self, fd: int, pid: int, written: Callable[[], int]) -> None:
+        """The child's listener (this watcher owns it now) and its server's pid, as we see it.
+
+        `written` says how many bytes the child has written to the grader so
+        far, read or not: which looks came after a call's answer.
+        """
+        self.pid = pid
+        self._fd = fd
+        self._written = written
+        self.listener.add(fd, self)
+        try:
+            task = f"/proc/{pid}/task/{pid}"
+            syscall = os.open(f"{task}/syscall", os.O_RDONLY | os.O_CLOEXEC)
+            schedstat = os.open(f"{task}/schedstat", os.O_RDONLY | os.O_CLOEXEC)
+            os.pread(syscall, 256, 0)  # reading it needs the right to trace the child
+        except OSError as error:
+            why = f"/proc of the child cannot be read ({error.strerror})"
+            self.missing[Facet.LOOP_THREAD] = why
+            return
+        self._files = (syscall, schedstat)
+
+    def close(self) -> None:
+        """Forget the child: its listener, its files, the copies of its loops."""
+        self.sampler.remove(self)
+        if self._fd >= 0:
+            self.listener.remove(self._fd)
+            self._fd = -1
+        if self._files is not None:
+            for fd in self._files:
+                os.close(fd)
+            self._files = None
+        for fd in self._threads.values():
+            os.close(fd)
+        self._threads.clear()
+        with self._lock:
+            polls, self._polls, self._loop = self._polls, [], None
+        for poll in polls:
+            if poll.ours is not None:
+                poll.ours.close()
+
+    @property
+    def attached(self) -> bool:
+        return self._fd >= 0
+
+    # -- calls (the grader's event loop) -----------------------------------------------------
+
+    def begin(self) -> None:
+        """A call is about to be sent: watch its loop's thread until `end`."""
+        before = self._sample()
+        with self._lock:
+            self._began = now()
+            self._loop = None
+            self._samples = []
+            self._before = before
+            self._cpu_began = before.cpu if before is not None else 0
+        if self._files is not None:
+            self.sampler.add(self)
+
+    def end(
+        self, *, own_loop: bool, replied: int | None = None, handled: Sequence[Handled] = ()
+    ) -> Observation:
+        """The call's answer came: what it showed.
+
+        `own_loop`: the grader's child made the call's loop. `replied`: how
+        many bytes the child had written once its answer was complete.
+        `handled`: the grader's plain callables the call waited on.
+        """
+        self.sampler.remove(self)
+        ended = now()
+        cpu_ended = self._cpu()
+        with self._lock:
+            began = self._began if self._began is not None else ended
+            self._began = None
+            samples = within(self._samples, self._before, replied)
+            starts = list(self._starts)
+            polls = [p for p in self._polls if p.at >= began]
+        if not self.attached:
+            return Observation(missing=dict(self.missing))
+        made = len(polls) - (1 if own_loop and any(p.main for p in polls) else 0)
+        return summarize(
+            samples,
+            began=began,
+            ended=ended,
+            cpu=(self._cpu_began, cpu_ended) if self._files is not None else None,
+            started=[s for s in starts if s.at >= began],
+            earlier=[s for s in starts if s.at < began],
+            loops=max(0, made),
+            loops_open=self._open_loops(),
+            handled=handled,
+            missing=self.missing,
+        )
+
+    # -- the listener's thread -----------------------------------------------------------------
+
+    def started(self, at: float, kind: Start) -> None:
+        with self._lock:
+            self._starts.append(Started(at, kind))
+
+    def made(self, at: float, poll: select.epoll | None, by: int) -> Poll:
+        main = by == self.pid  # the thread that runs the calls (its tid is the server's pid)
+        made = Poll(at, poll, main)
+        with self._lock:
+            self._polls.append(made)
+            if self._began is not None and self._loop is None and main:
+                self._loop = made
+        return made
+
+    # -- the sampler's thread ----------------------------------------------------------------
+
+    def look(self) -> None:
+        """One look at the loop's thread, kept as a sample of the call."""
+        sample = self._sample()
+        if sample is not None:
+            with self._lock:
+                self._samples.append(sample)
+
+    def _sample(self) -> Sample | None:
+        """A look at the loop's thread now; None if it cannot be looked at."""
+        if self._files is None:
+            return None
+        syscall, schedstat = self._files
+        try:
+            line = os.pread(syscall, 256, 0).split()
+            counters = os.pread(schedstat, 128, 0).split()
+        except OSError:
+            return None  # the child is gone: its answer will say so
+        at = now()
+        written = self._written()  # after the look: a reply written meanwhile counts it as late
+        others = self._others()
+        cpu, runs = int(counters[0]), int(counters[2])
+        if not line or line[0] == b"running" or int(line[0]) < 0:
+            return Sample(at, State.RUNNING, runs=runs, cpu=cpu, written=written, others=others)
+        number = int(line[0])
+        args = tuple(int(arg, 16) for arg in line[1:7])
+        state = self._state(number, args)
+        return Sample(at, state, name(number), args, runs, cpu, written, others)
+
+    def _others(self) -> int:
+        """Nanoseconds the child's other threads have run or waited for a CPU, in all."""
+        try:
+            tids = {int(tid) for tid in os.listdir(f"/proc/{self.pid}/task")} - {self.pid}
+        except OSError:
+            return 0
+        for gone in set(self._threads) - tids:
+            os.close(self._threads.pop(gone))
+        total = 0
+        for tid in tids:
+            try:
+                if tid not in self._threads:
+                    path = f"/proc/{self.pid}/task/{tid}/schedstat"
+                    self._threads[tid] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                ran, waited, _ = os.pread(self._threads[tid], 128, 0).split()
+                total += int(ran) + int(waited)
+            except (OSError, ValueError):
+                continue  # it ended between the listing and the read
+        return total
+
+    def _state(self, number: int, args: tuple[int, ...]) -> State:
+        known = numbers()
+        if number in known.starts or number in known.loops:
+            return State.RUNNING  # waiting for the grader's listener to answer: the grader's time
+        if number in known.polls:
+            return State.POLLING if self._is_the_loop(args[0]) else State.OTHER_LOOP
+        if number in known.sleeps:
+            return State.SLEEPING
+        return State.WAITING
+
+    def _is_the_loop(self, fd: int) -> bool:
+        """Whether the child's descriptor `fd` is the call's epoll: the very file, not a number."""
+        loop = self._loop
+        if loop is None:
+            return False
+        if loop.ours is not None:
+            same = _same_file(os.getpid(), loop.ours.fileno(), self.pid, fd)
+            if same is not None:
+                return same
+        return fd == loop.theirs
+
+    # -- reading the child from outside ------------------------------------------------------
+
+    def _cpu(self) -> int:
+        if self._files is None:
+            return 0
+        try:
+            return int(os.pread(self._files[1], 128, 0).split()[0])
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    def _open_loops(self) -> int:
+        """How many epolls the child's server process holds now (its loops still open)."""
+        folder = f"/proc/{self.pid}/fd"
+        count = 0
+        with contextlib.suppress(OSError):
+            for entry in os.listdir(folder):
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"{folder}/{entry}") == "anon_inode:[eventpoll]":
+                        count += 1
+        return count
+
+
+def _same_file(pid: int, fd: int, other: int, other_fd: int) -> bool | None:
+    """kcmp(2): whether two processes' descriptors are one open file; None if it cannot tell."""
+    number = _KCMP.get(os.uname().machine)
+    if number is None:
+        return None
+    result = _libc().syscall(number, pid, other, _KCMP_FILE, fd, other_fd)
+    return None if result < 0 else result == 0
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)

@@ -13,6 +13,7 @@ NO_RUN = "drives the loop itself, without asyncio.run"
 FRESH = "uses a fresh event loop at every call"
 PROPAGATES = "when a coroutine raises, run_in_new_loop raises that exception"
 CLOSES_AFTER_RAISE = "closes the loop also when a coroutine raised"
+ON_LOOP = "runs every coroutine on its one new loop: no threads or processes, never blocked"
 
 WRONG = {
     # asyncio.run does the driving (and the closing)
@@ -24,7 +25,7 @@ WRONG = {
     # asyncio.get_event_loop(): the second call gets the first call's closed loop
     "bad_get_event_loop.py": {FRESH},
     # a new loop per coroutine, one after another
-    "bad_loop_per_coroutine.py": {SLOWEST, CLOSES},
+    "bad_loop_per_coroutine.py": {SLOWEST, CLOSES, ON_LOOP},
     # never closes its loop
     "bad_not_closed.py": {CLOSES, CLOSES_AFTER_RAISE},
     # gather(return_exceptions=True): an exception comes back as a result
@@ -32,7 +33,7 @@ WRONG = {
     # run_until_complete once per coroutine: one after another
     "bad_sequential.py": {SLOWEST},
     # a thread and a new loop per coroutine: parallel, but not one loop running them all
-    "bad_thread_per_coroutine.py": {CLOSES},
+    "bad_thread_per_coroutine.py": {CLOSES, ON_LOOP},
 }
 
 

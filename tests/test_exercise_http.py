@@ -11,10 +11,11 @@ ERRORS = "error statuses (404, 500) are results, not exceptions"
 SLOWEST = "requests all urls at once: takes about as long as the slowest response"
 ONE_SESSION = "sends every request through one ClientSession"
 CLOSED = "closes its session: leaves no connection open when it returns"
+ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
 
 WRONG = {
     # urllib in coroutines: blocks the loop, one request at a time, no session at all
-    "bad_blocking_urllib.py": {SLOWEST, ONE_SESSION},
+    "bad_blocking_urllib.py": {SLOWEST, ONE_SESSION, ON_LOOP},
     # statuses paired with the urls in the order the responses arrived
     "bad_finish_order.py": {STATUSES, ERRORS},
     # allow_redirects=False: a redirected url reports 302, not its page's status

@@ -9,13 +9,13 @@ EXERCISE = "kitchen"
 COOK = "cook(dish, seconds) returns the dish after waiting its seconds"
 ORDER = "make_breakfast returns the dishes in the order they finished cooking"
 SLOWEST = "make_breakfast takes about as long as the slowest dish, not the sum"
-COOK_BLOCKS = "cook does not block the event loop while it waits"
-BREAKFAST_BLOCKS = "make_breakfast cooks on the running event loop and does not block it"
+COOK_BLOCKS = "cook waits on the event loop it was called on, and never blocks it"
+ON_LOOP = "make_breakfast cooks on the loop it was called on: no threads of its own, never blocked"
 CLOSE = "make_breakfast keeps the finishing order when dishes finish close together"
 BIG = "a big menu still takes about as long as its slowest dish"
-ALL = {COOK, ORDER, SLOWEST, COOK_BLOCKS, BREAKFAST_BLOCKS, CLOSE, BIG}
+ALL = {COOK, ORDER, SLOWEST, COOK_BLOCKS, ON_LOOP, CLOSE, BIG}
 
-BREAKFAST = {ORDER, SLOWEST, BREAKFAST_BLOCKS, CLOSE, BIG}
+BREAKFAST = {ORDER, SLOWEST, ON_LOOP, CLOSE, BIG}
 
 WRONG = {
     # cook forgets to return its dish
@@ -29,9 +29,9 @@ WRONG = {
     # one dish after another: menu order, and the sum of the times
     "bad_sequential.py": {ORDER, SLOWEST, CLOSE, BIG},
     # a thread per dish, each with asyncio.run: right order and time, wrong mechanism
-    "bad_threads_own_loops.py": {BREAKFAST_BLOCKS},
+    "bad_threads_own_loops.py": {ON_LOOP},
     # time.sleep in cook: each dish blocks the loop, so they cook in turn, in menu order
-    "bad_time_sleep.py": {ORDER, SLOWEST, COOK_BLOCKS, BREAKFAST_BLOCKS, CLOSE, BIG},
+    "bad_time_sleep.py": {ORDER, SLOWEST, COOK_BLOCKS, ON_LOOP, CLOSE, BIG},
 }
 
 

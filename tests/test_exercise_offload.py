@@ -9,21 +9,21 @@ EXERCISE = "offload"
 COUNTS = "writes every line once and returns how many were written"
 CONCURRENT = "runs the writes in threads at the same time: takes about as long as the slowest"
 SKIPS = "skips a write that raises OSError: counts only the lines written, and writes the rest"
-FREE_LOOP = "keeps the event loop free while the writes run"
+ON_LOOP = "runs the writes in threads through the event loop, which stays free all along"
 
 WRONG = {
     # OSError caught around the whole gather, and one failure assumed
     "bad_catches_around_gather.py": {SKIPS},
     "bad_counts_failures.py": {SKIPS},
     "bad_crash_on_oserror.py": {SKIPS},
-    "bad_direct_write.py": {CONCURRENT, FREE_LOOP},
+    "bad_direct_write.py": {CONCURRENT, ON_LOOP},
     # a ThreadPoolExecutor of one thread: off the loop, but one write at a time
     "bad_executor_one_worker.py": {CONCURRENT},
     "bad_sequential_threads.py": {CONCURRENT},
     # threads joined with Thread.join() in the coroutine: the loop is blocked meanwhile
-    "bad_thread_join_blocks.py": {FREE_LOOP},
+    "bad_thread_join_blocks.py": {ON_LOOP},
     # to_thread(write(line)): write runs on the loop, to_thread gets None
-    "bad_to_thread_called_eagerly.py": {COUNTS, CONCURRENT, SKIPS, FREE_LOOP},
+    "bad_to_thread_called_eagerly.py": {COUNTS, CONCURRENT, SKIPS, ON_LOOP},
 }
 
 

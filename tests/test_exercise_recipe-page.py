@@ -12,6 +12,7 @@ SLOWEST = "fetches all parts at once: takes about as long as the slowest part"
 COUNT = "returns how many parts it showed"
 EMPTY = "shows nothing and returns 0 for a page without parts"
 AT_ONCE = "starts fetching every part right away"
+ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
 
 WRONG = {
     # returns the index of the last part shown: one less than the number shown
@@ -21,7 +22,7 @@ WRONG = {
     # fetches and shows one part after another: each shown on arrival, but fetched in turn
     "bad_sequential.py": {SLOWEST, AT_ONCE},
     # awaits show(...), a plain function: TypeError
-    "bad_show_awaited.py": {CONTENT, ON_ARRIVAL, SLOWEST, COUNT, AT_ONCE},
+    "bad_show_awaited.py": {CONTENT, ON_ARRIVAL, SLOWEST, COUNT, AT_ONCE, ON_LOOP},
     # gather, then a loop of show: nothing shown until the slowest part is there
     "bad_show_at_end.py": {ON_ARRIVAL},
     # every fetch at once, but shown in the order of parts

@@ -12,6 +12,8 @@ whichever module of the package holds it. (The older paths, `grader.timing`,
 - what a call showed and how it can fail: `Call`, `SubmissionRaised`, ...;
 - failures as data: `CheckFailed`, and `TimingError`, the one a retry forgives;
 - time verdicts and the recorders of injected callables (`timing`);
+- whether a call ran on its event loop, from what the grader saw from
+  outside the child (`loop`);
 - correctness helpers (`assertions`), pools of slots (`pools`), cut-offs
   (`cutoffs`), a local HTTP server (`httpserver`), and `sibling`, which loads
   a check folder's shared `common.py`.
@@ -28,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from grader.checks.assertions import expect_async as expect_async
     from grader.checks.assertions import expect_entries as expect_entries
-    from grader.checks.assertions import expect_no_other_loop as expect_no_other_loop
     from grader.checks.assertions import expect_plain as expect_plain
     from grader.checks.assertions import expect_type as expect_type
     from grader.checks.assertions import printed_numbers as printed_numbers
@@ -38,6 +39,15 @@ if TYPE_CHECKING:
     from grader.checks.httpserver import Hit as Hit
     from grader.checks.httpserver import HttpServer as HttpServer
     from grader.checks.httpserver import Route as Route
+    from grader.checks.loop import BUSY as BUSY
+    from grader.checks.loop import HELD as HELD
+    from grader.checks.loop import STALL as STALL
+    from grader.checks.loop import expect_no_other_loop as expect_no_other_loop
+    from grader.checks.loop import expect_not_blocked as expect_not_blocked
+    from grader.checks.loop import expect_on_the_loop as expect_on_the_loop
+    from grader.checks.loop import expect_responsive as expect_responsive
+    from grader.checks.loop import loops_left_open as loops_left_open
+    from grader.checks.loop import loops_made as loops_made
     from grader.checks.modules import sibling as sibling
     from grader.checks.pools import Feed as Feed
     from grader.checks.pools import expect_at_most as expect_at_most
@@ -53,7 +63,6 @@ if TYPE_CHECKING:
     from grader.checks.timing import ORDER_JITTER as ORDER_JITTER
     from grader.checks.timing import SLACK as SLACK
     from grader.checks.timing import SPREAD as SPREAD
-    from grader.checks.timing import STALL as STALL
     from grader.checks.timing import Durations as Durations
     from grader.checks.timing import Recorder as Recorder
     from grader.checks.timing import Span as Span
@@ -61,7 +70,6 @@ if TYPE_CHECKING:
     from grader.checks.timing import expect_in_order as expect_in_order
     from grader.checks.timing import expect_on_time as expect_on_time
     from grader.checks.timing import expect_printed_on_time as expect_printed_on_time
-    from grader.checks.timing import expect_responsive as expect_responsive
     from grader.checks.timing import expect_waited as expect_waited
     from grader.checks.timing import expect_within as expect_within
     from grader.checks.timing import slack as slack
@@ -73,7 +81,6 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "expect_async": "grader.checks.assertions",
     "expect_entries": "grader.checks.assertions",
-    "expect_no_other_loop": "grader.checks.assertions",
     "expect_plain": "grader.checks.assertions",
     "expect_type": "grader.checks.assertions",
     "printed_numbers": "grader.checks.assertions",
@@ -83,6 +90,15 @@ _EXPORTS = {
     "Hit": "grader.checks.httpserver",
     "HttpServer": "grader.checks.httpserver",
     "Route": "grader.checks.httpserver",
+    "BUSY": "grader.checks.loop",
+    "HELD": "grader.checks.loop",
+    "STALL": "grader.checks.loop",
+    "expect_no_other_loop": "grader.checks.loop",
+    "expect_not_blocked": "grader.checks.loop",
+    "expect_on_the_loop": "grader.checks.loop",
+    "expect_responsive": "grader.checks.loop",
+    "loops_left_open": "grader.checks.loop",
+    "loops_made": "grader.checks.loop",
     "sibling": "grader.checks.modules",
     "Feed": "grader.checks.pools",
     "expect_at_most": "grader.checks.pools",
@@ -98,7 +114,6 @@ _EXPORTS = {
     "ORDER_JITTER": "grader.checks.timing",
     "SLACK": "grader.checks.timing",
     "SPREAD": "grader.checks.timing",
-    "STALL": "grader.checks.timing",
     "Durations": "grader.checks.timing",
     "Recorder": "grader.checks.timing",
     "Span": "grader.checks.timing",
@@ -106,7 +121,6 @@ _EXPORTS = {
     "expect_in_order": "grader.checks.timing",
     "expect_on_time": "grader.checks.timing",
     "expect_printed_on_time": "grader.checks.timing",
-    "expect_responsive": "grader.checks.timing",
     "expect_waited": "grader.checks.timing",
     "expect_within": "grader.checks.timing",
     "slack": "grader.checks.timing",

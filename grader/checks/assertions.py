@@ -18,7 +18,6 @@ from grader.sandbox.codec import Opaque
 __all__ = [
     "expect_async",
     "expect_entries",
-    "expect_no_other_loop",
     "expect_plain",
     "expect_type",
     "printed_numbers",
@@ -123,25 +122,6 @@ def expect_entries(
             f"the dict {what} returned has extra keys: {extra}",
             expected=f"the keys {list(expected)}",
             measured=f"extra keys {extra}",
-        )
-
-
-def expect_no_other_loop(call: Call, *, what: str, hint: str) -> None:
-    """The call did its work on the loop it was called on: it made no event loop of its own.
-
-    The child notes every loop created during a call, in any thread, and every
-    asyncio.run: work handed to threads that each run a loop of their own (a
-    different mechanism than the one taught) shows here on every draw, however
-    well its timing imitates tasks on one loop.
-    """
-    made = len(call.loops)
-    if made or call.runners:
-        how = f"asyncio.run {call.runners} time(s)" if call.runners else f"{made} event loop(s)"
-        raise CheckFailed(
-            f"{what} created {how} of its own; {hint}",
-            expected=f"{what} runs on the event loop it was called on",
-            measured=f"it created {how}",
-            hint=hint,
         )
 
 

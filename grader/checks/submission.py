@@ -22,6 +22,7 @@ from grader.sandbox.forkserver import ForkServer, shared
 from grader.sandbox.handle import Sandbox
 from grader.sandbox.limits import Limits
 from grader.sandbox.records import Call
+from grader.sandbox.source import Source
 
 #: The submission of the check now running (set by the grader's pytest plugin).
 current: ContextVar[Submission | None] = ContextVar("current_submission", default=None)
@@ -112,11 +113,19 @@ class Submission:
         self.forkserver = forkserver or shared(isolation.best(), packages)
         self._sandbox: Sandbox | None = None
         self._listen = False
+        self._source: Source | None = None
 
     def __getattr__(self, name: str) -> Function:
         if name.startswith("_"):
             raise AttributeError(name)
         return Function(self, name)
+
+    @property
+    def source(self) -> Source:
+        """What the submission's file says, read by the grader (its functions, names it uses)."""
+        if self._source is None:
+            self._source = Source.parse(self.path.read_bytes())
+        return self._source
 
     @property
     def last(self) -> Call:

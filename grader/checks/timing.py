@@ -17,6 +17,7 @@ Each failure carries its numbers (`CheckFailed.bounds`, in seconds).
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -34,7 +35,6 @@ __all__ = [
     "SLACK",
     "SLACK_RATIO",
     "SPREAD",
-    "STALL",
     "CheckFailed",
     "Durations",
     "Recorder",
@@ -44,7 +44,6 @@ __all__ = [
     "expect_in_order",
     "expect_on_time",
     "expect_printed_on_time",
-    "expect_responsive",
     "expect_waited",
     "expect_within",
     "slack",
@@ -57,8 +56,6 @@ EARLY = 0.005
 #: Upper bounds allow this much over the expected time, plus `SLACK_RATIO` of it.
 SLACK = 0.12
 SLACK_RATIO = 0.25
-#: The longest the submission's event loop may leave a ping unanswered.
-STALL = 0.1
 #: Things due this close together may come out swapped on a loaded machine.
 ORDER_JITTER = 0.05
 #: Sequential code must take at least this many times the concurrent time.
@@ -178,26 +175,6 @@ def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: s
     if all(0 < due[a] - due[b] <= ORDER_JITTER for a, b in inversions):
         raise TimingError(message, expected=wanted, measured=got, hint=hint)
     raise CheckFailed(message, expected=wanted, measured=got, hint=hint)
-
-
-def expect_responsive(
-    call: Call,
-    *,
-    what: str,
-    limit: float = STALL,
-    hint: str = "blocking calls such as time.sleep stop every other task: "
-    "use `await asyncio.sleep(...)`",
-) -> None:
-    """The submission's event loop kept answering while `call` ran (retried)."""
-    if call.stall is not None and call.stall > limit:
-        raise TimingError(
-            f"while {what} ran, its event loop was blocked for {call.stall:.2f} s at a stretch "
-            f"(at most {limit:.2f} s is fine); {hint}",
-            expected=f"the event loop answers within {limit:.2f} s while {what} runs",
-            measured=f"its event loop was blocked for {call.stall:.2f} s at a stretch",
-            hint=hint,
-            bounds={"measured": call.stall, "at_most": limit},
-        )
 
 
 def expect_printed_on_time(
@@ -323,6 +300,7 @@ class Recorder:
     def watch(self, fn: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
         """Wrap an async callable so each call is recorded as a `Span`."""
 
+        @functools.wraps(fn)
         async def recorded(*args: Any, **kwargs: Any) -> T:
             span = Span(args[0] if len(args) == 1 else args, now())
             self.spans.append(span)
@@ -342,6 +320,7 @@ class Recorder:
     def watch_blocking(self, fn: Callable[..., T]) -> Callable[..., T]:
         """Wrap a plain callable so each call is recorded as a `Span`."""
 
+        @functools.wraps(fn)
         def recorded(*args: Any, **kwargs: Any) -> T:
             span = Span(args[0] if len(args) == 1 else args, now())
             self.spans.append(span)

@@ -200,8 +200,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checks.submission import Submission
-from grader.checks.timing import Durations, expect_responsive
+from grader.checks import Durations, Submission, expect_responsive
 
 
 @pytest.mark.points(1)

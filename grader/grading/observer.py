@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from grader.checks.expected import Expected
-from grader.checks.timing import STALL, Recorder
+from grader.checks.loop import BUSY, HELD, STALL
+from grader.checks.timing import Recorder
 from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
 from grader.sandbox.observation.records import Facet
 from grader.sandbox.records import Call
@@ -33,10 +34,11 @@ def diagnostics(calls: Iterable[Call]) -> list[Diagnostic]:
             if made is not None:
                 found.setdefault((made.kind, made.line), made)
         where = _first_line(call.blocked_lines)
-        if call.stall is not None and call.stall > STALL and where is not None:
+        held = _held(call)
+        if held is not None and where is not None:
             line, code = where
             message = (
-                f"line {line}: `{code}` blocked the event loop for {call.stall:.2f} s; in a "
+                f"line {line}: `{code}` blocked the event loop for {held:.2f} s; in a "
                 "coroutine, wait with `await` (asyncio.sleep), and run blocking calls in a "
                 "thread (asyncio.to_thread)"
             )
@@ -45,6 +47,21 @@ def diagnostics(calls: Iterable[Call]) -> list[Diagnostic]:
                 Diagnostic(DiagnosticKind.BLOCKED_LOOP, message, line, code),
             )
     return list(found.values())
+
+
+def _held(call: Call) -> float | None:
+    """How long the call held its loop, when that is too long: the grader's own measure.
+
+    The child names the line (its word, only ever words); the seconds are the
+    grader's, from outside the child, where its loop's thread was observed.
+    """
+    seen = call.observed
+    if seen is not None and seen.sees(Facet.LOOP_THREAD):
+        held = max(
+            seen.blocked if seen.blocked >= HELD else 0.0, seen.busy if seen.busy >= BUSY else 0.0
+        )
+        return held or None
+    return call.stall if call.stall is not None and call.stall > STALL else None
 
 
 def observed(calls: list[Call]) -> dict[str, float] | None:

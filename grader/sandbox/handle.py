@@ -48,6 +48,7 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.observation import Facet, Observation, Watcher
 from grader.sandbox.observation.records import Handled
 from grader.sandbox.records import Call, Line
+from grader.sandbox.source import Source
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
 
 _PING_EVERY = 0.02
@@ -93,7 +94,8 @@ class Sandbox:
         self.limits = limits
         self.forkserver = forkserver
         self.listen = listen
-        self.functions: dict[str, str] = {}
+        self.functions: dict[str, str] = {}  # the child's, as far as the file agrees
+        self.source = Source()  # what the file says, read here
         self.fault: SubmissionFault | SandboxFailed | None = None
         self.stderr = bytearray()
         self.lines: list[Line] = []
@@ -143,6 +145,7 @@ class Sandbox:
                 f"your file is larger than {MAX_SUBMISSION // 1024} KiB; the grader takes "
                 "one Python file of reasonable size"
             )
+        self.source = Source.parse(content)
         isolated = self.forkserver.isolation.backend is not Backend.NONE
         uid = (
             random.SystemRandom().choice(sandbox_uids()) if isolated and os.geteuid() == 0 else None
@@ -228,7 +231,8 @@ class Sandbox:
             if handoff is not None:
                 handoff.close()
         self._importing = False
-        self.functions = dict(ready.get("functions", {}))
+        claimed = ready.get("functions")
+        self.functions = self.source.functions(dict(claimed) if isinstance(claimed, dict) else {})
 
     async def _boot(
         self, spawned: Any, handoff: socket.socket | None, observing: socket.socket
@@ -526,7 +530,7 @@ class Sandbox:
         if self._is_async(fn):
             self._open_async.add(call_id)
         else:  # the child's thread waits for the answer: the grader's part of that is timed
-            handled = Handled(self._parsed)
+            handled = Handled(self._parsed, name=getattr(fn, "__name__", "a callable"))
             self._handled.append(handled)
         self._callbacks[call_id] = asyncio.get_running_loop().create_task(
             self._serve_callback(call_id, fn, args, kwargs, handled)

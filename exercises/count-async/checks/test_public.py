@@ -10,8 +10,10 @@ from grader.checks import (
     expect_async,
     expect_concurrent,
     expect_in_order,
+    expect_on_the_loop,
     expect_printed_on_time,
     expect_type,
+    expect_waited,
     printed_numbers,
     sibling,
 )
@@ -30,7 +32,7 @@ def pick(durations: Durations) -> tuple[int, dict[int, float]]:
     return n, pauses_on(durations, n, waits)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_prints_every_number_once(submission: Submission, durations: Durations) -> None:
     """prints every number once, and returns them in the order printed"""
     await expect_async(submission, "count")
@@ -90,4 +92,20 @@ async def test_each_number_on_time(submission: Submission, durations: Durations)
         due,
         early_hint="print a number only after its own pause",
         late_hint="print each number the moment its own pause ends, not at the end",
+    )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(submission: Submission, durations: Durations) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    n, pauses = pick(durations)
+    await submission.count(n, pauses)
+    what = f"count({n}, {pauses})"
+    expect_waited(submission.last.elapsed, min(pauses.values()), what=what,
+                  hint="did it skip the pauses?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        hint="let each number wait in a task of its own on the running loop "
+        "(`await asyncio.sleep(pause)`, then print), and gather the tasks",
     )

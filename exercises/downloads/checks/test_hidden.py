@@ -27,7 +27,7 @@ expect_results = common.expect_results
 TAG = 0
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_equal_downloads(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:

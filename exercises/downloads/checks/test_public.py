@@ -10,7 +10,9 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_at_most,
+    expect_on_the_loop,
     expect_slots_busy,
+    expect_waited,
     sibling,
 )
 
@@ -20,7 +22,7 @@ download_all = common.download_all
 expect_results = common.expect_results
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_downloads_every_url_once(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
@@ -74,4 +76,26 @@ async def test_keeps_the_slots_busy(
         what=f"download_all with downloads taking {waits} s and limit {limit}",
         hint="start the next url as soon as any download finishes, not when a whole batch is "
         "done, and don't deal the urls out to the workers in advance",
+    )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    limit = durations.rng.randint(2, 3)
+    urls = make_urls(durations, limit * 2 + durations.rng.randint(1, limit))
+    drawn = durations.distinct(len(urls), 0.04, 0.12, gap=0.008)
+    waits = dict(zip(urls, durations.slowest_first(drawn), strict=True))
+    await download_all(submission, recorder, waits, limit, durations.rng.randrange(1000, 9999))
+    what = f"download_all with {len(urls)} urls and limit {limit}"
+    expect_waited(
+        submission.last.elapsed, min(waits.values()), what=what, hint="did it skip the waiting?"
+    )
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        hint="limit the downloads with one asyncio.Semaphore(limit) shared by tasks on the "
+        "running loop (not a pool of threads)",
     )

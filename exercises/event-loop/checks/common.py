@@ -10,6 +10,8 @@ from grader.checks import (
     Recorder,
     coroutine,
     expect_type,
+    loops_left_open,
+    loops_made,
 )
 
 
@@ -38,13 +40,13 @@ def result_of(name: str) -> str:
 
 
 def expect_closed(call: Call, what: str) -> None:
-    """The call made an event loop of its own, and closed it."""
-    assert call.loops, (
+    """The call made an event loop of its own, and closed it (as the kernel saw)."""
+    assert loops_made(call, surely=True), (
         f"{what} created no event loop; create a new one with asyncio.new_event_loop()"
     )
-    still_open = [loop for loop in call.loops if not loop.get("closed")]
+    still_open = loops_left_open(call)
     assert not still_open, (
-        f"{what} left {len(still_open)} event loop(s) open; close the loop with loop.close() "
+        f"{what} left {still_open} event loop(s) open; close the loop with loop.close() "
         "before returning (in a `finally:` block)"
     )
 
@@ -52,10 +54,11 @@ def expect_closed(call: Call, what: str) -> None:
 def expect_one_loop(call: Call, what: str, count: int) -> None:
     """The call ran all its coroutines on one loop of its own, not one loop each.
 
-    The child notes every event loop made during the call, in any thread; a
-    loop per coroutine (in threads, or one after another) shows as several.
+    The kernel tells the grader of every event loop made during the call, in
+    any thread; a loop per coroutine (in threads, or one after another) shows
+    as several.
     """
-    made = len(call.loops)
+    made = loops_made(call) if loops_made(call, surely=True) else 0
     if made != 1:
         raise CheckFailed(
             f"{what} created {made} event loops for its {count} coroutines; the task is one "

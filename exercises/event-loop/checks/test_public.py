@@ -9,7 +9,9 @@ from grader.checks import (
     Recorder,
     Submission,
     expect_concurrent,
+    expect_on_the_loop,
     expect_plain,
+    expect_waited,
     sibling,
 )
 
@@ -20,7 +22,7 @@ expect_closed = common.expect_closed
 expect_results = common.expect_results
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_results_in_order(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
@@ -59,3 +61,22 @@ async def test_closes_its_loop(
     expect_results(returned, delays, in_order=False)
     expect_closed(submission.last, "run_in_new_loop")
     common.expect_one_loop(submission.last, "run_in_new_loop", len(coros))
+
+
+@pytest.mark.points(2)
+async def test_runs_on_its_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs every coroutine on its one new loop: no threads or processes, never blocked"""
+    coros, delays = coroutines(durations, recorder, durations.distinct(3, 0.12, 0.3, gap=0.04))
+    await submission.run_in_new_loop(coros)
+    what = f"run_in_new_loop(<coroutines that take {list(delays.values())} s>)"
+    expect_waited(submission.last.elapsed, min(delays.values()), what=what,
+                  hint="did it run the coroutines?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        loops=1,
+        hint="make one new loop, run one coroutine that gathers them all on it with "
+        "loop.run_until_complete, then close the loop",
+    )

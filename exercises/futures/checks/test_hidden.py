@@ -8,16 +8,13 @@ from grader.checks import (
     Durations,
     Recorder,
     Submission,
-    expect_responsive,
     expect_waited,
     expect_within,
     sibling,
 )
 
 common = sibling(__file__)
-VALUES = common.VALUES
 KINDS = common.KINDS
-deliver = common.deliver
 result_of = common.result_of
 race = common.race
 describe = common.describe
@@ -25,17 +22,6 @@ which = common.which
 
 
 @pytest.mark.points(1)
-async def test_does_not_block(submission: Submission, durations: Durations) -> None:
-    """deliver_later does not block the event loop while the delay runs"""
-    value, delay = durations.choose(VALUES, 1)[0], durations.between(0.2, 0.3)
-    call = await deliver(submission, value, delay)
-    what = f"deliver_later({value!r}, {delay})"
-    expect_waited(call.elapsed, delay, what=f"the result of {what}",
-                  hint="it should arrive only after `delay` seconds")  # fmt: skip
-    expect_responsive(call, what=what)
-
-
-@pytest.mark.points(2)
 async def test_takes_the_fastest(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:

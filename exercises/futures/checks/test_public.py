@@ -10,7 +10,10 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_concurrent,
+    expect_not_blocked,
+    expect_on_the_loop,
     expect_plain,
+    expect_waited,
     expect_within,
     sibling,
 )
@@ -93,3 +96,29 @@ async def test_cancels_the_others(
         "other awaitable (wrap coroutines with asyncio.ensure_future so they can be "
         "cancelled), then await them, e.g. with asyncio.gather(*others, return_exceptions=True)"
     )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """deliver_later never blocks the loop; first_done runs on it: no threads, never blocked"""
+    value, delay = durations.choose(VALUES, 1)[0], durations.between(0.2, 0.3)
+    call = await submission.call_in_loop("deliver_later", (value, delay))
+    what = f"deliver_later({value!r}, {delay})"
+    expect_waited(call.elapsed, delay, what=f"the result of {what}",
+                  hint="it should arrive only after `delay` seconds")  # fmt: skip
+    expect_not_blocked(
+        call, what=what,
+        hint="return the future at once, and let loop.call_later(delay, ...) fill it later",
+    )  # fmt: skip
+    aws, delays, winner = race(durations, recorder)
+    await submission.first_done(aws)
+    called = f"first_done({describe(aws, delays)})"
+    expect_waited(submission.last.elapsed, delays[winner], what=called,
+                  hint="it cannot have a result before one is done")  # fmt: skip
+    expect_on_the_loop(
+        submission.last, what=called,
+        hint="wait for the first one with `await asyncio.wait(..., "
+        "return_when=asyncio.FIRST_COMPLETED)` on the running loop",
+    )  # fmt: skip

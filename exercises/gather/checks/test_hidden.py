@@ -24,7 +24,7 @@ result_of = common.result_of
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_raises_what_fetch_raised(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
@@ -52,7 +52,7 @@ async def test_raises_what_fetch_raised(
         )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_many_keys(submission: Submission, durations: Durations, recorder: Recorder) -> None:
     """with many keys, fetches each once, all at once, in about the slowest fetch's time"""
     delays = keys_with_waits(durations, durations.distinct(12, 0.12, 0.3, gap=0.015))

@@ -10,6 +10,8 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_concurrent,
+    expect_on_the_loop,
+    expect_waited,
     sibling,
 )
 
@@ -65,4 +67,24 @@ async def test_takes_the_slowest(
         what=f"fetch_all(fetch, {keys}) with fetch times {delays}",
         sequential=sum(delays.values()),
         too_slow="were the fetches awaited one after another?",
+    )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    delays = keys_with_waits(durations, durations.distinct(4, 0.12, 0.3, gap=0.04))
+    keys = list(delays)
+    await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    what = f"fetch_all(fetch, {keys}) with fetches taking {list(delays.values())} s"
+    expect_waited(
+        submission.last.elapsed, min(delays.values()), what=what, hint="did it skip the waiting?"
+    )
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        hint="await the fetches together on the running loop: "
+        "`await asyncio.gather(*(fetch(key) for key in keys))`",
     )

@@ -59,7 +59,7 @@ async def test_one_session(
     )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_closes_its_session(
     submission: Submission, durations: Durations, server: HttpServer
 ) -> None:

@@ -16,6 +16,8 @@ from grader.checks import (
     SubmissionRaised,
     expect_async,
     expect_concurrent,
+    expect_on_the_loop,
+    expect_waited,
     sibling,
 )
 
@@ -29,7 +31,7 @@ def pages(durations: Durations, count: int) -> list[str]:
     return [f"/links/{n}" for n in durations.choose(range(100, 1000), count)]
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_returns_each_status(
     submission: Submission, durations: Durations, server: HttpServer
 ) -> None:
@@ -94,4 +96,24 @@ async def test_takes_the_slowest_response(
         too_fast="did it wait for every response?",
         too_slow="were the requests made one after another? (a blocking library such as "
         "requests or urllib also makes them so) start them all at once with asyncio.gather",
+    )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, server: HttpServer
+) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    paths = pages(durations, durations.rng.randint(3, 4))
+    waits = durations.distinct(len(paths), 0.12, 0.25, gap=0.03)
+    urls = [server.route(path, delay=wait) for path, wait in zip(paths, waits, strict=True)]
+    await submission.fetch_statuses(urls)
+    what = f"fetch_statuses with responses taking {waits} s"
+    expect_waited(submission.last.elapsed, min(waits), what=what,
+                  hint="did it wait for every response?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        hint="make the requests with aiohttp, as tasks on the running loop (a blocking "
+        "library such as requests or urllib in threads is not the exercise)",
     )

@@ -10,6 +10,7 @@ from grader.checks import (
     expect_async,
     expect_concurrent,
     expect_in_order,
+    expect_on_the_loop,
     expect_waited,
     expect_within,
     sibling,
@@ -65,4 +66,19 @@ async def test_takes_the_slowest_dish(submission: Submission, durations: Duratio
         too_fast="did it really cook (wait for) every dish?",
         too_slow="were the dishes cooked one after another (awaiting each before starting the "
         "next, or cook using time.sleep)?",
+    )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(submission: Submission, durations: Durations) -> None:
+    """make_breakfast cooks on the loop it was called on: no threads of its own, never blocked"""
+    menu = common.menu_of(durations, durations.distinct(3, 0.15, 0.3, gap=0.04))
+    await submission.make_breakfast(menu)
+    expect_waited(submission.last.elapsed, min(menu.values()), what=f"make_breakfast({menu})",
+                  hint="did it really cook (wait for) the dishes?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=f"make_breakfast({menu})",
+        hint="cook the dishes as tasks on the loop make_breakfast runs on, and let cook wait "
+        "with `await asyncio.sleep(seconds)`",
     )

@@ -9,7 +9,6 @@ from grader.checks import (
     Recorder,
     Submission,
     SubmissionRaised,
-    expect_responsive,
     sibling,
 )
 
@@ -43,24 +42,4 @@ async def test_skips_failed_writes(
     assert returned == written, (
         f"{what} should return {written} (the lines actually written), but returned "
         f"{returned!r}; a write that raised OSError does not count"
-    )
-
-
-@pytest.mark.points(2)
-async def test_loop_stays_free(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
-    """keeps the event loop free while the writes run"""
-    lines = make_lines(durations, durations.rng.randint(3, 4))
-    waits = durations.distinct(len(lines), 0.15, 0.27)
-    delays = dict(zip(lines, waits, strict=True))
-    returned = await submission.save_all(make_write(recorder, delays), lines)
-    what = f"save_all(write, {lines})"
-    expect_each_written_once(recorder, lines)
-    assert returned == len(lines), f"{what} should return {len(lines)}, but returned {returned!r}"
-    expect_responsive(
-        submission.last,
-        what=what,
-        hint="here the blocking call is write(line) itself: run it in a thread with "
-        "`await asyncio.to_thread(write, line)`",
     )

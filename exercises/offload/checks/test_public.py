@@ -10,7 +10,9 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_concurrent,
+    expect_on_the_loop,
     expect_type,
+    expect_waited,
     sibling,
 )
 
@@ -63,4 +65,24 @@ async def test_writes_run_concurrently(
             "did the writes run one after another? Start every write with "
             "asyncio.to_thread(write, line), then await them all together (asyncio.gather)"
         ),
+    )
+
+
+@pytest.mark.points(2)
+async def test_writes_off_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs the writes in threads through the event loop, which stays free all along"""
+    lines = make_lines(durations, durations.rng.randint(3, 4))
+    waits = durations.distinct(len(lines), 0.15, 0.27)
+    await submission.save_all(make_write(recorder, dict(zip(lines, waits, strict=True))), lines)
+    what = f"save_all(write, {lines}) with writes of {waits} s"
+    expect_waited(submission.last.elapsed, min(waits), what=what,
+                  hint="did it wait for every write?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        threads=True,
+        hint="here the blocking call is write(line) itself: run it in a thread through the "
+        "loop with `await asyncio.to_thread(write, line)`, and await the writes together",
     )

@@ -55,7 +55,7 @@ def unqueued(durations: Durations, n_workers: int, count: int) -> tuple[list[flo
     return arrivals, seconds
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_starts_each_job_on_arrival(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:

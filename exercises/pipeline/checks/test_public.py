@@ -11,7 +11,9 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_at_most,
+    expect_on_the_loop,
     expect_slots_busy,
+    expect_waited,
     iterator,
     plan,
     sibling,
@@ -25,7 +27,7 @@ show = common.show
 expect_every_result = common.expect_every_result
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_results_in_arrival_order(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
@@ -117,3 +119,25 @@ async def test_n_workers_busy(
     )
     expect_at_most(recorder, n_workers, what=scene, hint=workers)
     expect_slots_busy(recorder, n_workers, what=scene, hint=workers)
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    rng = durations.rng
+    n_workers = rng.randint(2, 3)
+    jobs = make_jobs(durations, n_workers * 2 + rng.randint(0, 2))
+    arrivals = [round(0.02 * i, 3) for i in range(len(jobs))]
+    seconds = {job: durations.between(0.08, 0.15) for job in jobs}
+    feed = Feed(jobs, arrivals)
+    what = f"process(source, worker, {n_workers}) with jobs {show(jobs, arrivals, seconds)}"
+    await submission.process(iterator(feed.next), make_worker(recorder, seconds), n_workers)
+    expect_waited(submission.last.elapsed, arrivals[-1], what=what,
+                  hint="did it wait for the jobs?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        hint="run the workers as tasks on the running loop, fed by one asyncio.Queue",
+    )

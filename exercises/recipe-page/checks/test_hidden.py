@@ -40,7 +40,7 @@ def expect_all_shown(shows: list[Any], contents: dict[str, str]) -> None:
     )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_returns_how_many_parts_it_showed(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:

@@ -13,7 +13,9 @@ from grader.checks import (
     expect_async,
     expect_concurrent,
     expect_in_order,
+    expect_on_the_loop,
     expect_on_time,
+    expect_waited,
     sibling,
 )
 
@@ -54,7 +56,7 @@ def expect_every_content_once(shown: Recorder, contents: dict[str, str]) -> None
         raise AssertionError(f"show was called with {strays[0]!r}, which no fetch returned")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_shows_each_part_with_its_content(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
@@ -120,4 +122,21 @@ async def test_takes_the_slowest_part(
         sequential=sum(delays.values()),
         too_fast="did it wait for every part?",
         too_slow="were the parts fetched one after another? start every fetch at once",
+    )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    parts, delays = page(durations)
+    _, _, call = await load(submission, recorder, parts, delays, contents_for(durations, parts))
+    what = f"load_page(fetch, {parts}, show) with parts taking {list(delays.values())} s"
+    expect_waited(call.elapsed, min(delays.values()), what=what, hint="did it skip the waiting?")
+    expect_on_the_loop(
+        call,
+        what=what,
+        hint="fetch the parts as tasks on the running loop and show each as it is done "
+        "(asyncio.as_completed, or a task per part that shows its own)",
     )

@@ -55,7 +55,7 @@ async def test_ok_whatever_returned(
     expect_each_ran_once(recorder, names)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 async def test_failure_cancels_nothing(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:

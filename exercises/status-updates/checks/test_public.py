@@ -12,7 +12,9 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_concurrent,
+    expect_on_the_loop,
     expect_type,
+    expect_waited,
     sibling,
 )
 
@@ -33,7 +35,7 @@ BUILTIN_FAILURES: list[Callable[[], Exception]] = [
 CUSTOM_FAILURES = ["RateLimited", "QuotaExceeded", "ServiceUnavailable", "UploadRejected"]
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 async def test_reports_type_names(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
@@ -88,4 +90,23 @@ async def test_runs_jobs_concurrently(
         sequential=sum(waits),
         too_fast="did it wait for every job?",
         too_slow="did the jobs run one after another? Start them all, then wait for them all",
+    )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    names = durations.choose(SERVICES, durations.rng.randint(3, 5))
+    delays = {name: durations.between(0.1, 0.25) for name in names}
+    described = describe(delays)
+    await submission.run_all(make_jobs(recorder, delays))
+    expect_waited(submission.last.elapsed, min(delays.values()), what=f"run_all({described})",
+                  hint="did it wait for the jobs?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=f"run_all({described})",
+        hint="run the jobs as tasks on the running loop (asyncio.gather with "
+        "return_exceptions=True, or a task each)",
     )

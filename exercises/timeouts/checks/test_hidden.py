@@ -58,7 +58,7 @@ async def fetch_all_fast(
         )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_fast_fetches_take_the_slowest(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
@@ -75,7 +75,7 @@ async def test_fast_fetches_take_the_slowest(
     )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 async def test_starts_every_fetch_at_once(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:

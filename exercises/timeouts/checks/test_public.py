@@ -14,6 +14,8 @@ from grader.checks import (
     expect_concurrent,
     expect_cut_off,
     expect_entries,
+    expect_on_the_loop,
+    expect_waited,
 )
 
 
@@ -126,3 +128,21 @@ async def test_cancels_the_slow_fetches(
                 what=f"fetch({span.key!r})",
                 hint="cancel a fetch when its time is up: it then receives CancelledError",
             )
+
+
+@pytest.mark.points(2)
+async def test_runs_on_the_loop(
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    timeout, plan, _ = shops(durations)
+    await fetch_with_timeout(submission, recorder, plan, timeout)
+    what = f"fetch_with_timeout with fetches taking {plan} and timeout {timeout}"
+    expect_waited(submission.last.elapsed, min(plan.values()), what=what,
+                  hint="did it wait for the fetches?")  # fmt: skip
+    expect_on_the_loop(
+        submission.last,
+        what=what,
+        hint="give each fetch its timeout on the running loop (asyncio.wait_for, or "
+        "asyncio.timeout), and gather them",
+    )

@@ -35,6 +35,10 @@ class Started:
     kind: Start
 
 
+#: How `Observation.held_by` names a wait for one of the grader's plain callables: "called:write".
+CALLED = "called:"
+
+
 class State(StrEnum):
     """What the loop's thread was doing when it was looked at."""
 
@@ -93,6 +97,7 @@ class Handled:
     """
 
     request_end: int  # where the request ended in the bytes the child wrote
+    name: str = ""  # the callable's name, to say what the child waited for
     began: float = float("inf")  # when the callable was started
     finished: float = float("inf")  # when it returned
     replied: float = float("inf")  # when its answer was sent
@@ -101,6 +106,10 @@ class Handled:
         """Whether, at `sample`, the child was waiting on the grader rather than the callable."""
         asked = sample.written >= self.request_end and sample.at < self.began
         return asked or self.finished <= sample.at < self.replied
+
+    def running(self, sample: Sample) -> bool:
+        """Whether the callable itself was running at `sample`."""
+        return self.began <= sample.at < self.finished
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,7 @@ class Observation:
     loops_open: int = 0  # event loops still open in the child when the call was over
     stretches: list[Stretch] = field(default_factory=list)  # held outside the loop, seen twice+
     blocked: float = 0.0  # seconds the loop's thread was seen held outside the call's loop
+    held_by: dict[str, float] = field(default_factory=dict)  # those seconds, by what held it
     busy: float = 0.0  # seconds the loop's thread ran on a CPU during the call
     polled_at: float | None = None  # when its thread was first seen waiting in the call's loop
     samples: int = 0  # how many looks the estimate rests on
@@ -161,6 +171,11 @@ class Observation:
     @property
     def processes_before(self) -> int:
         return sum(1 for s in self.earlier if s.kind is Start.PROCESS)
+
+    @property
+    def cause(self) -> str:
+        """What held the loop's thread most: a system call's name, "other-loop", or `CALLED`."""
+        return max(self.held_by, key=lambda c: self.held_by[c], default="")
 
     @property
     def longest(self) -> Stretch | None:

@@ -26,6 +26,7 @@ import statistics
 from collections.abc import Sequence
 
 from grader.sandbox.observation.records import (
+    CALLED,
     Facet,
     Handled,
     Observation,
@@ -68,6 +69,7 @@ def summarize(
         loops_open=loops_open,
         stretches=stretches(samples, held, ended),
         blocked=sum(held),
+        held_by=_held_by(samples, held, handled),
         busy=max(0, cpu[1] - cpu[0]) / 1e9 if cpu is not None else 0.0,
         polled_at=next((s.at for s in samples if s.state is State.POLLING), None),
         samples=len(samples),
@@ -119,6 +121,27 @@ def _held(sample: Sample, after: Sample | None, ended: float, handled: Sequence[
             others = max(0, after.others - sample.others) / 1e9  # a thread may have ended
             seconds = max(0.0, seconds - others)
     return seconds
+
+
+def _held_by(
+    samples: Sequence[Sample], held: Sequence[float], handled: Sequence[Handled]
+) -> dict[str, float]:
+    """The held seconds by what held the thread: a system call, another loop, a callable."""
+    causes: dict[str, float] = collections.defaultdict(float)
+    for sample, seconds in zip(samples, held, strict=True):
+        if seconds > 0:
+            causes[_cause(sample, handled)] += seconds
+    return dict(causes)
+
+
+def _cause(sample: Sample, handled: Sequence[Handled]) -> str:
+    if sample.state is State.OTHER_LOOP:
+        return State.OTHER_LOOP.value
+    if sample.call == "futex":
+        for wait in handled:
+            if wait.running(sample):
+                return f"{CALLED}{wait.name}"
+    return sample.call
 
 
 def stretches(samples: Sequence[Sample], held: Sequence[float], ended: float) -> list[Stretch]:

@@ -1,0 +1,240 @@
+"""Whether a call ran on its event loop, judged on what the grader saw from outside the child.
+
+The catalog's "on the loop" (shared/spec/exercises.md): an `async def` waits
+by awaiting on the loop it was called on, starts no thread and no process,
+makes no event loop of its own, and never blocks that loop. The grader sees
+each of these from outside the submission's process
+(`grader.sandbox.observation`): the kernel tells it of every thread,
+process and event loop the child makes, and it looks at the thread running
+the call every 5 ms. A submission can change none of it.
+
+What the child says of itself (its answers to the loop's pings, the loops
+it counts) can only add to a verdict: it is used where the kernel's view is
+missing on this platform (the report then says what was not observed), and
+a loop the child reports is counted even if the kernel saw none.
+
+These verdicts do not depend on load: a busy machine does not put a thread
+to sleep in `time.sleep`, start threads or make loops, and the time it adds
+to the grader's own waits is measured and forgiven (`summary`). Only when
+the grader could not look often enough is a check run again
+(`TimingError`), as for a time bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from grader.checks.failures import CheckFailed, TimingError
+from grader.sandbox import Call
+from grader.sandbox.observation import Facet, Observation
+from grader.sandbox.observation.records import CALLED, State
+from grader.sandbox.observation.syscalls import meaning
+
+__all__ = [
+    "BUSY",
+    "HELD",
+    "STALL",
+    "expect_no_other_loop",
+    "expect_not_blocked",
+    "expect_on_the_loop",
+    "expect_responsive",
+    "loops_left_open",
+    "loops_made",
+]
+
+#: The most the loop's thread may be held outside its loop during one call, in all, in seconds:
+#: ten times what honest code shows on a loaded machine, a fifth of a sleep the checks ask for.
+HELD = 0.05
+#: The most CPU time the loop's thread may use during one call: honest code uses under 0.02 s.
+BUSY = 0.1
+#: The longest the loop may leave a ping unanswered, where its thread cannot be observed.
+STALL = 0.1
+
+_ON_THE_LOOP = "the tasks of one event loop: the loop the function was called on"
+_WAIT = (
+    "wait with `await` (asyncio.sleep, a task, a future); run a blocking call in a thread "
+    "with `await asyncio.to_thread(...)`"
+)
+
+
+def expect_on_the_loop(
+    calls: Call | Sequence[Call],
+    *,
+    what: str,
+    threads: bool = False,
+    loops: int = 0,
+    hint: str = "",
+) -> None:
+    """`what` ran on the event loop it was called on, as the catalog's "on the loop" says.
+
+    It started no process, no thread (unless `threads`: offload's writes go
+    to threads through the loop) and exactly `loops` event loops of its own
+    (`event-loop` makes one per call), and never blocked the loop
+    (`expect_not_blocked`). Threads and processes started while the file
+    was imported count too.
+    """
+    for call in [calls] if isinstance(calls, Call) else list(calls):
+        observed = call.observed
+        if observed is not None and observed.sees(Facet.STARTS):
+            _expect_nothing_started(observed, what=what, threads=threads, hint=hint)
+        made = loops_made(call)
+        if made > loops:
+            expected = f"{loops} event loop{'s' * (loops != 1)} of its own" if loops else "none"
+            raise CheckFailed(
+                f"{what} made {made} event loop{'s' * (made != 1)} of its own; "
+                f"{hint or 'run everything on ' + _ON_THE_LOOP}",
+                expected=f"{what} runs on the event loop it was called on (loops made: {expected})",
+                measured=f"it made {made} event loop{'s' * (made != 1)}",
+                hint=hint or "no asyncio.run or new_event_loop inside it, and no threads",
+            )
+        expect_not_blocked(call, what=what, hint=hint)
+
+
+def _expect_nothing_started(observed: Observation, *, what: str, threads: bool, hint: str) -> None:
+    processes = observed.processes + observed.processes_before
+    started = observed.threads + observed.threads_before
+    if processes:
+        _started(what, processes, "process", "processes", observed.processes_before, hint)
+    if started and not threads:
+        _started(what, started, "thread", "threads", observed.threads_before, hint)
+
+
+def _started(what: str, count: int, noun: str, many: str, before: int, hint: str) -> None:
+    words = f"{count} {noun if count == 1 else many}"
+    imported = f" ({before} while your file was imported)" if before else ""
+    advice = hint or f"the exercise asks for {_ON_THE_LOOP}, not {many}"
+    raise CheckFailed(
+        f"{what} started {words}{imported}; {advice}",
+        expected=f"{what} runs on the event loop it was called on: no {many} of its own",
+        measured=f"it started {words}{imported}",
+        hint=advice,
+    )
+
+
+def expect_not_blocked(call: Call, *, what: str, hint: str = "", limit: float = STALL) -> None:
+    """The loop's thread was never held outside the loop: no sleep, no wait, no long computation.
+
+    Held means sleeping (`time.sleep`), waiting on anything but the loop
+    (a lock, a thread, a process, blocking I/O, another loop's poll), or
+    keeping the CPU busy without waiting: HELD seconds in all, or BUSY
+    seconds of CPU, fail the check at once. Where the loop's thread could
+    not be observed, the child's answers to the loop's pings decide (`limit`).
+    """
+    observed = call.observed
+    if observed is None or not observed.sees(Facet.LOOP_THREAD):
+        _expect_pings_answered(call, what=what, limit=limit, hint=hint)
+        return
+    if observed.blocked >= HELD:
+        _held(call, observed, what=what, hint=hint)
+    if observed.busy >= BUSY:
+        seconds = call.finished - call.started
+        advice = hint or (
+            "a loop that keeps checking (the clock, a flag, or `await asyncio.sleep(0)` "
+            "over and over) holds the CPU; wait for the moment itself: asyncio.sleep(delay), "
+            "an Event, a task"
+        )
+        raise CheckFailed(
+            f"while {what} ran, its event loop's thread kept the CPU busy for "
+            f"{observed.busy:.2f} s of the call's {seconds:.2f} s; {advice}",
+            expected=f"the loop's thread waits in the loop while {what} waits "
+            f"(at most {BUSY:.2f} s of CPU)",
+            measured=f"it ran on the CPU for {observed.busy:.2f} s",
+            hint=advice,
+            bounds={"measured": observed.busy, "at_most": BUSY},
+        )
+    if observed.coarse:
+        raise TimingError(
+            f"the grader could not look at the event loop of {what} often enough to be sure it "
+            "was never blocked (the machine is busy); the check runs again",
+            expected=f"the loop's thread of {what} looked at every 5 ms",
+            measured="looks too far apart",
+        )
+
+
+def _held(call: Call, observed: Observation, *, what: str, hint: str) -> None:
+    """Fail: the loop's thread was held `observed.blocked` seconds, saying how."""
+    cause = observed.cause
+    if cause == State.OTHER_LOOP:
+        how = "ran another event loop"
+    elif cause.startswith(CALLED):
+        how = f"waited for {cause.removeprefix(CALLED)}(...), a blocking call made on it"
+    else:
+        how = meaning(cause)
+    advice = hint or _WAIT
+    longest = observed.longest
+    at_most = min(longest.seconds, observed.blocked) if longest is not None else 0.0
+    stretch = f", {at_most:.2f} s at a stretch" if longest is not None else ""
+    raise CheckFailed(
+        f"while {what} ran, its event loop was blocked for {observed.blocked:.2f} s in all"
+        f"{stretch}: its thread {how}, so nothing else on the loop could run; {advice}",
+        expected=f"the event loop is never blocked while {what} runs (at most {HELD:.2f} s in all)",
+        measured=f"its thread {how} for {observed.blocked:.2f} s",
+        hint=advice,
+        bounds={"measured": observed.blocked, "at_most": HELD},
+    )
+
+
+def _expect_pings_answered(call: Call, *, what: str, limit: float, hint: str) -> None:
+    """Where the loop's thread cannot be observed: the child's answers to the loop's pings."""
+    if call.stall is not None and call.stall > limit:
+        advice = hint or (
+            "blocking calls such as time.sleep stop every other task: use "
+            "`await asyncio.sleep(...)`"
+        )
+        raise TimingError(
+            f"while {what} ran, its event loop was blocked for {call.stall:.2f} s at a stretch "
+            f"(at most {limit:.2f} s is fine); {advice}",
+            expected=f"the event loop answers within {limit:.2f} s while {what} runs",
+            measured=f"its event loop was blocked for {call.stall:.2f} s at a stretch",
+            hint=advice,
+            bounds={"measured": call.stall, "at_most": limit},
+        )
+
+
+def expect_responsive(
+    call: Call,
+    *,
+    what: str,
+    limit: float = STALL,
+    hint: str = "blocking calls such as time.sleep stop every other task: "
+    "use `await asyncio.sleep(...)`",
+) -> None:
+    """The submission's event loop kept running while `call` ran (`expect_not_blocked`)."""
+    expect_not_blocked(call, what=what, hint=hint, limit=limit)
+
+
+def expect_no_other_loop(call: Call, *, what: str, hint: str) -> None:
+    """The call did its work on the loop it was called on: it made no event loop of its own.
+
+    Work handed to threads that each run a loop of their own shows here on
+    every draw, however well its timing imitates tasks on one loop.
+    """
+    made = loops_made(call)
+    if made or call.runners:
+        how = f"asyncio.run {call.runners} time(s)" if call.runners else f"{made} event loop(s)"
+        raise CheckFailed(
+            f"{what} created {how} of its own; {hint}",
+            expected=f"{what} runs on the event loop it was called on",
+            measured=f"it created {how}",
+            hint=hint,
+        )
+
+
+def loops_made(call: Call, *, surely: bool = False) -> int:
+    """The event loops `call` made of its own: the kernel's count, or the child's if more.
+
+    With `surely`, the count the child cannot raise (for "made at least
+    one"): the kernel's where it was observed, the child's where not.
+    """
+    observed = call.observed
+    if observed is None or not observed.sees(Facet.LOOPS):
+        return len(call.loops)
+    return observed.loops if surely else max(observed.loops, len(call.loops))
+
+
+def loops_left_open(call: Call) -> int:
+    """The event loops left open when `call` ended: the kernel's count, or the child's if more."""
+    observed = call.observed
+    seen = observed.loops_open if observed is not None and observed.sees(Facet.LOOPS) else 0
+    claimed = sum(1 for loop in call.loops if not loop.get("closed"))
+    return max(seen, claimed)

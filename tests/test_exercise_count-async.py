@@ -14,6 +14,16 @@ ON_LOOP = "runs on the event loop it was called on: no threads or loops of its o
 DEFAULTS = "with no arguments, prints 1 to 30 at once"
 
 WRONG = {
+    # no asyncio at all: the pauses sorted, time.sleep for each gap ("sleep sort")
+    "bad_sleep_sort.py": {ON_LOOP},
+    # no waiting at all: a loop that checks the clock until each number is due
+    "bad_busy_wait.py": {ON_LOOP},
+    # a thread per paused number sleeps, then prints; the coroutine joins them
+    "bad_thread_per_number.py": {ON_LOOP},
+    # the pauses slept in a pool of threads (time.sleep through run_in_executor)
+    "bad_executor_sleeps.py": {ON_LOOP},
+    # a process per paused number sleeps and prints; the coroutine waits for them to end
+    "bad_processes.py": {ON_LOOP},
     # speeds up asyncio's clock in the child: the grader's own clock is not fooled
     "bad_clock_patch.py": {ORDER, ON_TIME},
     # prints in the right order at once, never waits
@@ -42,6 +52,11 @@ SAYS = {
     "bad_sleep_longest.py": "the moment its own pause ends",
     "bad_clock_patch.py": "before it was due",
     "bad_print_then_sleep.py": "before it was due",
+    "bad_sleep_sort.py": "slept (time.sleep)",
+    "bad_busy_wait.py": "kept the CPU busy",
+    "bad_thread_per_number.py": "threads",
+    "bad_executor_sleeps.py": "threads",
+    "bad_processes.py": "processes",
 }
 
 

@@ -13,7 +13,11 @@ EQUAL = "n downloads of d seconds each take about ceil(n / limit) × d"
 LIMIT_ONE = "with limit 1, downloads one url at a time"
 ALL_AT_ONCE = "with as many slots as urls, starts every download at once"
 
+ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
+
 WRONG = {
+    # a thread per url under a threading.Semaphore(limit), each with asyncio.run
+    "bad_thread_semaphore.py": {ON_LOOP},
     # chunks of `limit`, each waiting for its slowest: slots sit idle
     "bad_batches.py": {BUSY},
     # one run of consecutive urls per worker, dealt out up front

@@ -13,7 +13,13 @@ RAISES = "when a fetch raises, fetch_all raises that same exception"
 MANY = "with many keys, fetches each once, all at once, in about the slowest fetch's time"
 ANY = "keys and results of any kind come back in the order of keys"
 
+ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
+
 WRONG = {
+    # a thread per key, each fetch run with asyncio.run, joined
+    "bad_thread_per_key.py": {ON_LOOP},
+    # a pool of threads maps asyncio.run over the keys
+    "bad_pool_asyncio_run.py": {ON_LOOP},
     # results stored in a dict as they arrive: its values come in finishing order
     "bad_dict_values_finish_order.py": {ORDER, ANY},
     # a TaskGroup's ExceptionGroup escapes instead of the fetch's own exception

@@ -18,6 +18,10 @@ ALL = {COOK, ORDER, SLOWEST, COOK_BLOCKS, ON_LOOP, CLOSE, BIG}
 BREAKFAST = {ORDER, SLOWEST, ON_LOOP, CLOSE, BIG}
 
 WRONG = {
+    # make_breakfast cooks nothing: the menu sorted, time.sleep for each gap
+    "bad_sleep_sort.py": {ON_LOOP},
+    # cook sleeps in a thread (time.sleep through run_in_executor)
+    "bad_executor_sleeps.py": {COOK_BLOCKS, ON_LOOP},
     # cook forgets to return its dish
     "bad_cook_returns_nothing.py": {COOK, COOK_BLOCKS},
     # cook(...) without await: coroutine objects come back, nothing is cooked

@@ -15,6 +15,8 @@ EMPTY = "returns an empty list when the source has no jobs"
 ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
 
 WRONG = {
+    # worker threads, each running the worker with asyncio.run, fed by a queue.Queue
+    "bad_threads.py": {ON_LOOP},
     "bad_cancel_too_early.py": {ORDER, QUEUED},
     "bad_collect_first.py": {ON_ARRIVAL},
     "bad_finish_order.py": {ORDER},

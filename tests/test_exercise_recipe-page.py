@@ -15,6 +15,8 @@ AT_ONCE = "starts fetching every part right away"
 ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
 
 WRONG = {
+    # a thread per part fetches it with asyncio.run and shows it from the thread
+    "bad_threads.py": {ON_LOOP},
     # returns the index of the last part shown: one less than the number shown
     "bad_count_off_by_one.py": {COUNT},
     # returns None instead of the number of parts shown

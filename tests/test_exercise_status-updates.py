@@ -11,7 +11,11 @@ CONCURRENT = "runs all the jobs at the same time: takes about as long as the slo
 OK_WHATEVER = 'reports "ok" for every job that finished, whatever it returned'
 NO_CANCEL = "a failing job never cancels the others: every job runs to its end"
 
+ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
+
 WRONG = {
+    # a thread per job, each with asyncio.run, joined
+    "bad_thread_per_job.py": {ON_LOOP},
     # asyncio.wait(FIRST_EXCEPTION), then the running jobs are cancelled
     "bad_first_exception_cancels.py": {NO_CANCEL},
     "bad_gather_raises.py": {TYPE_NAMES, NO_CANCEL},

@@ -12,7 +12,11 @@ CANCELS = "cancels each slow fetch when its time is up, and leaves none running"
 ALL_FAST = "when every fetch is in time, returns all results after about the slowest one"
 AT_ONCE = "starts every fetch at once"
 
+ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
+
 WRONG = {
+    # a thread per key, each running wait_for with asyncio.run
+    "bad_threads.py": {ON_LOOP},
     # cancels the pending fetches but does not await them
     "bad_cancel_not_awaited.py": {CANCELS},
     # slow keys left out of the dict

@@ -35,6 +35,58 @@ def test_a_claim_of_the_child_earns_no_point(exercise: str, forged: str, plain: 
     assert lost(claimed) >= lost(honest)
 
 
+SUBMISSIONS = Path(__file__).parent / "submissions"
+
+
+@pytest.mark.parametrize(
+    ("exercise", "forged", "plain"),
+    [("count-async", "pongs_sleep_sort.py", SUBMISSIONS / "count-async/bad_sleep_sort.py"),
+     ("count-async", "reader_prints.py", FORGERS / "reader_prints_plain.py"),
+     ("count-async", "forged_ready.py", FORGERS / "forged_ready_plain.py"),
+     ("kitchen", "no_loops_reported.py", SUBMISSIONS / "kitchen/bad_threads_own_loops.py"),
+     ("offload", "pongs_join.py", SUBMISSIONS / "offload/bad_thread_join_blocks.py"),
+     ("event-loop", "run_unreported.py", SUBMISSIONS / "event-loop/bad_asyncio_run.py"),
+     ("event-loop", "closed_reported.py", SUBMISSIONS / "event-loop/bad_not_closed.py"),
+     ("futures", "early_returned.py", SUBMISSIONS / "futures/bad_blocking_sleep.py"),
+     ("futures", "done_now_said_pending.py", SUBMISSIONS / "futures/bad_delivers_now.py"),
+     ("downloads", "early_return.py", SUBMISSIONS / "downloads/bad_sequential.py")],
+    ids=["pongs-while-sleeping", "work-on-the-reader-thread", "a-ready-of-its-own",
+         "no-loops-reported", "pongs-while-joining", "asyncio-run-hidden-and-unreported",
+         "an-open-loop-reported-closed", "returned-at-once-said-first",
+         "a-done-future-said-pending", "an-answer-before-the-work"],
+)  # fmt: skip
+def test_what_the_grader_sees_outweighs_what_the_child_says(
+    exercise: str, forged: str, plain: Path
+) -> None:
+    """Forgeries of the child's reports and of the protocol, beside the same code without them.
+
+    Each patches the grader's child-side code or writes messages of its own:
+    pongs from the reader thread while the loop's thread sleeps or joins,
+    loop reports that hide a thread's loops or an open loop, a first RETURNED
+    that says "pending, at once", a READY that calls a plain function async,
+    a RETURN sent while the work goes on, prints from the grader's reader
+    thread. The grader's own observation decides; none earns a point.
+    """
+    honest = grade_file(exercise, plain, seed=7)
+    claimed = grade_file(exercise, FORGERS / forged, seed=7)
+    assert honest.score < honest.max_score, "the plain code must lose points, or this means nothing"
+    assert claimed.score <= honest.score, lost(honest) - lost(claimed)
+    assert lost(claimed) >= lost(honest)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tasks that wait on the submission's own queue touch nothing outside its process: "
+    "their count is the child's word (docs/isolation.md, what the grader cannot vouch for)",
+)
+def test_workers_left_pending_cannot_be_hidden() -> None:
+    """pipeline: idle workers left pending, and a DONE that says none are."""
+    honest = grade_file("pipeline", SUBMISSIONS / "pipeline/bad_no_cancel.py", seed=7)
+    claimed = grade_file("pipeline", FORGERS / "workers_pending_hidden.py", seed=7)
+    assert honest.score < honest.max_score
+    assert claimed.score <= honest.score
+
+
 def test_a_sandbox_failure_the_submission_claims_is_its_own_fault() -> None:
     """Not "the grader could not grade": a report, 0 points, and why."""
     report = grade_file("count-async", FORGERS / "forged_failure.py")

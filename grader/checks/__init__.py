@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from grader.checks.loop import expect_responsive as expect_responsive
     from grader.checks.loop import loops_left_open as loops_left_open
     from grader.checks.loop import loops_made as loops_made
+    from grader.checks.loop import returned_pending_at as returned_pending_at
     from grader.checks.modules import sibling as sibling
     from grader.checks.pools import Feed as Feed
     from grader.checks.pools import expect_at_most as expect_at_most
@@ -99,6 +100,7 @@ _EXPORTS = {
     "expect_responsive": "grader.checks.loop",
     "loops_left_open": "grader.checks.loop",
     "loops_made": "grader.checks.loop",
+    "returned_pending_at": "grader.checks.loop",
     "sibling": "grader.checks.modules",
     "Feed": "grader.checks.pools",
     "expect_at_most": "grader.checks.pools",

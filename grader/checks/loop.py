@@ -40,6 +40,7 @@ __all__ = [
     "expect_responsive",
     "loops_left_open",
     "loops_made",
+    "returned_pending_at",
 ]
 
 #: The most the loop's thread may be held outside its loop during one call, in all, in seconds:
@@ -218,6 +219,23 @@ def expect_no_other_loop(call: Call, *, what: str, hint: str) -> None:
             measured=f"it created {how}",
             hint=hint,
         )
+
+
+def returned_pending_at(call: Call) -> float | None:
+    """When a plain function called in the loop had returned something its loop then waited for.
+
+    The child says when the function returned (`Call.returned_at`, its first
+    word of it); the grader sees when the loop's thread first waited in the
+    call's loop, which it can only do once the function has returned a
+    future that is not done yet. The later of the two counts; None if the
+    loop never waited (what came back was done already, or nothing).
+    """
+    observed = call.observed
+    if observed is None or not observed.sees(Facet.LOOP_THREAD):
+        return call.returned_at if call.returned.get("pending") else None
+    if observed.polled_at is None or call.returned_at is None or not call.returned.get("pending"):
+        return None
+    return max(call.returned_at, observed.polled_at)
 
 
 def loops_made(call: Call, *, surely: bool = False) -> int:

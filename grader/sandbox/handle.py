@@ -63,6 +63,8 @@ MAX_RECEIVED = 64 * 1024 * 1024
 MAX_UNREAD = 16 * 1024 * 1024
 #: The most of an argument a callable's error quotes back to the child.
 MAX_QUOTED = 1000
+#: The longest the grader waits, after a call's answer, for the child to be idle.
+_SETTLE = 1.0
 #: How long a kill may take before the grader gives up waiting on it.
 _KILL_WAIT = 30.0
 
@@ -265,7 +267,7 @@ class Sandbox:
             reason = f"the child could not install the observer ({why or 'no listener came'})"
             watcher.missing.update(dict.fromkeys(Facet, reason))
             return
-        watcher.attach(fds[0], pid, self._written)
+        watcher.attach(fds[0], pid, self._written, boot.FD_IN)
 
     def _written(self) -> int:
         """Bytes of messages the child has written so far: those read, and those in the pipe."""
@@ -381,7 +383,7 @@ class Sandbox:
             self._pending.pop(call_id, None)
             if pinger is not None:
                 pinger.cancel()
-        record.ended = now()
+        record.ended = await self._settled(now(), deadline)
         record.observed = self._watched(looped)
         await self._drain_stdout()
         record.lines = self.lines[first_line:]
@@ -416,6 +418,26 @@ class Sandbox:
             )
         record.value = decode(reply.get("value"))
         return record
+
+    async def _settled(self, replied: float, deadline: float) -> float:
+        """When the call was over: its answer, or later, once the child was seen idle.
+
+        The answer is the child's word: one sent early, while its work goes on,
+        would make a slow call look quick. A call is over once every thread of
+        the child waits, with no timeout, for someone else (`Watcher.idle`):
+        an honest child is, within a millisecond of its answer.
+        """
+        watcher = self.watcher
+        if watcher is None or not watcher.attached or self.fault is not None:
+            return replied
+        give_up = replied + min(deadline, _SETTLE)
+        settled = replied
+        while not watcher.idle():
+            settled = now()  # seen at work after its answer: the call lasted at least until now
+            if settled >= give_up:
+                break
+            await asyncio.sleep(0.001)
+        return settled
 
     def _watched(self, looped: bool) -> Observation | None:
         """What the grader saw of the call that just ended, from outside the child."""
@@ -474,9 +496,7 @@ class Sandbox:
                     self._replied = self._parsed
                     future.set_result(message)
             elif op == Op.RETURNED:
-                if self._current is not None:
-                    self._current.returned_at = at
-                    self._current.returned = {k: v for k, v in message.items() if k != "op"}
+                self._on_returned(message, at)
             elif op == Op.DONE:
                 current = self._current
                 if current is not None and current.done_at is None and self._is_current(message):
@@ -490,10 +510,7 @@ class Sandbox:
                     self._current.asked_at = at
                 self._on_callback(message)
             elif op == Op.CANCEL:
-                self._open_async.discard(int(message["id"]))
-                task = self._callbacks.pop(int(message["id"]), None)
-                if task is not None:
-                    task.cancel()
+                self._on_cancel(int(message["id"]))
             elif op == Op.EXIT:
                 self._fail(SubmissionDied(self._exit_text(int(message["code"]))))
             elif op == Op.SERVING:
@@ -516,6 +533,27 @@ class Sandbox:
     def _is_current(self, message: dict[str, Any]) -> bool:
         """Whether a message names the call now running (a DONE of another is a forgery)."""
         return message.get("id") == self._current_id
+
+    def _on_returned(self, message: dict[str, Any], at: float) -> None:
+        """A plain function called in the loop returned: the first word of it counts."""
+        current = self._current
+        if current is not None and current.returned_at is None and self._is_current(message):
+            current.returned_at = at
+            current.returned = {k: v for k, v in message.items() if k != "op"}
+
+    def _on_cancel(self, call_id: int) -> None:
+        """The child cancelled its await of a callable: stop it, and answer CancelledError.
+
+        An honest child no longer waits for that answer. A cancel the
+        submission sent of its own, while a task still awaits the callable,
+        gets that task cancelled as a real cancel would have done.
+        """
+        self._open_async.discard(call_id)
+        task = self._callbacks.pop(call_id, None)
+        if task is not None:
+            task.cancel()
+            error = {"type": "CancelledError", "message": "", "args": []}
+            self._send({"op": Op.REPLY, "id": call_id, "error": error})
 
     def _on_callback(self, message: dict[str, Any]) -> None:
         call_id = int(message["id"])

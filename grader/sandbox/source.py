@@ -25,6 +25,7 @@ class Source:
 
     kinds: dict[str, str] = field(default_factory=dict)  # name -> "async" or "sync"
     names: dict[str, list[int]] = field(default_factory=dict)  # "asyncio.run" -> lines
+    built: list[int] = field(default_factory=list)  # lines reaching a name built at run time
 
     @classmethod
     def parse(cls, content: bytes) -> Source:
@@ -42,7 +43,7 @@ class Source:
             else:
                 for name in _bound(node):
                     kinds.pop(name, None)
-        return cls(kinds, _named(tree))
+        return cls(kinds, _named(tree), _built(tree))
 
     def functions(self, claimed: dict[str, str]) -> dict[str, str]:
         """The child's list of functions, each "async" only if the text does not say otherwise."""
@@ -52,7 +53,11 @@ class Source:
         }
 
     def lines_naming(self, *dotted: str) -> list[int]:
-        """The lines where the text names any of `dotted` ("asyncio.run"), imported or not."""
+        """The lines where the text names any of `dotted` ("asyncio.run"), imported or not.
+
+        A name the text builds at run time (`getattr(asyncio, "r" + "un")`,
+        `exec`, `__import__`) could be any of them: those lines are in `built`.
+        """
         return sorted({line for name in dotted for line in self.names.get(name, [])})
 
 
@@ -96,6 +101,36 @@ def _named(tree: ast.Module) -> dict[str, list[int]]:
             for alias in node.names:
                 named.setdefault(f"{node.module}.{alias.name}", []).append(node.lineno)
     return named
+
+
+#: Calls that reach a function by a name made at run time, out of the text's sight.
+_BUILDERS = {"exec", "eval", "compile", "__import__", "importlib.import_module"}
+
+
+def _built(tree: ast.Module) -> list[int]:
+    """Lines that reach something by a name built at run time: getattr on a module, exec, ..."""
+    modules = {
+        alias.asname or alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    lines = set()
+    for node in ast.walk(
+        ast.Module(body=[n for n in tree.body if not _main_guard(n)], type_ignores=[])
+    ):
+        if not isinstance(node, ast.Call):
+            continue
+        called = ast.unparse(node.func)
+        on_module = (
+            called in ("getattr", "vars")
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in modules
+        )
+        if called in _BUILDERS or on_module:
+            lines.add(node.lineno)
+    return sorted(lines)
 
 
 def _main_guard(node: ast.stmt) -> bool:

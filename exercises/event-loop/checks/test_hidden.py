@@ -70,6 +70,13 @@ async def test_no_asyncio_run(
         f"run_in_new_loop used asyncio.run (or asyncio.Runner){where}; the point is to drive "
         "the loop yourself: asyncio.new_event_loop(), loop.run_until_complete(...), loop.close()"
     )
+    built = submission.source.built
+    assert not built, (
+        f"your file reaches functions by names it builds as it runs (line "
+        f"{', '.join(map(str, built))}: getattr on a module, exec, eval or __import__), so the "
+        "grader cannot read whether run_in_new_loop drives its loop itself; call "
+        "asyncio.new_event_loop(), loop.run_until_complete(...) and loop.close() by name"
+    )
 
 
 @pytest.mark.points(1)

@@ -12,7 +12,11 @@ answers complete:
   listener's sight, so it answers "not implemented" and the C library falls
   back to `clone`, whose flags are in a register;
 - `prctl(PR_SET_DUMPABLE)` is denied: a process that made itself undumpable
-  would hide its state in /proc from a grader that does not run as root.
+  would hide its state in /proc from a grader that does not run as root;
+- timers that deliver a signal or a readable descriptor (`alarm`,
+  `setitimer`, `timer_create`, `timerfd_create`) are denied: they could wake
+  a child the grader has seen idle, between calls. asyncio needs none of
+  them: its timers are the loop's own.
 
 Compiled on the trusted side (with libseccomp, like the sandbox's filter);
 the child installs it with `seccomp.listen` and hands the listener over.
@@ -31,6 +35,8 @@ from grader.sandbox.isolation import seccomp
 STARTS = ("clone", "fork", "vfork")
 LOOPS = ("epoll_create", "epoll_create1")
 _PR_SET_DUMPABLE = 4
+#: Timers that wake a process from outside any wait the grader can see.
+TIMERS = ("alarm", "setitimer", "timer_create", "timerfd_create")
 #: The oldest kernel whose listener can hand a child a file of the grader's (ADDFD with SEND).
 OLDEST_KERNEL = (5, 14)
 
@@ -47,6 +53,8 @@ def compile_program() -> bytes:
         rules, binding, binding.ERRNO(errno.EPERM), "prctl",
         binding.Arg(0, binding.EQ, _PR_SET_DUMPABLE),
     )  # fmt: skip
+    for name in TIMERS:
+        seccomp.add(rules, binding, binding.ERRNO(errno.EPERM), name)
     return seccomp.export(rules)
 
 

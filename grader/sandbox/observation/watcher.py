@@ -64,18 +64,21 @@ class Watcher:
         self._before: Sample | None = None  # a look just before the call was sent
         self._cpu_began = 0
         self._written: Callable[[], int] = lambda: 0
+        self._reader = (-1, -1)  # the system call and descriptor of the reader thread's wait
 
     # -- set-up and clean-up (the grader's event loop) -------------------------------------
 
-    def attach(self, fd: int, pid: int, written: Callable[[], int]) -> None:
+    def attach(self, fd: int, pid: int, written: Callable[[], int], reads: int) -> None:
         """The child's listener (this watcher owns it now) and its server's pid, as we see it.
 
         `written` says how many bytes the child has written to the grader so
-        far, read or not: which looks came after a call's answer.
+        far, read or not: which looks came after a call's answer. `reads` is
+        the descriptor the child's reader thread waits on for the grader.
         """
         self.pid = pid
         self._fd = fd
         self._written = written
+        self._reader = (_syscall("read"), reads)
         self.listener.add(fd, self)
         try:
             task = f"/proc/{pid}/task/{pid}"
@@ -245,6 +248,31 @@ class Watcher:
                 return same
         return fd == loop.theirs
 
+    # -- the end of a call ---------------------------------------------------------------------
+
+    def idle(self) -> bool:
+        """Whether every thread of the child waits, with no timeout, for someone else.
+
+        A lock wait with no timeout (a futex without one) or the grader's
+        reader thread in its read of the grader's pipe: nothing in the child
+        can wake by itself (its timers are denied, and a thread that could
+        wake the others would not be waiting). A child that answered a call
+        and is idle has finished it, whatever it said, and whenever.
+        """
+        try:
+            tids = os.listdir(f"/proc/{self.pid}/task")
+        except OSError:
+            return True  # gone: it does nothing more
+        for tid in tids:
+            try:
+                with open(f"/proc/{self.pid}/task/{tid}/syscall", "rb") as file:
+                    line = file.read().split()
+            except OSError:
+                continue  # a thread that ended between the listing and the read
+            if not _waits_for_others(line, self._reader):
+                return False
+        return True
+
     # -- reading the child from outside ------------------------------------------------------
 
     def _cpu(self) -> int:
@@ -267,6 +295,16 @@ class Watcher:
         return count
 
 
+def _waits_for_others(line: list[bytes], reader: tuple[int, int]) -> bool:
+    """Whether a thread in this system call (a /proc syscall line) can only be woken by others."""
+    if not line or line[0] == b"running" or int(line[0]) < 0:
+        return False
+    number, args = int(line[0]), [int(arg, 16) for arg in line[1:7]]
+    if name(number) == "futex":
+        return args[3] == 0  # no timeout
+    return (number, args[0]) == reader  # read(FD_IN): only the grader writes to it
+
+
 def _same_file(pid: int, fd: int, other: int, other_fd: int) -> bool | None:
     """kcmp(2): whether two processes' descriptors are one open file; None if it cannot tell."""
     number = _KCMP.get(os.uname().machine)
@@ -274,6 +312,13 @@ def _same_file(pid: int, fd: int, other: int, other_fd: int) -> bool | None:
         return None
     result = _libc().syscall(number, pid, other, _KCMP_FILE, fd, other_fd)
     return None if result < 0 else result == 0
+
+
+def _syscall(call: str) -> int:
+    from grader.sandbox.isolation import seccomp
+
+    binding = seccomp.binding()
+    return int(binding.resolve_syscall(binding.Arch.NATIVE, call))
 
 
 @functools.cache

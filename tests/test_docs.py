@@ -55,9 +55,9 @@ def test_the_workflow_s_commands_run_in_a_template_made_as_documented(
     done = CliRunner().invoke(cli, command[1:], env={"GITHUB_STEP_SUMMARY": str(tmp_path / "s.md")})
     assert done.exit_code == 1, done.output  # the untouched stub fails its checks
     assert (
-        done.output.splitlines()[-1] == "::error title=count-async score::0/8 on the public checks"
+        done.output.splitlines()[-1] == "::error title=count-async score::0/9 on the public checks"
     )
-    assert (tmp_path / "s.md").read_text().startswith("### count-async: 0/8 on the public checks")
+    assert (tmp_path / "s.md").read_text().startswith("### count-async: 0/9 on the public checks")
     graded = shlex.split(yaml.safe_load(classroom_steps)[0]["with"]["command"])
     assert CliRunner().invoke(cli, graded[1:]).exit_code == 1
 

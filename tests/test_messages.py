@@ -82,8 +82,8 @@ def test_a_syntax_error_is_out_of_the_public_points_in_check(tmp_path: Path) -> 
     public_points = json.loads(fine.output)["max_score"]
     checked = run("check", "count-async", str(broken), "--format", "json")
     report = json.loads(checked.output)
-    assert report["status"] == "error" and report["max_score"] == public_points == 8
-    assert "score: 0/8 on the public checks" in run("check", "count-async", str(broken)).output
+    assert report["status"] == "error" and report["max_score"] == public_points == 9
+    assert "score: 0/9 on the public checks" in run("check", "count-async", str(broken)).output
     graded = json.loads(run("grade", "count-async", str(broken), "--format", "json").output)
     assert graded["max_score"] == 10
 

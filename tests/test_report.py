@@ -45,11 +45,13 @@ def test_json_shape_is_the_contract() -> None:
     assert list(data)[:8] == [
         "exercise", "submission", "score", "max_score", "status", "message", "duration", "checks",
     ]  # fmt: skip
-    assert list(data)[8:] == ["public_only", "isolation", "isolation_missing", "seed"]
+    assert list(data)[8:] == [
+        "public_only", "isolation", "isolation_missing", "seed", "observation_missing",
+    ]  # fmt: skip
     assert data["public_only"] is False and data["seed"] == 1234
     assert list(data["checks"][0]) == [
         "name", "status", "score", "max_score", "visibility", "message", "duration",
-        "diagnostics", "timeline", "expected", "measured", "hint", "bounds",
+        "diagnostics", "timeline", "expected", "measured", "hint", "bounds", "observed",
     ]  # fmt: skip
     assert data["score"] == 2 and data["status"] == "graded"
     assert data["checks"][1]["visibility"] == "hidden"

@@ -200,7 +200,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checks import Durations, Submission, expect_responsive
+from grader.checks.loop import expect_responsive
+from grader.checks.submission import Submission
+from grader.checks.timing import Durations
 
 
 @pytest.mark.points(1)

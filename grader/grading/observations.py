@@ -52,6 +52,12 @@ class SpanKind(StrEnum):
     CALLBACK = "callback"  # one call of a callable the check passed in
     OUTPUT = "output"  # a line the submission printed (an instant: end equals start)
     BLOCKED = "blocked"  # a stretch during which the submission's event loop was blocked
+    STARTED = "started"  # a thread or process the submission started (an instant)
+
+    @property
+    def instant(self) -> bool:
+        """Whether spans of this kind are moments (end equals start), not stretches."""
+        return self in (SpanKind.OUTPUT, SpanKind.STARTED)
 
 
 @dataclass(frozen=True)

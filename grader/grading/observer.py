@@ -17,7 +17,8 @@ from grader.checks.expected import Expected
 from grader.checks.loop import BUSY, HELD, STALL
 from grader.checks.timing import Recorder
 from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
-from grader.sandbox.observation.records import Facet
+from grader.sandbox.handle import BLOCKED as BLOCKED_DRAWN
+from grader.sandbox.observation.records import Facet, State
 from grader.sandbox.records import Call
 
 #: Printed lines beyond these are left out of a timeline (a count to 30 is enough to see).
@@ -150,8 +151,12 @@ def timeline(
         spans.append(
             Span(f"{call.name}()", SpanKind.CALL, call.started - start, call.finished - start)
         )
-        for begun, ended in call.blocked:
-            spans.append(Span("event loop blocked", SpanKind.BLOCKED, begun - start, ended - start))
+        for begun, ended, label in _blocked(call):
+            spans.append(Span(label, SpanKind.BLOCKED, begun - start, ended - start))
+        seen = call.observed
+        for started in seen.started if seen is not None else []:
+            at = started.at - start
+            spans.append(Span(f"{started.kind} started", SpanKind.STARTED, at, at))
     if recorder is not None:
         for span in recorder.spans:
             spans.append(
@@ -169,6 +174,25 @@ def timeline(
     spans.sort(key=lambda span: (span.start, span.kind != SpanKind.CALL))
     shape.sort(key=lambda span: (span.start, span.kind != SpanKind.CALL))
     return Timeline(spans, shape)
+
+
+#: How a timeline names a stretch by what held the loop's thread.
+_HELD = {
+    State.SLEEPING: "loop blocked: slept",
+    State.WAITING: "loop blocked: waited",
+    State.OTHER_LOOP: "loop blocked: other loop",
+    State.RUNNING: "loop blocked: busy",
+}
+
+
+def _blocked(call: Call) -> list[tuple[float, float, str]]:
+    """The stretches the call's loop was blocked: the grader's looks, or else the child's pings."""
+    seen = call.observed
+    if seen is None or not seen.sees(Facet.LOOP_THREAD):
+        return [(begun, ended, "event loop blocked") for begun, ended in call.blocked]
+    return sorted(
+        (s.start, s.end, _HELD[s.state]) for s in seen.stretches if s.seconds >= BLOCKED_DRAWN
+    )
 
 
 def _shifted(span: Span, by: float) -> Span:

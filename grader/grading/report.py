@@ -150,8 +150,8 @@ class Report:
             "public_only": self.public_only,
             "isolation": self.isolation,
             "isolation_missing": list(self.isolation_missing),
-            "observation_missing": list(self.observation_missing),
             "seed": self.seed,
+            "observation_missing": list(self.observation_missing),
         }
 
     @classmethod

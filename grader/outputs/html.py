@@ -69,6 +69,7 @@ svg text.note { font-size: 11px; fill: var(--muted); }
 svg .axis text { fill: var(--muted); } svg .grid { stroke: var(--line); stroke-width: 1; }
 svg .call { fill: var(--call); } svg .callback { fill: var(--callback); }
 svg .output { fill: var(--output); } svg .blocked { fill: var(--blocked); }
+svg .started { fill: var(--blocked); }
 svg.expected .call, svg.expected .callback, svg.expected .blocked,
 svg.expected .output { fill: var(--expected); }
 svg .cancelled { fill-opacity: .45; stroke: #1f2328; stroke-dasharray: 3 2; }
@@ -80,6 +81,7 @@ svg .mark { font-weight: 700; } svg .mark.raised { fill: var(--fail); }
 .legend .call { background: var(--call); } .legend .callback { background: var(--callback); }
 .legend .blocked { background: var(--blocked); } .legend .output { background: var(--output);
   width: .3rem; }
+.legend .started { background: var(--blocked); width: .3rem; }
 .legend .expected { background: var(--expected); }
 table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left;
@@ -302,11 +304,11 @@ def _span_svg(span: Span, row: int, frame: _Frame) -> str:
         f"<title>{esc(what)}</title>",
         f'<text x="{frame.label_w:.1f}" y="{y + 13:.1f}" text-anchor="end">{esc(shown)}</text>',
     ]
-    if span.kind is SpanKind.OUTPUT:
+    if span.kind.instant:
         x, cy = frame.x(start), y + 9
         parts.append(
-            f'<path class="output" d="M{x:.1f} {cy - 6:.1f}L{x + 5:.1f} {cy:.1f}L{x:.1f} '
-            f'{cy + 6:.1f}L{x - 5:.1f} {cy:.1f}Z"/>'
+            f'<path class="{esc(span.kind)}" d="M{x:.1f} {cy - 6:.1f}L{x + 5:.1f} {cy:.1f}'
+            f'L{x:.1f} {cy + 6:.1f}L{x - 5:.1f} {cy:.1f}Z"/>'
         )
     else:
         x0 = frame.x(start)
@@ -352,6 +354,8 @@ def _describe(span: Span) -> str:
     """The tooltip: the whole label, when, and how it ended."""
     if span.kind is SpanKind.OUTPUT:
         return f"{span.label}: printed at {span.start:.3f} s"
+    if span.kind is SpanKind.STARTED:
+        return f"{span.label} at {span.start:.3f} s"
     end = "still running at the end" if span.end is None else f"{span.end:.3f} s"
     how = [f"raised {span.raised}"] if span.raised is not None else []
     how += ["cancelled"] if span.cancelled else []
@@ -367,6 +371,7 @@ def _legend(timeline: Timeline) -> str:
         (SpanKind.CALLBACK, "a call it made"),
         (SpanKind.BLOCKED, "event loop blocked"),
         (SpanKind.OUTPUT, "a printed line"),
+        (SpanKind.STARTED, "a thread or process started"),
     ]
     spans = list(timeline.spans)
     parts = [f'<span><i class="{k}"></i>{esc(text)}</span>' for k, text in items if k in kinds]
@@ -376,6 +381,6 @@ def _legend(timeline: Timeline) -> str:
         parts.append("<span>× cancelled</span>")
     if any(s.raised is not None for s in spans + timeline.expected):
         parts.append("<span>! raised</span>")
-    if any(s.end is None and s.kind is not SpanKind.OUTPUT for s in spans + timeline.expected):
+    if any(s.end is None and not s.kind.instant for s in spans + timeline.expected):
         parts.append("<span>▶ still running at the end</span>")
     return f'<div class="legend">{"".join(parts)}</div>'

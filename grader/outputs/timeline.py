@@ -43,6 +43,7 @@ FILL = {
     SpanKind.CALLBACK: "-",
     SpanKind.BLOCKED: "#",
     SpanKind.OUTPUT: "*",
+    SpanKind.STARTED: "+",
 }
 CANCELLED = "x"
 RAISED = "!"
@@ -53,6 +54,7 @@ _MEANINGS = {
     FILL[SpanKind.CALLBACK]: "a call it made",
     FILL[SpanKind.BLOCKED]: "event loop blocked",
     FILL[SpanKind.OUTPUT]: "a printed line",
+    FILL[SpanKind.STARTED]: "a thread or process started",
     CANCELLED: "cancelled",
     RAISED: "raised",
     RUNNING: "still running at the end",
@@ -175,8 +177,8 @@ def _rows(spans: Sequence[Span], layout: _Layout) -> list[str]:
 def _row(span: Span, layout: _Layout) -> str:
     cells = [" "] * layout.bar
     first = layout.column(span.start)
-    if span.kind is SpanKind.OUTPUT:
-        cells[first] = FILL[SpanKind.OUTPUT]
+    if span.kind.instant:
+        cells[first] = FILL[span.kind]
     else:
         last = layout.bar - 1 if span.end is None else max(first, layout.column(span.end))
         cells[first : last + 1] = FILL[span.kind] * (last + 1 - first)
@@ -207,7 +209,7 @@ def _legend(timeline: Timeline, room: int) -> list[str]:
     used: list[str] = []
     for span in (*timeline.spans, *timeline.expected):
         marks = [FILL[span.kind]]
-        if span.kind is not SpanKind.OUTPUT:
+        if not span.kind.instant:
             marks.append(
                 RUNNING
                 if span.end is None

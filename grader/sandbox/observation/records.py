@@ -63,7 +63,7 @@ class Sample:
     call: str = ""  # the system call it was blocked in ("" when running)
     detail: tuple[int, ...] = ()  # that call's arguments, to tell one wait from the next
     runs: int = 0  # how many times it had been given a CPU (schedstat's third field)
-    cpu: int = 0  # nanoseconds it had run on a CPU (schedstat's first field)
+    ready: int = 0  # nanoseconds it had run on a CPU or waited for one (schedstat's first two)
     written: int = 0  # bytes the child had written to the grader by then, read or not
     others: int = 0  # nanoseconds its other threads had run or waited for a CPU, in all
 
@@ -141,7 +141,7 @@ class Observation:
     stretches: list[Stretch] = field(default_factory=list)  # held outside the loop, seen twice+
     blocked: float = 0.0  # seconds the loop's thread was seen held outside the call's loop
     held_by: dict[str, float] = field(default_factory=dict)  # those seconds, by what held it
-    busy: float = 0.0  # seconds the loop's thread ran on a CPU during the call
+    busy: float = 0.0  # seconds the loop's thread ran, or was ready to run, during the call
     polled_at: float | None = None  # when its thread was first seen waiting in the call's loop
     samples: int = 0  # how many looks the estimate rests on
     coarse: bool = False  # the looks were too far apart to rule out a short stretch

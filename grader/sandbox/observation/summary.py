@@ -48,7 +48,7 @@ def summarize(
     *,
     began: float,
     ended: float,
-    cpu: tuple[int, int] | None,
+    ready: tuple[int, int] | None,
     started: list[Started],
     earlier: list[Started],
     loops: int,
@@ -56,7 +56,11 @@ def summarize(
     handled: Sequence[Handled] = (),
     missing: dict[Facet, str] | None = None,
 ) -> Observation:
-    """What one call showed; `cpu` is the loop thread's CPU nanoseconds at its start and end.
+    """What one call showed; `ready` is the loop thread's `Sample.ready` at its start and end.
+
+    Busy is the time the thread ran or was ready to run: a thread that never
+    waits is ready all along, however little CPU a loaded machine gives it;
+    one that waits in its loop is ready only for the moments it works.
 
     `samples` are the looks at the call itself (`within`); `handled`, the
     grader's plain callables the call waited on.
@@ -67,10 +71,10 @@ def summarize(
         earlier=earlier,
         loops=loops,
         loops_open=loops_open,
-        stretches=stretches(samples, held, ended),
+        stretches=stretches(samples, held, ended) + busy_stretches(samples),
         blocked=sum(held),
         held_by=_held_by(samples, held, handled),
-        busy=max(0, cpu[1] - cpu[0]) / 1e9 if cpu is not None else 0.0,
+        busy=max(0, ready[1] - ready[0]) / 1e9 if ready is not None else 0.0,
         polled_at=next((s.at for s in samples if s.state is State.POLLING), None),
         samples=len(samples),
         coarse=coarse(samples, began, ended),
@@ -160,6 +164,34 @@ def stretches(samples: Sequence[Sample], held: Sequence[float], ended: float) ->
             found.append(Stretch(run[0].at, end, state, call))
         run = []
     return found
+
+
+#: A run of looks is busy when the thread was ready to run for this share of it, or more.
+BUSY_SHARE = 0.8
+
+
+def busy_stretches(samples: Sequence[Sample]) -> list[Stretch]:
+    """Runs of looks between which the loop's thread never waited: ready to run all along."""
+    found: list[Stretch] = []
+    start: Sample | None = None
+    last: Sample | None = None
+    for sample, after in itertools.pairwise([*samples, None]):
+        assert sample is not None
+        ready = (  # whatever each look found (a moment's wait for the GIL), it never slept
+            after is not None
+            and after.ready - sample.ready >= BUSY_SHARE * (after.at - sample.at) * 1e9
+        )
+        if ready:
+            start = start or sample
+            last = after
+            continue
+        if start is not None and last is not None:
+            if found and start.at - found[-1].end <= UNPROVEN:  # a moment's wait for the GIL
+                found[-1] = Stretch(found[-1].start, last.at, State.RUNNING, "")
+            else:
+                found.append(Stretch(start.at, last.at, State.RUNNING, ""))
+        start = last = None
+    return [stretch for stretch in found if stretch.seconds >= 2 * PERIOD]
 
 
 def coarse(samples: Sequence[Sample], began: float, ended: float) -> bool:

@@ -62,7 +62,7 @@ class Watcher:
         self._loop: Poll | None = None  # the call's event loop's epoll
         self._samples: list[Sample] = []
         self._before: Sample | None = None  # a look just before the call was sent
-        self._cpu_began = 0
+        self._ready_began = 0
         self._written: Callable[[], int] = lambda: 0
         self._reader = (-1, -1)  # the system call and descriptor of the reader thread's wait
 
@@ -124,7 +124,7 @@ class Watcher:
             self._loop = None
             self._samples = []
             self._before = before
-            self._cpu_began = before.cpu if before is not None else 0
+            self._ready_began = before.ready if before is not None else 0
         if self._files is not None:
             self.sampler.add(self)
 
@@ -139,7 +139,7 @@ class Watcher:
         """
         self.sampler.remove(self)
         ended = now()
-        cpu_ended = self._cpu()
+        ready_ended = self._ready()
         with self._lock:
             began = self._began if self._began is not None else ended
             self._began = None
@@ -153,7 +153,7 @@ class Watcher:
             samples,
             began=began,
             ended=ended,
-            cpu=(self._cpu_began, cpu_ended) if self._files is not None else None,
+            ready=(self._ready_began, ready_ended) if self._files is not None else None,
             started=[s for s in starts if s.at >= began],
             earlier=[s for s in starts if s.at < began],
             loops=max(0, made),
@@ -199,13 +199,13 @@ class Watcher:
         at = now()
         written = self._written()  # after the look: a reply written meanwhile counts it as late
         others = self._others()
-        cpu, runs = int(counters[0]), int(counters[2])
+        ready, runs = int(counters[0]) + int(counters[1]), int(counters[2])
         if not line or line[0] == b"running" or int(line[0]) < 0:
-            return Sample(at, State.RUNNING, runs=runs, cpu=cpu, written=written, others=others)
+            return Sample(at, State.RUNNING, runs=runs, ready=ready, written=written, others=others)
         number = int(line[0])
         args = tuple(int(arg, 16) for arg in line[1:7])
         state = self._state(number, args)
-        return Sample(at, state, name(number), args, runs, cpu, written, others)
+        return Sample(at, state, name(number), args, runs, ready, written, others)
 
     def _others(self) -> int:
         """Nanoseconds the child's other threads have run or waited for a CPU, in all."""
@@ -275,12 +275,14 @@ class Watcher:
 
     # -- reading the child from outside ------------------------------------------------------
 
-    def _cpu(self) -> int:
+    def _ready(self) -> int:
+        """Nanoseconds the loop's thread has run or waited for a CPU (schedstat's first two)."""
         if self._files is None:
             return 0
         try:
-            return int(os.pread(self._files[1], 128, 0).split()[0])
-        except (OSError, IndexError, ValueError):
+            ran, waited, _ = os.pread(self._files[1], 128, 0).split()
+            return int(ran) + int(waited)
+        except (OSError, ValueError):
             return 0
 
     def _open_loops(self) -> int:

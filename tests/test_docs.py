@@ -29,7 +29,14 @@ def test_the_workflow_is_valid_and_pins_this_grader() -> None:
     runs = [step["run"] for step in steps if "run" in step]
     assert f"pip install '{kit.install_requirement()}'" in runs
     extra = yaml.safe_load(classroom_steps)
-    assert extra[0]["with"]["max-score"] == 8  # count-async's public points, as said there
+    assert extra[0]["with"]["max-score"] == public_points("count-async")  # as said there
+
+
+def public_points(exercise_id: str) -> int:
+    """What an exercise's public checks are worth: the sum of their `points` markers."""
+    folder = EXERCISES / exercise_id / "checks"
+    marks = re.findall(r"@pytest\.mark\.points\((\d+)\)", (folder / "test_public.py").read_text())
+    return sum(map(int, marks))
 
 
 def test_the_workflow_s_commands_run_in_a_template_made_as_documented(

@@ -119,4 +119,4 @@ def test_terminal_controls_in_a_message_reach_no_terminal() -> None:
     assert any("\x1b" in c.message for c in report.checks), "the raw message is kept as data"
     shown = render_text(report)
     assert "\x1b" not in shown
-    assert shown.splitlines()[-2] == f"score: 0/{report.max_score:g}  ({report.duration:.1f} s)"
+    assert shown.splitlines()[-3] == f"score: 0/{report.max_score:g}  ({report.duration:.1f} s)"

@@ -262,7 +262,7 @@ def test_the_report_draws_the_timeline_of_failed_checks_only() -> None:
     drawn = lines[heads[0] : heads[0] + 12]
     assert all(line.startswith(" " * 12) for line in drawn)
     assert all(len(line) <= WIDTH for line in lines if line.startswith(" " * 12))
-    assert lines[-2:] == ["score: 4/10  (1.0 s)", "isolation: namespaces"]
+    assert lines[-2:] == ["score: 4/10  (1.0 s)", "isolation: namespaces"]  # nothing observed
 
 
 def test_a_report_without_observations_reads_exactly_as_before() -> None:

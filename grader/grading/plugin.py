@@ -50,6 +50,7 @@ from grader.sandbox import (
     SubmissionTimeout,
     forkserver,
     isolation,
+    observation,
 )
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.isolation import IsolationUnavailable
@@ -131,6 +132,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="leave the diagnostics' instrumentation out (to measure what it costs)",
     )
     group.addoption(
+        "--grader-no-observation",
+        action="store_true",
+        help="observe nothing of the child from outside (to measure what that costs)",
+    )
+    group.addoption(
         "--grader-isolation", default="auto",
         help="the sandbox's isolation: namespaces, landlock, none, or auto (the best available)",
     )  # fmt: skip
@@ -158,9 +164,13 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[results_key].write({"broken": str(error)})
             raise pytest.UsageError(str(error)) from None
         diagnose = not config.getoption("grader_no_diagnostics")
-        server = forkserver.shared(chosen, _packages(config), diagnose=diagnose)
+        observe = not config.getoption("grader_no_observation")
+        server = forkserver.shared(chosen, _packages(config), diagnose=diagnose, observe=observe)
         config.stash[forkserver_key] = server
         config.stash[results_key].write({"isolation": _isolation_record(chosen)})
+        # What this machine cannot observe of any child; each child's own gaps come later.
+        unobservable = [f"{facet}: {why}" for facet, why in sorted(observation.missing().items())]
+        config.stash[results_key].write({"observation_missing": unobservable})
         server.warm()
 
 

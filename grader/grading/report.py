@@ -93,6 +93,10 @@ class CheckResult:
         )
 
 
+def _missing(raw: Any) -> list[str] | None:
+    return [str(m) for m in raw] if isinstance(raw, list) else None
+
+
 def _bounds(raw: Any) -> dict[str, float] | None:
     if not isinstance(raw, dict):
         return None
@@ -112,8 +116,9 @@ class Report:
     message: str = ""
     isolation: str = "unknown"  # the sandbox backend it ran under
     isolation_missing: list[str] = field(default_factory=list)  # protections it lacked
-    # What the grader could not observe of the submission from outside, and why (docs/cli.md).
-    observation_missing: list[str] = field(default_factory=list)
+    # What the grader could not observe of the submission from outside, and why (docs/cli.md);
+    # None when the grading recorded nothing of it (a report from before it was observed).
+    observation_missing: list[str] | None = None
     # Graded on the public checks alone (`check`, or `grade --public-only`): the
     # score says nothing of the hidden checks, and the report must say so.
     public_only: bool = False
@@ -151,7 +156,9 @@ class Report:
             "isolation": self.isolation,
             "isolation_missing": list(self.isolation_missing),
             "seed": self.seed,
-            "observation_missing": list(self.observation_missing),
+            "observation_missing": (
+                list(self.observation_missing) if self.observation_missing is not None else None
+            ),
         }
 
     @classmethod
@@ -166,7 +173,7 @@ class Report:
             message=str(data.get("message", "")),
             isolation=str(data.get("isolation", "unknown")),
             isolation_missing=[str(m) for m in data.get("isolation_missing", [])],
-            observation_missing=[str(m) for m in data.get("observation_missing", [])],
+            observation_missing=_missing(data.get("observation_missing")),
             public_only=bool(data.get("public_only", False)),
             seed=int(data["seed"]) if isinstance(data.get("seed"), int) else None,
         )

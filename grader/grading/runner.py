@@ -69,6 +69,7 @@ def grade(
     limits: Limits | None = None,
     isolation: Isolation | None = None,
     diagnose: bool = True,
+    observe: bool = True,
 ) -> Report:
     """Run the exercise's checks (hidden ones too, unless `hidden` is false) on `path`.
 
@@ -76,7 +77,8 @@ def grade(
     `isolation` is what the submission runs under: the best this machine offers
     by default (callers that must refuse `none` choose with `isolation.choose`).
     Without `diagnose`, the child carries no instrumentation for diagnostics
-    (`bench/instrumentation.py` measures what it costs).
+    (`bench/instrumentation.py` measures what it costs); without `observe`,
+    nothing of the child is observed from outside (`bench/observation.py`).
     """
     if not path.is_file():
         raise MissingFile(f"no file at {path}")
@@ -98,6 +100,7 @@ def grade(
         limits=limits or exercise.limits,
         isolation=chosen,
         diagnose=diagnose,
+        observe=observe,
         collect_only=unusable is not None,
     )
     report.isolation = run.isolation.get("backend", str(chosen.backend))
@@ -180,6 +183,7 @@ def _run_checks(
     limits: Limits,
     isolation: Isolation,
     diagnose: bool = True,
+    observe: bool = True,
     collect_only: bool = False,
 ) -> _Run:
     """The checks' results, or why the submission could not be imported at all.
@@ -206,13 +210,17 @@ def _run_checks(
         ]  # fmt: skip
         if not diagnose:
             command += ["--grader-no-diagnostics"]
+        if not observe:
+            command += ["--grader-no-observation"]
         if collect_only:
             command += ["--collect-only"]
         if session.available():
             # The zygote comes up while pytest starts and collects.
             from grader.sandbox import forkserver  # here: only a grading starts a zygote
 
-            forkserver.shared(isolation, exercise.packages, diagnose=diagnose).warm()
+            forkserver.shared(
+                isolation, exercise.packages, diagnose=diagnose, observe=observe
+            ).warm()
             code, printed = session.run([*command[3:]], exercise.root)
             done = subprocess.CompletedProcess(command, code, printed, "")
             return _read_results(results, done, exercise, collect_only=collect_only)
@@ -242,7 +250,7 @@ class _Run:
     import_problem: str | None
     worth: float  # what the checks run are worth together, known even when none could run
     isolation: dict[str, Any]
-    unobserved: list[str]  # what could not be observed of the submission, and why
+    unobserved: list[str] | None  # what could not be observed of the submission, and why
 
 
 def _read_results(
@@ -256,7 +264,8 @@ def _read_results(
     if results.exists():
         records = [json.loads(line) for line in results.read_text().splitlines() if line]
     where: dict[str, Any] = next((r["isolation"] for r in records if "isolation" in r), {})
-    unobserved = [str(m) for r in records for m in r.get("observation_missing", [])]
+    noted = [r["observation_missing"] for r in records if "observation_missing" in r]
+    unobserved = sorted({str(m) for note in noted for m in note}) if noted else None
     if any(r.get("interrupted") for r in records):
         raise KeyboardInterrupt  # a Ctrl-C reached pytest, which ended the session early
     broken = next((r["broken"] for r in records if "broken" in r), None)

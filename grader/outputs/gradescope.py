@@ -62,7 +62,10 @@ def _output(check: CheckResult) -> str:
 
 
 def _summary(report: Report) -> str:
+    observed = words.observation_of(report)
     where = f"Isolation: {words.isolation_of(report)}."
+    if observed is not None:
+        where += f"\nObserved from outside the submission: {observed}."
     if report.status is ReportStatus.ERROR:
         return f"Your file could not be run, so it scores 0: {report.message}\n{where}"
     hidden = sum(check.visibility is Visibility.HIDDEN for check in report.checks)

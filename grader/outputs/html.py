@@ -158,7 +158,9 @@ def render_report(report: Report) -> str:
         )
     body.append("</header>")
     body += [check_section(check) for check in report.checks]
-    body.append(f"<footer>isolation: {esc(words.isolation_of(report))}</footer>")
+    observed = words.observation_of(report)
+    seen = f"<br>observed: {esc(observed)}" if observed is not None else ""
+    body.append(f"<footer>isolation: {esc(words.isolation_of(report))}{seen}</footer>")
     return page(f"{report.exercise}: {report.submission}", body)
 
 

@@ -45,6 +45,9 @@ def render_text(report: Report, width: int | None = None) -> str:
         f"({report.duration:.1f} s)"
     )
     lines.append(f"isolation: {words.isolation_of(report)}")
+    observed = words.observation_of(report)
+    if observed is not None:
+        lines.append(f"observed: {observed}")
     return "\n".join(lines)
 
 

@@ -30,6 +30,31 @@ def isolation_of(report: Report) -> str:
     return isolation.describe(report.isolation, report.isolation_missing)
 
 
+#: What each facet of the grader's observation is, in the words a report uses.
+FACETS = {
+    "threads-and-processes": "threads, processes",
+    "event-loops": "event loops",
+    "loop-thread": "the loop's thread",
+}
+
+
+def observation_of(report: Report) -> str | None:
+    """What the grader observed of the submission from outside its process, in words.
+
+    None for a report that recorded nothing of it (made before it was observed).
+    """
+    if report.observation_missing is None:
+        return None
+    missing = {}
+    for entry in report.observation_missing:
+        facet, _, why = entry.partition(": ")
+        missing[facet] = why
+    seen = [words for facet, words in FACETS.items() if facet not in missing]
+    reasons = sorted(set(missing.values()))
+    said = ", ".join(seen) if seen else "nothing"
+    return f"{said} (not the rest: {'; '.join(reasons)})" if reasons else said
+
+
 def shown(name: str) -> str:
     """`name` as it may be printed: undecodable bytes and control characters escaped.
 

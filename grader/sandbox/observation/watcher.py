@@ -181,13 +181,18 @@ class Watcher:
 
     def look(self) -> None:
         """One look at the loop's thread, kept as a sample of the call."""
-        sample = self._sample()
+        last = self._samples[-1] if self._samples else self._before
+        sample = self._sample(others=last is not None and last.call == "futex")
         if sample is not None:
             with self._lock:
                 self._samples.append(sample)
 
-    def _sample(self) -> Sample | None:
-        """A look at the loop's thread now; None if it cannot be looked at."""
+    def _sample(self, *, others: bool = True) -> Sample | None:
+        """A look at the loop's thread now; None if it cannot be looked at.
+
+        The other threads' times (`others`) only forgive a lock wait: they are
+        read when the thread is in one, or was at the look before.
+        """
         if self._files is None:
             return None
         syscall, schedstat = self._files
@@ -198,14 +203,17 @@ class Watcher:
             return None  # the child is gone: its answer will say so
         at = now()
         written = self._written()  # after the look: a reply written meanwhile counts it as late
-        others = self._others()
         ready, runs = int(counters[0]) + int(counters[1]), int(counters[2])
         if not line or line[0] == b"running" or int(line[0]) < 0:
-            return Sample(at, State.RUNNING, runs=runs, ready=ready, written=written, others=others)
+            elsewhere = self._others() if others else 0
+            return Sample(
+                at, State.RUNNING, runs=runs, ready=ready, written=written, others=elsewhere
+            )
         number = int(line[0])
         args = tuple(int(arg, 16) for arg in line[1:7])
-        state = self._state(number, args)
-        return Sample(at, state, name(number), args, runs, ready, written, others)
+        call = name(number)
+        elsewhere = self._others() if others or call == "futex" else 0
+        return Sample(at, self._state(number, args), call, args, runs, ready, written, elsewhere)
 
     def _others(self) -> int:
         """Nanoseconds the child's other threads have run or waited for a CPU, in all."""

@@ -10,7 +10,7 @@ ONCE = "prints every number once, and returns them in the order printed"
 ORDER = "unpaused numbers come first in ascending order, then the shortest pause first"
 LONGEST = "takes about as long as the longest pause, not their sum"
 ON_TIME = "prints each number as soon as its own pause is over"
-ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
+ON_LOOP = "runs the numbers as tasks on the loop it was called on: no threads, never blocked"
 DEFAULTS = "with no arguments, prints 1 to 30 at once"
 
 WRONG = {
@@ -25,11 +25,11 @@ WRONG = {
     # a process per paused number sleeps and prints; the coroutine waits for them to end
     "bad_processes.py": {ON_LOOP},
     # speeds up asyncio's clock in the child: the grader's own clock is not fooled
-    "bad_clock_patch.py": {ORDER, ON_TIME},
+    "bad_clock_patch.py": {ORDER, ON_TIME, ON_LOOP},
     # prints in the right order at once, never waits
     "bad_no_pauses.py": {LONGEST, ON_TIME, ON_LOOP},
     # prints everything in the right order at once, then waits for the longest pause
-    "bad_precomputed.py": {ON_TIME},
+    "bad_precomputed.py": {ON_TIME, ON_LOOP},
     # each number prints, then pauses: all come out at once, in ascending order
     "bad_print_then_sleep.py": {ORDER, ON_TIME},
     # range(1, n): n is never printed
@@ -37,9 +37,9 @@ WRONG = {
     # prints on time, but returns the numbers sorted
     "bad_returns_sorted.py": {ONCE},
     # one number after another
-    "bad_sequential.py": {ORDER, LONGEST, ON_TIME},
+    "bad_sequential.py": {ORDER, LONGEST, ON_TIME, ON_LOOP},
     # waits for the longest pause, then prints everything
-    "bad_sleep_longest.py": {ON_TIME},
+    "bad_sleep_longest.py": {ON_TIME, ON_LOOP},
     # time.sleep in each coroutine: blocks the loop, the pauses add up
     "bad_time_sleep.py": {ORDER, LONGEST, ON_TIME, ON_LOOP},
 }

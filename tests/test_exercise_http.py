@@ -15,7 +15,7 @@ ON_LOOP = "runs on the event loop it was called on: no threads or loops of its o
 
 WRONG = {
     # no aiohttp: blocking http.client in a pool of threads with a keep-alive pool of its own
-    "bad_blocking_pool.py": {ON_LOOP},
+    "bad_blocking_pool.py": {ON_LOOP, ONE_SESSION},
     # urllib in coroutines: blocks the loop, one request at a time, no session at all
     "bad_blocking_urllib.py": {SLOWEST, ONE_SESSION, ON_LOOP},
     # statuses paired with the urls in the order the responses arrived

@@ -9,7 +9,7 @@ EXERCISE = "offload"
 COUNTS = "writes every line once and returns how many were written"
 CONCURRENT = "runs the writes in threads at the same time: takes about as long as the slowest"
 SKIPS = "skips a write that raises OSError: counts only the lines written, and writes the rest"
-ON_LOOP = "runs the writes in threads through the event loop, which stays free all along"
+ON_LOOP = "runs the writes in threads through the loop (to_thread), which stays free all along"
 
 WRONG = {
     # OSError caught around the whole gather, and one failure assumed

@@ -12,7 +12,7 @@ BUSY = "keeps exactly n_workers jobs in flight while jobs are waiting"
 ON_ARRIVAL = "starts working on each job as soon as it arrives, while the source is still open"
 NOT_PENDING = "leaves no task pending when it returns: the workers are stopped and awaited"
 EMPTY = "returns an empty list when the source has no jobs"
-ON_LOOP = "runs on the event loop it was called on: no threads or loops of its own, never blocked"
+ON_LOOP = "feeds its workers through an asyncio.Queue on its loop: no threads, never blocked"
 
 WRONG = {
     # worker threads, each running the worker with asyncio.run, fed by a queue.Queue
@@ -25,7 +25,7 @@ WRONG = {
     "bad_queue_per_worker.py": {BUSY, ON_ARRIVAL},
     # n_workers - 1 stop markers: one worker is left waiting on queue.get()
     "bad_sentinels_one_short.py": {NOT_PENDING},
-    "bad_task_per_job.py": {BUSY},
+    "bad_task_per_job.py": {ON_LOOP, BUSY},
     # workers that stop when the queue is empty stop before the first job arrives
     "bad_workers_quit_on_empty_queue.py": {ORDER, QUEUED, BUSY, ON_ARRIVAL, NOT_PENDING, ON_LOOP},
 }

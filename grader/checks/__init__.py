@@ -28,10 +28,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from grader.checks.assertions import TOGETHER as TOGETHER
     from grader.checks.assertions import expect_async as expect_async
     from grader.checks.assertions import expect_entries as expect_entries
     from grader.checks.assertions import expect_plain as expect_plain
     from grader.checks.assertions import expect_type as expect_type
+    from grader.checks.assertions import expect_uses as expect_uses
     from grader.checks.assertions import printed_numbers as printed_numbers
     from grader.checks.cutoffs import expect_cut_off as expect_cut_off
     from grader.checks.failures import CheckFailed as CheckFailed
@@ -83,7 +85,9 @@ _EXPORTS = {
     "expect_async": "grader.checks.assertions",
     "expect_entries": "grader.checks.assertions",
     "expect_plain": "grader.checks.assertions",
+    "TOGETHER": "grader.checks.assertions",
     "expect_type": "grader.checks.assertions",
+    "expect_uses": "grader.checks.assertions",
     "printed_numbers": "grader.checks.assertions",
     "expect_cut_off": "grader.checks.cutoffs",
     "CheckFailed": "grader.checks.failures",

@@ -16,10 +16,12 @@ from grader.sandbox import Call
 from grader.sandbox.codec import Opaque
 
 __all__ = [
+    "TOGETHER",
     "expect_async",
     "expect_entries",
     "expect_plain",
     "expect_type",
+    "expect_uses",
     "printed_numbers",
 ]
 
@@ -123,6 +125,35 @@ def expect_entries(
             expected=f"the keys {list(expected)}",
             measured=f"extra keys {extra}",
         )
+
+
+#: asyncio's ways to run coroutines (or timers) together on one loop.
+TOGETHER = (
+    "gather", "create_task", "ensure_future", "TaskGroup", "wait", "as_completed",
+    "call_later", "call_at",
+)  # fmt: skip
+
+
+def expect_uses(
+    submission: Submission, names: tuple[str, ...], *, what: str, why: str, hint: str
+) -> None:
+    """The file (outside `__main__`) uses one of `names`, the API the contract asks for.
+
+    For what looks the same from outside: a loop waiting for several deadlines
+    one after another, in an order worked out in advance, makes the same
+    system calls at the same moments as tasks waiting together, and a client
+    of one's own on asyncio streams as aiohttp. The grader reads the file
+    itself; `why` says what the file does instead, `hint` what to use.
+    """
+    if submission.source.uses(*names):
+        return
+    listed = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    raise CheckFailed(
+        f"{what}: your file uses none of {listed}; {why}; {hint}",
+        expected=f"{what} uses one of {listed}",
+        measured=f"the file names none of {listed}",
+        hint=hint,
+    )
 
 
 def printed_numbers(call: Call) -> list[int]:

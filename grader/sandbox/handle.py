@@ -374,7 +374,7 @@ class Sandbox:
             await self.close()
             raise SubmissionTimeout(
                 f"{name}() did not finish within {deadline:g} s (stopped after "
-                f"{record.ended - record.started:.2f} s)"
+                f"{record.ended - record.started:.2f} s){_forked(record)}"
             ) from None
         except BaseException:
             self._watched(looped)
@@ -739,6 +739,19 @@ class Sandbox:
                 break
             await asyncio.sleep(0.001)
         await asyncio.sleep(0)
+
+
+def _forked(record: Call) -> str:
+    """Why a call that started processes may never have finished, when it did."""
+    seen = record.observed
+    started = seen.processes + seen.processes_before if seen is not None else 0
+    if not started:
+        return ""
+    return (
+        f"; it started {started} process{'es' * (started > 1)}: a callable the check passes "
+        "in (a fetch, a write) can only be called from your program's own process, so a "
+        "process waiting on one never gets its answer"
+    )
 
 
 def _timed(

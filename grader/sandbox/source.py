@@ -26,6 +26,7 @@ class Source:
     kinds: dict[str, str] = field(default_factory=dict)  # name -> "async" or "sync"
     names: dict[str, list[int]] = field(default_factory=dict)  # "asyncio.run" -> lines
     built: list[int] = field(default_factory=list)  # lines reaching a name built at run time
+    attributes: frozenset[str] = frozenset()  # every `.name` the text uses (`tg.create_task`)
 
     @classmethod
     def parse(cls, content: bytes) -> Source:
@@ -43,7 +44,13 @@ class Source:
             else:
                 for name in _bound(node):
                     kinds.pop(name, None)
-        return cls(kinds, _named(tree), _built(tree))
+        running = [n for n in tree.body if not _main_guard(n)]
+        attributes = frozenset(
+            node.attr
+            for node in ast.walk(ast.Module(body=running, type_ignores=[]))
+            if isinstance(node, ast.Attribute)
+        )
+        return cls(kinds, _named(tree), _built(tree), attributes)
 
     def functions(self, claimed: dict[str, str]) -> dict[str, str]:
         """The child's list of functions, each "async" only if the text does not say otherwise."""
@@ -51,6 +58,23 @@ class Source:
             name: "sync" if self.kinds.get(name, kind) == "sync" else kind
             for name, kind in claimed.items()
         }
+
+    def uses(self, *names: str) -> bool:
+        """Whether the text (outside `__main__`) uses any of `names`.
+
+        A dotted name (`asyncio.Queue`) must be that very one, however it was
+        imported; a plain one (`create_task`) may be any object's attribute of
+        that name (`loop.create_task`, `tg.create_task`) or a name imported
+        from a module (`from asyncio import create_task`).
+        """
+        for name in names:
+            if "." in name and self.names.get(name):
+                return True
+            if "." not in name and (
+                name in self.attributes or any(d.endswith(f".{name}") for d in self.names)
+            ):
+                return True
+        return False
 
     def lines_naming(self, *dotted: str) -> list[int]:
         """The lines where the text names any of `dotted` ("asyncio.run"), imported or not.

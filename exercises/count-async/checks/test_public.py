@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.checks import (
+    TOGETHER,
     Durations,
     Submission,
     expect_async,
@@ -13,6 +14,7 @@ from grader.checks import (
     expect_on_the_loop,
     expect_printed_on_time,
     expect_type,
+    expect_uses,
     expect_waited,
     printed_numbers,
     sibling,
@@ -97,7 +99,7 @@ async def test_each_number_on_time(submission: Submission, durations: Durations)
 
 @pytest.mark.points(2)
 async def test_runs_on_the_loop(submission: Submission, durations: Durations) -> None:
-    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    """runs the numbers as tasks on the loop it was called on: no threads, never blocked"""
     n, pauses = pick(durations)
     await submission.count(n, pauses)
     what = f"count({n}, {pauses})"
@@ -108,4 +110,13 @@ async def test_runs_on_the_loop(submission: Submission, durations: Durations) ->
         what=what,
         hint="let each number wait in a task of its own on the running loop "
         "(`await asyncio.sleep(pause)`, then print), and gather the tasks",
+    )
+    expect_uses(
+        submission,
+        TOGETHER,
+        what=what,
+        why="without them, the pauses are waited one after another, in an order worked out "
+        "in advance (which, seen from outside, looks like tasks waiting together)",
+        hint="handle each number in a task of its own (asyncio.create_task, asyncio.gather or "
+        "a TaskGroup), each waiting its own pause",
     )

@@ -36,10 +36,21 @@ def expect_statuses(returned: Any, expected: dict[str, int], server: HttpServer)
         expected,
         what="fetch_statuses",
         key_text=str,
-        mismatch=lambda url, got: (
-            f"{url} answered with status {expected[url]}, but the dict maps it to {got!r}; "
-            "use response.status"
-        ),
+        mismatch=lambda url, got: _mismatch(url, got, expected[url]),
+    )
+
+
+def _mismatch(url: str, got: object, status: int) -> str:
+    """Why the dict's entry for `url` is wrong, as a student can act on it."""
+    if isinstance(got, int) and 300 <= got < 400:
+        return (
+            f"{url} answered {got}, a redirect to a page that answers {status}, and the dict "
+            f"maps it to {got}; the checks expect the status of the final answer, as aiohttp "
+            "gives it when it follows redirects (its default: leave out allow_redirects=False)"
+        )
+    return (
+        f"{url} answered with status {status}, but the dict maps it to {got!r}; "
+        "use response.status"
     )
 
 

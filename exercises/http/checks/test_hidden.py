@@ -22,6 +22,7 @@ from grader.checks import (
     HttpServer,
     Submission,
     TimingError,
+    expect_uses,
     sibling,
     slack,
 )
@@ -48,6 +49,13 @@ async def test_one_session(
         expected[url] = status
     returned = await submission.fetch_statuses(list(expected))
     expect_statuses(returned, expected, server)
+    expect_uses(
+        submission,
+        ("aiohttp.ClientSession", "aiohttp.client.ClientSession"),
+        what="fetch_statuses",
+        why="the exercise asks for its requests through aiohttp",
+        hint="make every request through one `aiohttp.ClientSession()`",
+    )
     urls_on: dict[int, set[str]] = {}
     for hit in server.hits:
         urls_on.setdefault(hit.connection, set()).add(hit.path.removesuffix("/page"))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from grader.checks import (
+    TOGETHER,
     Durations,
     Submission,
     expect_async,
     expect_concurrent,
     expect_in_order,
     expect_on_the_loop,
+    expect_uses,
     expect_waited,
     expect_within,
     sibling,
@@ -71,7 +73,7 @@ async def test_takes_the_slowest_dish(submission: Submission, durations: Duratio
 
 @pytest.mark.points(2)
 async def test_runs_on_the_loop(submission: Submission, durations: Durations) -> None:
-    """make_breakfast cooks on the loop it was called on: no threads of its own, never blocked"""
+    """make_breakfast cooks the dishes as tasks on its loop: no threads, never blocked"""
     menu = common.menu_of(durations, durations.distinct(3, 0.15, 0.3, gap=0.04))
     await submission.make_breakfast(menu)
     expect_waited(submission.last.elapsed, min(menu.values()), what=f"make_breakfast({menu})",
@@ -81,4 +83,12 @@ async def test_runs_on_the_loop(submission: Submission, durations: Durations) ->
         what=f"make_breakfast({menu})",
         hint="cook the dishes as tasks on the loop make_breakfast runs on, and let cook wait "
         "with `await asyncio.sleep(seconds)`",
+    )
+    expect_uses(
+        submission,
+        TOGETHER,
+        what=f"make_breakfast({menu})",
+        why="without them, the dishes are cooked (waited for) one after another",
+        hint="cook every dish at once: a task per cook(dish, seconds), with asyncio.gather, "
+        "asyncio.create_task or a TaskGroup",
     )

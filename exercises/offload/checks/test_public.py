@@ -12,6 +12,7 @@ from grader.checks import (
     expect_concurrent,
     expect_on_the_loop,
     expect_type,
+    expect_uses,
     expect_waited,
     sibling,
 )
@@ -72,7 +73,7 @@ async def test_writes_run_concurrently(
 async def test_writes_off_the_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
-    """runs the writes in threads through the event loop, which stays free all along"""
+    """runs the writes in threads through the loop (to_thread), which stays free all along"""
     lines = make_lines(durations, durations.rng.randint(3, 4))
     waits = durations.distinct(len(lines), 0.15, 0.27)
     await submission.save_all(make_write(recorder, dict(zip(lines, waits, strict=True))), lines)
@@ -85,4 +86,13 @@ async def test_writes_off_the_loop(
         threads=True,
         hint="here the blocking call is write(line) itself: run it in a thread through the "
         "loop with `await asyncio.to_thread(write, line)`, and await the writes together",
+    )
+    expect_uses(
+        submission,
+        ("to_thread", "run_in_executor"),
+        what=what,
+        why="threads of its own, started and watched by hand, are not the loop's: the loop "
+        "cannot await them",
+        hint="hand each write to the loop's threads: `await asyncio.to_thread(write, line)` "
+        "(or loop.run_in_executor), and await them together",
     )

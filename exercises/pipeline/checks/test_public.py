@@ -13,6 +13,7 @@ from grader.checks import (
     expect_at_most,
     expect_on_the_loop,
     expect_slots_busy,
+    expect_uses,
     expect_waited,
     iterator,
     plan,
@@ -125,7 +126,7 @@ async def test_n_workers_busy(
 async def test_runs_on_the_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
-    """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
+    """feeds its workers through an asyncio.Queue on its loop: no threads, never blocked"""
     rng = durations.rng
     n_workers = rng.randint(2, 3)
     jobs = make_jobs(durations, n_workers * 2 + rng.randint(0, 2))
@@ -140,4 +141,12 @@ async def test_runs_on_the_loop(
         submission.last,
         what=what,
         hint="run the workers as tasks on the running loop, fed by one asyncio.Queue",
+    )
+    expect_uses(
+        submission,
+        ("asyncio.Queue", "asyncio.queues.Queue"),
+        what=what,
+        why="the exercise feeds the jobs through an asyncio.Queue to n_workers worker tasks",
+        hint="put each job in one asyncio.Queue as it arrives, and start n_workers tasks that "
+        "take jobs from it",
     )

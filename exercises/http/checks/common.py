@@ -49,8 +49,7 @@ def _mismatch(url: str, got: object, status: int) -> str:
             "gives it when it follows redirects (its default: leave out allow_redirects=False)"
         )
     return (
-        f"{url} answered with status {status}, but the dict maps it to {got!r}; "
-        "use response.status"
+        f"{url} answered with status {status}, but the dict maps it to {got!r}; use response.status"
     )
 
 

@@ -19,6 +19,8 @@ WRONG = {
     "bad_direct_write.py": {CONCURRENT, ON_LOOP},
     # a ThreadPoolExecutor of one thread: off the loop, but one write at a time
     "bad_executor_one_worker.py": {CONCURRENT},
+    # processes that call the grader's write: refused there, every time, not answered by chance
+    "bad_process_pool.py": {COUNTS, CONCURRENT, SKIPS, ON_LOOP},
     "bad_sequential_threads.py": {CONCURRENT},
     # threads joined with Thread.join() in the coroutine: the loop is blocked meanwhile
     "bad_thread_join_blocks.py": {ON_LOOP},

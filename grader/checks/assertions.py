@@ -129,8 +129,8 @@ def expect_entries(
 
 #: asyncio's ways to run coroutines (or timers) together on one loop.
 TOGETHER = (
-    "gather", "create_task", "ensure_future", "TaskGroup", "wait", "as_completed",
-    "call_later", "call_at",
+    "gather", "create_task", "ensure_future", "Task", "TaskGroup", "wait", "as_completed",
+    "call_soon", "call_later", "call_at",
 )  # fmt: skip
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "expect_not_blocked",
     "expect_on_the_loop",
     "expect_responsive",
+    "expect_threads",
     "loops_left_open",
     "loops_made",
     "returned_pending_at",
@@ -111,6 +112,23 @@ def _started(what: str, count: int, noun: str, many: str, before: int, hint: str
         measured=f"it started {words}{imported}",
         hint=advice,
     )
+
+
+def expect_threads(call: Call, *, what: str, hint: str) -> None:
+    """`what` started a thread (offload: its blocking calls run in threads), as the kernel saw.
+
+    Where threads cannot be observed on this machine, nothing is asked.
+    """
+    observed = call.observed
+    if observed is None or not observed.sees(Facet.STARTS):
+        return
+    if not observed.threads + observed.threads_before:
+        raise CheckFailed(
+            f"{what} started no thread; {hint}",
+            expected=f"{what} runs its blocking calls in threads",
+            measured="no thread was started",
+            hint=hint,
+        )
 
 
 def expect_not_blocked(call: Call, *, what: str, hint: str = "", limit: float = STALL) -> None:
@@ -229,13 +247,16 @@ def returned_pending_at(call: Call) -> float | None:
     word of it); the grader sees when the loop's thread first waited in the
     call's loop, which it can only do once the function has returned a
     future that is not done yet. The later of the two counts; None if the
-    loop never waited (what came back was done already, or nothing).
+    loop never waited (what came back was done already, or nothing), or was
+    not free meanwhile (held or busy: the function had not returned at once).
     """
     observed = call.observed
     if observed is None or not observed.sees(Facet.LOOP_THREAD):
         return call.returned_at if call.returned.get("pending") else None
     if observed.polled_at is None or call.returned_at is None or not call.returned.get("pending"):
         return None
+    if observed.blocked >= HELD or observed.busy >= BUSY:
+        return None  # the loop was not free while the future was pending
     return max(call.returned_at, observed.polled_at)
 
 

@@ -13,9 +13,9 @@ Three processes, all of them trusted code until the very last step:
    submission's code, and the submission can neither signal nor trace it;
 3. the server: changes to the child's uid, drops every capability, sets its
    resource limits, restricts itself (Landlock) and loads the seccomp filter;
-   starts its reader thread, installs the observer's filter and hands its
-   listener to the grader (`grader.sandbox.observation`); only then does
-   `grader.sandbox.server` import the submission.
+   installs the observer's filter and hands its listener to the grader
+   (`grader.sandbox.observation`); only then does `grader.sandbox.server`
+   import the submission. No thread of the grader's is left in it.
 """
 
 from __future__ import annotations
@@ -60,7 +60,6 @@ class Setup:
     preload: tuple[str, ...] = ()  # modules the zygote imports once, for every child
     diagnose: bool = True  # the diagnostics' instrumentation (off only to measure its cost)
     observe: bytes = b""  # the observer's BPF program; empty: not observed from outside
-    reader: bytes = b""  # the BPF program the server's reader thread puts on itself
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,7 +73,6 @@ class Setup:
             "preload": list(self.preload),
             "diagnose": self.diagnose,
             "observe": base64.b64encode(self.observe).decode(),
-            "reader": base64.b64encode(self.reader).decode(),
         }
 
     @classmethod
@@ -90,7 +88,6 @@ class Setup:
             preload=tuple(data["preload"]),
             diagnose=bool(data.get("diagnose", True)),
             observe=base64.b64decode(data.get("observe", "")),
-            reader=base64.b64decode(data.get("reader", "")),
         )
 
 
@@ -268,7 +265,6 @@ def serve(setup: Setup, order: Order, scratch: str, path: str, uid: int) -> None
         from grader.sandbox.server import Server
 
         serving = Server(FD_OUT, FD_IN, path, diagnose=setup.diagnose)
-        serving.listen(setup.reader)  # its thread, started before the observer would count it
         observe(setup.observe)
     except BaseException as error:
         _fail(error)

@@ -5,8 +5,8 @@ always with the line of the submission that did it:
 
 - coroutines created and never awaited (Python reports them when they are
   freed; coroutine origin tracking says where they were created);
-- the line the event loop's thread is running while a ping from the grader
-  goes unanswered (sampled from that thread's stack by the reader thread);
+- the line the event loop's thread is on when the grader, which watches it
+  from outside, sees it held (it sends a signal: `server.NUDGE`);
 - tasks still pending when the function returned, and task exceptions no one
   retrieved (a task factory on the call's loop notes where each task is made);
 - aiohttp sessions and event loops left open.
@@ -116,11 +116,10 @@ class Diagnostics:
                 self.add("never-awaited", lineno, detail=getattr(coro, "__qualname__", "?"))
                 return
 
-    def sample_blocked(self, thread: int | None) -> None:
-        """From the reader thread: which of the submission's lines holds the loop's thread now."""
+    def note_blocked(self, frame: FrameType | None) -> None:
+        """The grader saw the loop's thread held: the submission's line it is on now."""
         if not self.enabled:
             return
-        frame = sys._current_frames().get(thread) if thread is not None else None
         line = self.line_of(frame)
         if line is not None:
             self.blocked[line] += 1

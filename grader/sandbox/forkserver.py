@@ -234,11 +234,10 @@ class ForkServer:
             profile = seccomp.Profile(backend.value)
             program = seccomp.compile_filter(profile)
         observer = observation_filter.compile_program() if self.observe else b""
-        reader = observation_filter.compile_reader_program(boot.FD_IN) if self.observe else b""
         if backend is Backend.NAMESPACES:
             return boot.Setup(
                 backend, program, paths=(views.LIB, views.SITE), preload=preload,
-                diagnose=self.diagnose, observe=observer, reader=reader,
+                diagnose=self.diagnose, observe=observer,
             )  # fmt: skip
         if not self._workdir:
             self._workdir = tempfile.mkdtemp(prefix="grader-children-")
@@ -249,7 +248,6 @@ class ForkServer:
             backend, program, paths=(root, *view.package_dirs), private=(root,),
             read=(*view.system, *entries), listed=tuple(view.package_dirs),
             workdir=self._workdir, preload=preload, diagnose=self.diagnose, observe=observer,
-            reader=reader,
         )  # fmt: skip
 
     def _read(self, control: socket.socket, process: subprocess.Popen[bytes]) -> None:

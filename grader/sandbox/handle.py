@@ -46,6 +46,7 @@ from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.isolation import Backend, namespaces, sandbox_uids
 from grader.sandbox.limits import Limits
 from grader.sandbox.observation import Facet, Observation, Watcher
+from grader.sandbox.observation.listener import MOST
 from grader.sandbox.observation.records import Handled
 from grader.sandbox.records import Call, Line
 from grader.sandbox.source import Source
@@ -268,6 +269,13 @@ class Sandbox:
             watcher.missing.update(dict.fromkeys(Facet, reason))
             return
         watcher.attach(fds[0], pid, self._written, boot.FD_IN)
+        watcher.nudge = self.forkserver.diagnose
+        loop = asyncio.get_running_loop()
+        flood = SubmissionDied(
+            f"your program started more than {MOST} threads, processes or event loops, so the "
+            "grader stopped it"
+        )
+        watcher.on_flood = lambda: _call_soon(loop, self._fail, flood)
 
     def _written(self) -> int:
         """Bytes of messages the child has written so far: those read, and those in the pipe."""
@@ -363,7 +371,7 @@ class Sandbox:
         first_line, first_error = len(self.lines), len(self.stderr)
         looped = in_loop or self.functions.get(name) == "async"
         if self.watcher is not None:
-            self.watcher.begin()
+            self.watcher.begin(own_loop=looped)
         self._send(message)
         pinger = loop.create_task(self._ping(record)) if looped else None
         try:
@@ -527,7 +535,7 @@ class Sandbox:
                 self._fail(
                     SandboxFailed(f"the sandbox could not start a child: {message['reason']}")
                 )
-        except (ValueError, KeyError, TypeError, ArithmeticError):  # int(Infinity), for one
+        except (ValueError, KeyError, TypeError, ArithmeticError, RecursionError):
             self._fail(SubmissionDied("your program sent the grader a message it cannot read"))
 
     def _is_current(self, message: dict[str, Any]) -> bool:
@@ -549,6 +557,9 @@ class Sandbox:
         gets that task cancelled as a real cancel would have done.
         """
         self._open_async.discard(call_id)
+        for handled in self._handled:  # a plain callable cancelled: no longer the grader's time
+            if handled.call_id == call_id:
+                handled.close(now())
         task = self._callbacks.pop(call_id, None)
         if task is not None:
             task.cancel()
@@ -568,7 +579,7 @@ class Sandbox:
         if self._is_async(fn):
             self._open_async.add(call_id)
         else:  # the child's thread waits for the answer: the grader's part of that is timed
-            handled = Handled(self._parsed, name=getattr(fn, "__name__", "a callable"))
+            handled = Handled(self._parsed, call_id, getattr(fn, "__name__", "a callable"))
             self._handled.append(handled)
         self._callbacks[call_id] = asyncio.get_running_loop().create_task(
             self._serve_callback(call_id, fn, args, kwargs, handled)
@@ -594,7 +605,7 @@ class Sandbox:
                 value = await loop.run_in_executor(self._pool, _timed(fn, args, kwargs, handled))
         except asyncio.CancelledError:
             if handled is not None:
-                handled.replied = now()  # no answer comes: the wait is no longer the grader's
+                handled.close(now())  # no answer comes: the wait is no longer the grader's
             return
         except Exception as exc:
             # Clipped: an error quoting a 4 MB argument, sent back once per call, would
@@ -739,6 +750,12 @@ class Sandbox:
                 break
             await asyncio.sleep(0.001)
         await asyncio.sleep(0)
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
+    """`fn(*args)` on `loop`, from another thread; nothing if the loop is closed."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(fn, *args)
 
 
 def _forked(record: Call) -> str:

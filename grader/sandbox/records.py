@@ -44,13 +44,17 @@ class Call:
     def finished(self) -> float:
         """When the call was over: its coroutine's end when the child said, else its reply's.
 
-        The child's word is a claim: a call that still called the checks' callables, or
-        printed, after it said it was done was not done, whatever it said.
+        The child's word is a claim: a call that still called the checks' callables,
+        printed, or waited in its loop (as the grader saw) after it said it was done was
+        not done, whatever it said.
         """
         if self.done_at is None:
             return self.ended
         seen = [self.done_at, *([self.asked_at] if self.asked_at is not None else [])]
         seen += [line.at for line in self.lines if line.at <= self.ended]
+        polled = self.observed.last_polled if self.observed is not None else None
+        if polled is not None and polled <= self.ended:
+            seen.append(polled)  # still waiting in its loop: its work was not done
         return max(seen)
 
     @property

@@ -10,23 +10,37 @@ values, exceptions, which event loops it saw) is plain JSON, through
 Callables the grader passes in become stand-ins here that call back
 (`Op.CALLBACK`), awaited on the submission's own loop; the grader's event loop
 is pinged through the call's loop (`Op.PING`, `Op.PONG`).
+
+The server has no thread of its own: every thread of the child is the
+submission's, which the grader counts. The grader's messages are read by
+whoever needs them: between calls the main thread, waiting for the next
+call in a read of the pipe (how the grader knows the child is idle); during
+a call the call's loop, which watches the pipe like any other file (the
+grader checks it does, while the loop's thread waits in its poll); and a
+thread that waits for the answer of one of the grader's plain callables:
+the main thread reads the pipe itself meanwhile, another thread reads it
+only if the loop does not hand the answer over within `HANDOVER` (its
+thread is blocked). One thread reads at a time (`reading`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import builtins
+import collections
 import contextlib
 import importlib.util
 import inspect
 import itertools
 import os
-import queue
+import select
+import signal
 import sys
 import threading
-import time
 import traceback
+import weakref
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from grader.sandbox.codec import Ref, decode, encode, type_name
@@ -34,8 +48,10 @@ from grader.sandbox.diagnostics import Diagnostics
 from grader.sandbox.watch import LoopWatch
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
 
-#: How long a ping may wait for the loop before the reader thread looks at what holds it.
-_SAMPLE_AFTER = 0.04
+#: The signal the grader sends the loop's thread when it sees it held: the child notes the line.
+NUDGE = signal.SIGURG
+#: How long a thread waiting for a plain callable's answer lets the loop hand it over.
+HANDOVER = 0.05
 
 
 class Server:
@@ -44,15 +60,18 @@ class Server:
     def __init__(self, out_fd: int, in_fd: int, path: str, *, diagnose: bool = True) -> None:
         self.out_fd = out_fd
         self.in_fd = in_fd
+        self.pid = os.getpid()
         self.path = path
         self.write_lock = threading.Lock()
-        self.calls: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.reading = threading.Lock()  # held by the one thread reading the grader's pipe
+        self.inbox = bytearray()
+        self.calls: collections.deque[dict[str, Any]] = collections.deque()
         self.waiting: dict[int, Callable[[dict[str, Any]], None]] = {}
         self.ids = itertools.count(1)
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop a call runs on, for pings
+        self.watching: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
         self.diagnostics = Diagnostics(path, enabled=diagnose)
         self.watch = LoopWatch(self.diagnostics)
-        self.unanswered: dict[int, float] = {}  # pings the loop has not answered yet
 
     def send(self, message: dict[str, Any]) -> None:
         try:
@@ -67,37 +86,11 @@ class Server:
             while view:
                 view = view[os.write(self.out_fd, view) :]
 
-    def listen(self, program: bytes = b"") -> None:
-        """Start the reader thread (before the observer's filter, which would count it).
-
-        The thread first puts `program` (a seccomp filter) on itself; this
-        returns once it has, before any submission code can run.
-        """
-        restricted = threading.Event()
-        failed: list[BaseException] = []
-
-        def read() -> None:
-            try:
-                if program:
-                    from grader.sandbox.isolation import seccomp
-
-                    seccomp.load(program)
-            except BaseException as error:
-                failed.append(error)
-                return
-            finally:
-                restricted.set()
-            self.read()
-
-        threading.Thread(target=read, name="grader-reader", daemon=True).start()
-        restricted.wait()
-        if failed:
-            raise failed[0]
-
     def serve(self) -> None:
         # Said before any of the submission runs: what comes after may be its forgery.
         self.send({"op": Op.SERVING})
         self.diagnostics.install()
+        signal.signal(NUDGE, self.nudged)
         module = self.load()
         functions = {
             name: "async" if inspect.iscoroutinefunction(obj) else "sync"
@@ -107,7 +100,11 @@ class Server:
         self.send({"op": Op.READY, "functions": functions})
         self.watch.install()
         while True:
-            self.run(module, self.calls.get())
+            self.run(module, self.next_call())
+
+    def nudged(self, signum: int, frame: FrameType | None) -> None:
+        """The grader saw the loop's thread held: note the submission's line it is on."""
+        self.diagnostics.note_blocked(frame)
 
     def load(self) -> Any:
         try:
@@ -122,44 +119,83 @@ class Server:
             os._exit(0)
         return module
 
-    def read(self) -> None:
-        """Reader thread: route the trusted side's messages."""
-        with os.fdopen(self.in_fd, "rb", buffering=0) as stream:
-            for line in iter(stream.readline, b""):
-                message = loads(line)
-                op = message.get("op")
-                if op == Op.CALL:
-                    self.calls.put(message)
-                elif op == Op.REPLY:
-                    settle = self.waiting.pop(int(message["id"]), None)
-                    if settle is not None:
-                        settle(message)
-                elif op == Op.PING:
-                    self.ping(int(message["seq"]))
-        os._exit(0)  # the trusted side has gone: nothing left to serve
+    # -- the grader's messages ----------------------------------------------------------
 
-    def ping(self, seq: int) -> None:
-        """From the reader thread: the call's loop answers, or what holds it is looked at."""
-        loop = self.loop
-        if loop is None:
+    def next_call(self) -> dict[str, Any]:
+        """Wait, reading the grader's pipe, for the next call: here the child is idle."""
+        while not self.calls:
+            with self.reading:
+                if not self.calls:
+                    self.receive()
+        return self.calls.popleft()
+
+    def receive(self, *, wait: bool = True) -> None:
+        """Read what the grader sent (waiting for it, or only what is there) and handle it."""
+        if not wait and not select.select([self.in_fd], [], [], 0)[0]:
             return
-        now = time.monotonic()
-        waiting = min(self.unanswered.values(), default=now)
-        if now - waiting >= _SAMPLE_AFTER:
-            self.diagnostics.sample_blocked(threading.main_thread().ident)
-        self.unanswered[seq] = now
-        with contextlib.suppress(RuntimeError):  # the loop closed in between
-            loop.call_soon_threadsafe(self.pong, seq)
+        data = os.read(self.in_fd, 1 << 16)
+        if not data:
+            os._exit(0)  # the trusted side has gone: nothing left to serve
+        self.inbox += data
+        while (end := self.inbox.find(b"\n")) >= 0:
+            line = bytes(self.inbox[:end])
+            del self.inbox[: end + 1]
+            self.handle(loads(line))
+
+    def handle(self, message: dict[str, Any]) -> None:
+        op = message.get("op")
+        if op == Op.CALL:
+            self.calls.append(message)
+        elif op == Op.REPLY:
+            settle = self.waiting.pop(int(message["id"]), None)
+            if settle is not None:
+                settle(message)
+        elif op == Op.PING and self.loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed in between
+                self.loop.call_soon_threadsafe(self.pong, int(message["seq"]))
 
     def pong(self, seq: int) -> None:
-        self.unanswered.pop(seq, None)
+        """On the call's loop: it answers, so it is running."""
         self.send({"op": Op.PONG, "seq": seq})
+
+    def watch_pipe(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Let `loop` read the grader's pipe whenever it has something (once per loop)."""
+        if loop not in self.watching and not loop.is_closed():
+            loop.add_reader(self.in_fd, self.readable, loop)
+            self.watching.add(loop)
+
+    def readable(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On `loop`: the pipe has something; read it, unless another thread is at it already."""
+        if self.reading.acquire(blocking=False):
+            try:
+                self.receive(wait=False)
+            finally:
+                self.reading.release()
+
+    def await_reply(self, done: threading.Event) -> None:
+        """A thread waiting for a plain callable's answer, until it came.
+
+        The main thread (the loop's) reads the pipe itself: its loop cannot run
+        meanwhile. Another thread lets the loop hand the answer over, and reads
+        what is there itself when it has not within HANDOVER (the loop's thread
+        is blocked, or there is no loop).
+        """
+        main = threading.current_thread() is threading.main_thread()
+        while not done.is_set():
+            if main:
+                with self.reading:
+                    while not done.is_set():
+                        self.receive()
+            elif not done.wait(HANDOVER) and self.reading.acquire(blocking=False):
+                try:
+                    self.receive(wait=False)
+                finally:
+                    self.reading.release()
 
     def run(self, module: Any, message: dict[str, Any]) -> None:
         call_id = message["id"]
         self.watch.reset()
         self.diagnostics.reset()
-        self.unanswered.clear()
         try:
             function = getattr(module, message["name"], None)
             if function is None or not callable(function):
@@ -213,6 +249,7 @@ class Server:
     def on_own_loop(self, loop: asyncio.AbstractEventLoop, call: Callable[[], Any]) -> Any:
         """Run `call()` on a loop of the bootstrap's, answering pings, then close it."""
         self.loop = loop
+        self.watch_pipe(loop)
         self.diagnostics.on_loop(loop)
         try:
             return loop.run_until_complete(call())
@@ -269,7 +306,9 @@ class Server:
         server = self
 
         async def remote(*args: Any, **kwargs: Any) -> Any:
+            server.expect_own_process()
             loop = asyncio.get_running_loop()
+            server.watch_pipe(loop)  # the answer comes on the pipe: a loop of the submission's too
             future: asyncio.Future[dict[str, Any]] = loop.create_future()
 
             def settle(message: dict[str, Any]) -> None:
@@ -293,6 +332,7 @@ class Server:
         server = self
 
         def remote(*args: Any, **kwargs: Any) -> Any:
+            server.expect_own_process()
             done = threading.Event()
             box: dict[str, Any] = {}
 
@@ -303,10 +343,22 @@ class Server:
             call_id = next(server.ids)
             server.waiting[call_id] = settle
             server.send(server.callback(call_id, fn_id, args, kwargs))
-            done.wait()
+            server.await_reply(done)
             return unpack(box["message"])
 
         return remote
+
+    def expect_own_process(self) -> None:
+        """A process the submission started shares the grader's pipes: its answers would race.
+
+        So a call from one fails at once, the same way on every run, rather
+        than now and then reading an answer meant for the program itself.
+        """
+        if os.getpid() != self.pid:
+            raise RuntimeError(
+                "a callable the check passes in (a fetch, a write) can only be called from "
+                "your program's own process, not from a process it started"
+            )
 
     @staticmethod
     def callback(call_id: int, fn_id: int, args: Any, kwargs: Any) -> dict[str, Any]:

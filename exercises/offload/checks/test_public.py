@@ -11,6 +11,7 @@ from grader.checks import (
     expect_async,
     expect_concurrent,
     expect_on_the_loop,
+    expect_threads,
     expect_type,
     expect_uses,
     expect_waited,
@@ -86,6 +87,11 @@ async def test_writes_off_the_loop(
         threads=True,
         hint="here the blocking call is write(line) itself: run it in a thread through the "
         "loop with `await asyncio.to_thread(write, line)`, and await the writes together",
+    )
+    expect_threads(
+        submission.last,
+        what=what,
+        hint="the writes block: each must run in a thread, `await asyncio.to_thread(write, line)`",
     )
     expect_uses(
         submission,

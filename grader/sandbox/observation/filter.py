@@ -78,31 +78,3 @@ def unavailable() -> str:
     except Exception as error:  # the binding or libseccomp.so.2 is missing, or too old
         return f"no observer filter: {type(error).__name__}: {error} (pip install pyseccomp)"
     return ""
-
-
-#: What the grader's reader thread in the child does: read the grader's messages, wake the
-#: call's loop (a socket send), wait on locks and the GIL, use memory, end the process.
-READER_CALLS = (
-    "futex", "sendto", "getpid", "gettid", "mmap", "munmap", "mremap", "brk", "mprotect",
-    "madvise", "rt_sigreturn", "rt_sigprocmask", "sigaltstack", "exit", "exit_group",
-    "clock_gettime", "clock_getres", "gettimeofday", "sched_yield", "restart_syscall",
-)  # fmt: skip
-
-
-@functools.cache
-def compile_reader_program(fd_in: int) -> bytes:
-    """The filter the grader's reader thread in the child puts on itself before any submission.
-
-    That thread exists before the observer's filter, so it is never counted
-    as the submission's; the submission could patch the code it runs, though.
-    With this filter (per thread, irrevocable) it can read only the grader's
-    pipe (`fd_in`) and do the little else it needs: it cannot print, sleep,
-    wait on anything but a lock, open a file or reach a socket but the
-    loop's own wake-up, so nothing of the exercise can be done there.
-    """
-    binding = seccomp.binding()
-    rules = binding.SyscallFilter(defaction=binding.ERRNO(errno.EPERM))
-    for name in READER_CALLS:
-        seccomp.add(rules, binding, binding.ALLOW, name)
-    seccomp.add(rules, binding, binding.ALLOW, "read", binding.Arg(0, binding.EQ, fd_in))
-    return seccomp.export(rules)

@@ -10,7 +10,10 @@ holds every event loop's poll the child has, and can tell which one its
 loop's thread is waiting in.
 
 Answers are quick (a notification costs the child about 0.2 ms), and a
-child whose listener goes quiet for good (it ended) is forgotten.
+child whose listener goes quiet for good (it ended) is forgotten. Only an
+epoll that may be a call's loop is copied (`Sink.wants`); a child that asks
+more than `MOST` times in all is told it flooded the grader, and is asked
+no more (its listener is closed: what it tries next fails).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ _RECV, _SEND, _ADD = 0xC0502100, 0xC0182101, 0x40182103
 _CONTINUE, _ADDFD_SEND = 1, 2
 _CLONE_THREAD = 0x00010000
 _EPOLL_CLOEXEC = 0o2000000
+#: The most notifications one child may cause: far beyond any honest submission's.
+MOST = 4096
 
 
 class Sink(Protocol):
@@ -46,6 +51,14 @@ class Sink(Protocol):
 
     def made(self, at: float, poll: select.epoll | None, by: int) -> Poll: ...
 
+    def wants(self, by: int) -> bool:
+        """Whether an epoll thread `by` makes now may be a call's loop: keep a copy."""
+        ...
+
+    def flooded(self) -> None:
+        """The child asked more than MOST times: it is not listened to any more."""
+        ...
+
 
 class Listener:
     """Serves the listeners of every child this process observes, on one daemon thread."""
@@ -53,6 +66,7 @@ class Listener:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sinks: dict[int, Sink] = {}
+        self._asked: dict[int, int] = {}  # how many notifications each listener brought
         self._poll = select.epoll()
         self._thread: threading.Thread | None = None
 
@@ -60,6 +74,7 @@ class Listener:
         """Answer the notifications of the listener `fd` (which this now owns), telling `sink`."""
         with self._lock:
             self._sinks[fd] = sink
+            self._asked[fd] = 0
             self._poll.register(fd, select.EPOLLIN)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="observer", daemon=True)
@@ -68,6 +83,7 @@ class Listener:
     def remove(self, fd: int) -> None:
         """Stop answering `fd` and close it (a child still asking is told "not implemented")."""
         with self._lock:
+            self._asked.pop(fd, None)
             if self._sinks.pop(fd, None) is not None:
                 with contextlib.suppress(OSError):
                     self._poll.unregister(fd)
@@ -80,7 +96,13 @@ class Listener:
                     sink = self._sinks.get(fd)
                     if sink is None:
                         continue
-                    if events & select.EPOLLIN:
+                    if events & select.EPOLLIN and self._asked[fd] >= MOST:
+                        self._asked[fd] = -1  # told once
+                        with contextlib.suppress(OSError):
+                            self._poll.unregister(fd)
+                        sink.flooded()
+                    elif events & select.EPOLLIN:
+                        self._asked[fd] += 1
                         _answer(fd, sink)
                     elif events & (select.EPOLLHUP | select.EPOLLERR):
                         # Every process of that child is gone: nothing more will be asked.
@@ -98,9 +120,11 @@ def _answer(fd: int, sink: Sink) -> None:
     at = now()
     ident, by, _flags, number, _arch, _ip, *args = _NOTIF.unpack(raw)
     known = numbers()
-    if number in known.loops:
+    if number in known.loops and sink.wants(by):
         _make_loop(fd, sink, ident, (number, args[0], by), at)
         return
+    if number in known.loops:
+        sink.made(at, None, by)  # counted; the child makes it itself
     if number in known.starts:
         thread = number == known.clone and args[0] & _CLONE_THREAD
         sink.started(at, Start.THREAD if thread else Start.PROCESS)

@@ -66,6 +66,11 @@ class Sample:
     ready: int = 0  # nanoseconds it had run on a CPU or waited for one (schedstat's first two)
     written: int = 0  # bytes the child had written to the grader by then, read or not
     others: int = 0  # nanoseconds its other threads had run or waited for a CPU, in all
+    interpreter: bool = False  # a lock wait inside the interpreter's own data: its GIL
+
+    def reads(self, fd: int) -> bool:
+        """Whether the thread was waiting to read `fd`."""
+        return self.call == "read" and self.detail[:1] == (fd,)
 
     def continues(self, earlier: Sample) -> bool:
         """Whether the thread stayed in `earlier`'s wait, without running, until this look."""
@@ -97,6 +102,7 @@ class Handled:
     """
 
     request_end: int  # where the request ended in the bytes the child wrote
+    call_id: int = 0  # the request's id, for a cancel of it
     name: str = ""  # the callable's name, to say what the child waited for
     began: float = float("inf")  # when the callable was started
     finished: float = float("inf")  # when it returned
@@ -106,6 +112,12 @@ class Handled:
         """Whether, at `sample`, the child was waiting on the grader rather than the callable."""
         asked = sample.written >= self.request_end and sample.at < self.began
         return asked or self.finished <= sample.at < self.replied
+
+    def close(self, at: float) -> None:
+        """It ended at `at`, cancelled: no wait after that is the grader's."""
+        self.began = min(self.began, at)
+        self.finished = min(self.finished, at)
+        self.replied = min(self.replied, at)
 
     def running(self, sample: Sample) -> bool:
         """Whether the callable itself was running at `sample`."""
@@ -142,7 +154,8 @@ class Observation:
     blocked: float = 0.0  # seconds the loop's thread was seen held outside the call's loop
     held_by: dict[str, float] = field(default_factory=dict)  # those seconds, by what held it
     busy: float = 0.0  # seconds the loop's thread ran, or was ready to run, during the call
-    polled_at: float | None = None  # when its thread was first seen waiting in the call's loop
+    polled_at: float | None = None  # when its thread was first seen settled in the call's loop
+    last_polled: float | None = None  # ...and when it was last seen waiting there
     samples: int = 0  # how many looks the estimate rests on
     coarse: bool = False  # the looks were too far apart to rule out a short stretch
     missing: dict[Facet, str] = field(default_factory=dict)  # what could not be observed: why

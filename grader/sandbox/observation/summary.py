@@ -11,9 +11,10 @@ says it was `coarse`.
 Two waits are not the submission's, and load could lengthen them, so each
 is forgiven by what was measured, never more:
 
-- a lock wait (futex) while another thread of the child ran or waited for a
-  CPU: that thread may have held the GIL (the grader's own reader thread, at
-  the least); at most their time together is forgiven;
+- a wait for the GIL (a lock wait inside the interpreter's own data, not a
+  Python lock's) while another thread of the child ran or waited for a CPU:
+  that thread held it; at most their time together is forgiven. A wait on
+  any other lock (thread.join, queue.get, a Lock) is never forgiven;
 - a wait for a plain callable of the grader's (`Handled`): the grader's time
   to take the request and to answer, not the callable's own.
 """
@@ -75,30 +76,46 @@ def summarize(
         blocked=sum(held),
         held_by=_held_by(samples, held, handled),
         busy=max(0, ready[1] - ready[0]) / 1e9 if ready is not None else 0.0,
-        polled_at=next((s.at for s in samples if s.state is State.POLLING), None),
+        polled_at=first_wait(samples),
+        last_polled=next((s.at for s in reversed(samples) if s.state is State.POLLING), None),
         samples=len(samples),
         coarse=coarse(samples, began, ended),
         missing=dict(missing or {}),
     )
 
 
-def within(samples: Sequence[Sample], before: Sample | None, replied: int | None) -> list[Sample]:
+def within(
+    samples: Sequence[Sample], before: Sample | None, replied: int | None, pipe: int = -1
+) -> list[Sample]:
     """The looks that saw the call itself, not the child's idle wait around it.
 
     `before` is a look taken just before the call was sent: a look that still
     finds the thread in that very wait, never run since, saw a child that had
-    not yet received the call. `replied` is how many bytes the child had
-    written once its answer was complete: a look taken when it had written
-    that much saw a child whose call was over, however late the grader read
-    the answer. Neither rule lets a submission hide a wait inside a call.
+    not yet received the call. After its answer (`replied`: how many bytes
+    the child had written once its answer was complete), the child is looked
+    at until it is idle, and what it does meanwhile is the call's; only a
+    look in its idle wait (a read of the grader's `pipe`, which nothing but
+    the next call ends) is left out, however late the grader read the answer.
     """
     kept = list(samples)
     if before is not None:
         while kept and kept[0].continues(before):
             kept.pop(0)
     if replied is not None:
-        kept = [sample for sample in kept if sample.written < replied]
+        kept = [s for s in kept if s.written < replied or not s.reads(pipe)]
     return kept
+
+
+def first_wait(samples: Sequence[Sample]) -> float | None:
+    """When the loop's thread was first seen settled in the call's loop: a wait seen twice.
+
+    Two looks in the same wait of the loop's poll, the thread not run in
+    between: the loop was waiting, not a poll called over and over.
+    """
+    for sample, after in itertools.pairwise(samples):
+        if sample.state is State.POLLING and after.continues(sample):
+            return sample.at
+    return None
 
 
 def holds(samples: Sequence[Sample], ended: float, handled: Sequence[Handled] = ()) -> list[float]:
@@ -118,12 +135,11 @@ def _held(sample: Sample, after: Sample | None, ended: float, handled: Sequence[
     seconds = max(0.0, until - sample.at)
     if after is None or not after.continues(sample):
         seconds = min(seconds, UNPROVEN)
-    if sample.call == "futex":
-        if any(wait.covers(sample) for wait in handled):
-            return 0.0
-        if after is not None:
-            others = max(0, after.others - sample.others) / 1e9  # a thread may have ended
-            seconds = max(0.0, seconds - others)
+    if sample.call == "futex" and any(wait.covers(sample) for wait in handled):
+        return 0.0
+    if sample.interpreter and after is not None:
+        others = max(0, after.others - sample.others) / 1e9  # a thread may have ended
+        seconds = max(0.0, seconds - others)
     return seconds
 
 

@@ -21,6 +21,7 @@ import ctypes
 import functools
 import os
 import select
+import signal
 import threading
 from collections.abc import Callable, Sequence
 
@@ -41,6 +42,9 @@ from grader.sandbox.observation.summary import summarize, within
 from grader.sandbox.observation.syscalls import name, numbers
 
 _KCMP = {"x86_64": 312, "aarch64": 272}
+_TGKILL = {"x86_64": 234, "aarch64": 131}
+#: How long the loop's thread is seen held before it is asked which line it is on.
+NUDGE_AFTER = 0.04
 _KCMP_FILE = 0
 
 
@@ -64,7 +68,13 @@ class Watcher:
         self._before: Sample | None = None  # a look just before the call was sent
         self._ready_began = 0
         self._written: Callable[[], int] = lambda: 0
-        self._reader = (-1, -1)  # the system call and descriptor of the reader thread's wait
+        self._reader = (-1, -1)  # the read of the grader's pipe: the child's idle wait
+        self._interpreter: list[tuple[int, int]] = []  # the interpreter's own writable data
+        self.nudge = False  # signal the loop's thread when it is held (for the line it is on)
+        self._own_loop = True  # the current call's loop is the grader's child's
+        self.on_flood: Callable[[], None] | None = None  # told (on the listener's thread)
+        self._held_since: float | None = None
+        self._nudged = 0.0
 
     # -- set-up and clean-up (the grader's event loop) -------------------------------------
 
@@ -73,12 +83,14 @@ class Watcher:
 
         `written` says how many bytes the child has written to the grader so
         far, read or not: which looks came after a call's answer. `reads` is
-        the descriptor the child's reader thread waits on for the grader.
+        the descriptor of the grader's pipe, whose read is the child's idle
+        wait between calls.
         """
         self.pid = pid
         self._fd = fd
         self._written = written
         self._reader = (_syscall("read"), reads)
+        self._interpreter = _interpreter_data(pid)
         self.listener.add(fd, self)
         try:
             task = f"/proc/{pid}/task/{pid}"
@@ -116,11 +128,16 @@ class Watcher:
 
     # -- calls (the grader's event loop) -----------------------------------------------------
 
-    def begin(self) -> None:
-        """A call is about to be sent: watch its loop's thread until `end`."""
+    def begin(self, *, own_loop: bool = True) -> None:
+        """A call is about to be sent: watch its loop's thread until `end`.
+
+        `own_loop`: the grader's child makes the call's loop (an async call), which
+        listens to the grader's pipe; a plain call's loop is the submission's own.
+        """
         before = self._sample()
         with self._lock:
             self._began = now()
+            self._own_loop = own_loop
             self._loop = None
             self._samples = []
             self._before = before
@@ -143,7 +160,7 @@ class Watcher:
         with self._lock:
             began = self._began if self._began is not None else ended
             self._began = None
-            samples = within(self._samples, self._before, replied)
+            samples = within(self._samples, self._before, replied, self._reader[1])
             starts = list(self._starts)
             polls = [p for p in self._polls if p.at >= began]
         if not self.attached:
@@ -168,6 +185,15 @@ class Watcher:
         with self._lock:
             self._starts.append(Started(at, kind))
 
+    def wants(self, by: int) -> bool:
+        with self._lock:
+            return by == self.pid and self._began is not None and self._loop is None
+
+    def flooded(self) -> None:
+        self.missing.update(dict.fromkeys(Facet, "the child asked the grader too often"))
+        if self.on_flood is not None:
+            self.on_flood()
+
     def made(self, at: float, poll: select.epoll | None, by: int) -> Poll:
         main = by == self.pid  # the thread that runs the calls (its tid is the server's pid)
         made = Poll(at, poll, main)
@@ -182,10 +208,28 @@ class Watcher:
     def look(self) -> None:
         """One look at the loop's thread, kept as a sample of the call."""
         last = self._samples[-1] if self._samples else self._before
-        sample = self._sample(others=last is not None and last.call == "futex")
-        if sample is not None:
-            with self._lock:
-                self._samples.append(sample)
+        sample = self._sample(others=last is not None and last.interpreter)
+        if sample is None:
+            return
+        with self._lock:
+            self._samples.append(sample)
+        if self.nudge and (self._own_loop or self._loop is not None):
+            self._nudge(sample)  # a plain call without a loop may wait as it likes
+
+    def _nudge(self, sample: Sample) -> None:
+        """Held outside the loop for NUDGE_AFTER: ask the child which line it is on.
+
+        A signal the child's server answers by noting the submission's line
+        (`grader.sandbox.server.NUDGE`): words for the feedback, never a verdict.
+        """
+        if sample.state is State.POLLING or sample.reads(self._reader[1]):
+            self._held_since = None
+            return
+        if self._held_since is None:
+            self._held_since = sample.at
+        elif sample.at - self._held_since >= NUDGE_AFTER and sample.at - self._nudged >= 0.1:
+            self._nudged = sample.at
+            _tgkill(self.pid, self.pid, signal.SIGURG)
 
     def _sample(self, *, others: bool = True) -> Sample | None:
         """A look at the loop's thread now; None if it cannot be looked at.
@@ -212,8 +256,10 @@ class Watcher:
         number = int(line[0])
         args = tuple(int(arg, 16) for arg in line[1:7])
         call = name(number)
-        elsewhere = self._others() if others or call == "futex" else 0
-        return Sample(at, self._state(number, args), call, args, runs, ready, written, elsewhere)
+        gil = call == "futex" and any(low <= args[0] < high for low, high in self._interpreter)
+        elsewhere = self._others() if others or gil else 0
+        state = self._state(number, args)
+        return Sample(at, state, call, args, runs, ready, written, elsewhere, gil)
 
     def _others(self) -> int:
         """Nanoseconds the child's other threads have run or waited for a CPU, in all."""
@@ -246,14 +292,22 @@ class Watcher:
         return State.WAITING
 
     def _is_the_loop(self, fd: int) -> bool:
-        """Whether the child's descriptor `fd` is the call's epoll: the very file, not a number."""
+        """Whether the child's descriptor `fd` is the call's loop's epoll, listening to the grader.
+
+        The very file (kcmp), not a number; and one that watches the grader's
+        pipe, as the loop's own poll does (in the grader's copy's fdinfo): a
+        wait in it by the submission's own code, deaf to the grader, is not
+        the loop waiting.
+        """
         loop = self._loop
         if loop is None:
             return False
         if loop.ours is not None:
             same = _same_file(os.getpid(), loop.ours.fileno(), self.pid, fd)
-            if same is not None:
+            if same is not None and not (same and self._own_loop):
                 return same
+            if same is not None:
+                return self._reader[1] in _watched(loop.ours)
         return fd == loop.theirs
 
     # -- the end of a call ---------------------------------------------------------------------
@@ -305,6 +359,38 @@ class Watcher:
         return count
 
 
+def _watched(poll: select.epoll) -> set[int]:
+    """The descriptors (the child's numbers) an epoll of the grader's copy watches."""
+    try:
+        with open(f"/proc/self/fdinfo/{poll.fileno()}", encoding="ascii") as info:
+            return {int(line.split()[1]) for line in info if line.startswith("tfd:")}
+    except (OSError, ValueError, IndexError):
+        return set()
+
+
+def _interpreter_data(pid: int) -> list[tuple[int, int]]:
+    """Where the child's interpreter keeps its own state (the GIL among it): its writable data.
+
+    The executable's and libpython's writable segments; a Python lock lives
+    in memory the interpreter allocates, never there.
+    """
+    try:
+        executable = os.readlink(f"/proc/{pid}/exe")
+        with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as maps:
+            lines = maps.read().splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        fields = line.split(maxsplit=5)
+        path = fields[5] if len(fields) > 5 else ""
+        mine = path == executable or os.path.basename(path).startswith("libpython")
+        if mine and fields[1].startswith("rw"):
+            low, high = (int(edge, 16) for edge in fields[0].split("-"))
+            found.append((low, high))
+    return found
+
+
 def _waits_for_others(line: list[bytes], reader: tuple[int, int]) -> bool:
     """Whether a thread in this system call (a /proc syscall line) can only be woken by others."""
     if not line or line[0] == b"running" or int(line[0]) < 0:
@@ -329,6 +415,13 @@ def _syscall(call: str) -> int:
 
     binding = seccomp.binding()
     return int(binding.resolve_syscall(binding.Arch.NATIVE, call))
+
+
+def _tgkill(pid: int, tid: int, sig: int) -> None:
+    """Send `sig` to one thread of another process (os.kill would let any thread take it)."""
+    number = _TGKILL.get(os.uname().machine)
+    if number is not None:
+        _libc().syscall(number, pid, tid, sig)
 
 
 @functools.cache

@@ -50,7 +50,7 @@ SUBMISSIONS = Path(__file__).parent / "submissions"
      ("futures", "early_returned.py", SUBMISSIONS / "futures/bad_blocking_sleep.py"),
      ("futures", "done_now_said_pending.py", SUBMISSIONS / "futures/bad_delivers_now.py"),
      ("downloads", "early_return.py", SUBMISSIONS / "downloads/bad_sequential.py")],
-    ids=["pongs-while-sleeping", "work-on-the-reader-thread", "a-ready-of-its-own",
+    ids=["pongs-while-sleeping", "work-in-the-message-handler", "a-ready-of-its-own",
          "no-loops-reported", "pongs-while-joining", "asyncio-run-hidden-and-unreported",
          "an-open-loop-reported-closed", "returned-at-once-said-first",
          "a-done-future-said-pending", "an-answer-before-the-work"],
@@ -61,13 +61,50 @@ def test_what_the_grader_sees_outweighs_what_the_child_says(
     """Forgeries of the child's reports and of the protocol, beside the same code without them.
 
     Each patches the grader's child-side code or writes messages of its own:
-    pongs from the reader thread while the loop's thread sleeps or joins,
+    pongs while the loop's thread sleeps or joins,
     loop reports that hide a thread's loops or an open loop, a first RETURNED
     that says "pending, at once", a READY that calls a plain function async,
-    a RETURN sent while the work goes on, prints from the grader's reader
-    thread. The grader's own observation decides; none earns a point.
+    a RETURN sent while the work goes on, prints from the grader's ping
+    handler. The grader's own observation decides; none earns a point.
     """
     honest = grade_file(exercise, plain, seed=7)
+    claimed = grade_file(exercise, FORGERS / forged, seed=7)
+    assert honest.score < honest.max_score, "the plain code must lose points, or this means nothing"
+    assert claimed.score <= honest.score, lost(honest) - lost(claimed)
+    assert lost(claimed) >= lost(honest)
+
+
+@pytest.mark.parametrize(
+    ("exercise", "forged", "plain"),
+    [("count-async", "ca_after_answer_del.py", "ca_after_answer_plain.py"),
+     ("kitchen", "ki_forged_return_time_sleep.py", "ki_time_sleep_sort_plain.py"),
+     ("kitchen", "ki_epoll_sleep_sort.py", "ki_sleep_sort_plain.py"),
+     ("kitchen", "ki_loop_epoll_dup_sleep.py", "ki_sleep_sort_plain.py"),
+     ("kitchen", "ki_own_epoll_sleep.py", "ki_sleep_sort_plain.py"),
+     ("futures", "fu_epoll_sleep_returned.py", "fu_blocking_sleep_plain.py"),
+     ("count-async", "ca_reader_spin_lock_sleep.py", "ca_lock_sleep_plain.py"),
+     ("kitchen", "ki_forged_done.py", "ki_sorted_sequential_plain.py"),
+     ("offload", "of_cancelled_cover.py", "of_direct_write_plain.py"),
+     ("offload", "of_no_threads_async_proxy.py", "of_direct_write_plain.py")],
+    ids=["work-after-the-answer", "a-return-written-before-sleeping",
+         "sleeping-in-the-loops-own-epoll", "sleeping-in-a-dup-of-the-loops-epoll",
+         "sleeping-in-an-epoll-of-its-own", "said-pending-then-slept-in-the-loops-epoll",
+         "lock-waits-covered-by-cpu-elsewhere", "a-done-of-its-own",
+         "a-cancelled-request-as-cover", "writes-awaited-without-threads"],
+)  # fmt: skip
+def test_ways_to_hide_blocking_from_the_watcher_earn_nothing(
+    exercise: str, forged: str, plain: str
+) -> None:
+    """A second red-team pass: each hides blocking or skipped work from the grader's watcher.
+
+    Work done after the answer (a __del__), an answer written before the
+    work, sleeps inside the loop's own epoll (or a duplicate of it, or one of
+    its own), lock waits laundered by CPU spent elsewhere, a DONE of its own,
+    a request cancelled at once as cover for a blocking write, the grader's
+    async stand-in used in place of threads. Beside the same code without the
+    trick, on the same draws, none earns a point.
+    """
+    honest = grade_file(exercise, FORGERS / plain, seed=7)
     claimed = grade_file(exercise, FORGERS / forged, seed=7)
     assert honest.score < honest.max_score, "the plain code must lose points, or this means nothing"
     assert claimed.score <= honest.score, lost(honest) - lost(claimed)

@@ -5,8 +5,9 @@ isolation; it imports the submission, then serves calls. Only JSON crosses,
 on two pipes of its own (`grader.sandbox.wire`); the submission's stdout
 and stderr are separate pipes, read here and timestamped on arrival with the
 trusted clock. Callables a check passes in run here when the child calls
-them; the child's event loop is pinged from here during async calls, so a
-blocked loop is measured from outside.
+them. The child is watched from outside (`grader.sandbox.observation`);
+where its loop's thread cannot be, the loop is pinged from here during async
+calls, so a blocked loop is still measured by the trusted clock.
 
 When the child is done with, or misbehaves, the zygote kills it with
 everything it started; `close` returns only when none of it is left.
@@ -700,6 +701,13 @@ class Sandbox:
     # -- loop responsiveness ---------------------------------------------
 
     async def _ping(self, record: Call) -> None:
+        """Ping the call's loop every _PING_EVERY until cancelled.
+
+        Where the loop's thread is not watched, the answers measure the loop.
+        Where it is, a ping is a probe: a loop that waits in its epoll for
+        anything but the loop's work (a sleep in the loop's own poll, say)
+        is woken by it, and must take it off the pipe or be seen spinning.
+        """
         for seq in itertools.count(1):
             self._pings[seq] = now()
             self._send({"op": Op.PING, "seq": seq})

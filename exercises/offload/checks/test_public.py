@@ -68,6 +68,12 @@ async def test_writes_run_concurrently(
             "asyncio.to_thread(write, line), then await them all together (asyncio.gather)"
         ),
     )
+    expect_threads(
+        submission.last,
+        what=what,
+        hint="the writes block, so at the same time means in threads: "
+        "`await asyncio.to_thread(write, line)` for each, awaited together",
+    )
 
 
 @pytest.mark.points(2)

@@ -315,8 +315,8 @@ class Watcher:
     def idle(self) -> bool:
         """Whether every thread of the child waits, with no timeout, for someone else.
 
-        A lock wait with no timeout (a futex without one) or the grader's
-        reader thread in its read of the grader's pipe: nothing in the child
+        A lock wait with no timeout (a futex without one) or a read of the
+        grader's pipe (the child's wait for the next call): nothing in the child
         can wake by itself (its timers are denied, and a thread that could
         wake the others would not be waiting). A child that answered a call
         and is idle has finished it, whatever it said, and whenever.

@@ -107,6 +107,31 @@ def test_loops_made_and_left_open_are_counted_not_the_graders_own(
     assert (seen.loops, seen.loops_open) == (2, 1)
 
 
+def test_loops_and_threads_made_while_the_grader_nudges_are_made_once(
+    tmp_path: Path, backend: Backend
+) -> None:
+    """A held loop making loops and threads: nudged often, no call fails or counts twice.
+
+    The grader signals a held loop's thread (`server.NUDGE`) while it may be
+    waiting for the grader's answer to a new epoll or thread: that call must
+    neither fail with EINTR nor be counted again when it restarts.
+    """
+    call = run(tmp_path, backend, """
+        import asyncio, threading, time
+        async def main():
+            made, end = 0, time.monotonic() + 0.6
+            while time.monotonic() < end and made < 3000:  # under the 4096 the grader allows
+                asyncio.new_event_loop().close()
+                made += 1
+                if made % 10 == 0:
+                    threading.Thread(target=lambda: None).start()
+            return made
+    """, "main")  # fmt: skip
+    seen = observed(call)
+    assert call.value > 100, "enough loops for many nudges to land on one"
+    assert (seen.loops, seen.threads) == (call.value, call.value // 10), seen.summary()
+
+
 def test_a_plain_function_that_drives_its_own_loop_makes_one(
     tmp_path: Path, backend: Backend
 ) -> None:

@@ -51,6 +51,10 @@ class Sink(Protocol):
 
     def made(self, at: float, poll: select.epoll | None, by: int) -> Poll: ...
 
+    def unmade(self, made: Poll) -> None:
+        """The call that asked for `made` never got it (interrupted, or its thread died)."""
+        ...
+
     def wants(self, by: int) -> bool:
         """Whether an epoll thread `by` makes now may be a call's loop: keep a copy."""
         ...
@@ -123,12 +127,14 @@ def _answer(fd: int, sink: Sink) -> None:
     if number in known.loops and sink.wants(by):
         _make_loop(fd, sink, ident, (number, args[0], by), at)
         return
+    # Counted once the call goes on: an interrupted call is asked again when it restarts.
+    if not _respond(fd, ident):
+        return
     if number in known.loops:
-        sink.made(at, None, by)  # counted; the child makes it itself
+        sink.made(at, None, by)  # the child makes it itself
     if number in known.starts:
         thread = number == known.clone and args[0] & _CLONE_THREAD
         sink.started(at, Start.THREAD if thread else Start.PROCESS)
-    _respond(fd, ident)
 
 
 def _make_loop(fd: int, sink: Sink, ident: int, asked: tuple[int, int, int], at: float) -> None:
@@ -160,20 +166,24 @@ def _make_loop(fd: int, sink: Sink, ident: int, asked: tuple[int, int, int], at:
         made.ours = None
         poll.close()
         if error.errno == errno.ENOENT:
-            return  # the asking process died meanwhile
+            sink.unmade(made)  # interrupted (asked again on restart), or the asker died
+            return
         if error.errno in (errno.EMFILE, errno.ENFILE):
             _respond(fd, ident, error=error.errno)  # the child's own limit: its epoll fails
         else:
             _respond(fd, ident)  # it makes its own, which the grader cannot tell apart
 
 
-def _respond(fd: int, ident: int, *, error: int = 0) -> None:
-    """Let a notified call go on, or fail it with `error`."""
+def _respond(fd: int, ident: int, *, error: int = 0) -> bool:
+    """Let a notified call go on, or fail it with `error`; False if it was no longer waiting."""
     response = (
         _RESPONSE.pack(ident, 0, -error, 0) if error else _RESPONSE.pack(ident, 0, 0, _CONTINUE)
     )
-    with contextlib.suppress(OSError):  # the asking process died meanwhile
+    try:
         fcntl.ioctl(fd, _SEND, bytearray(response), True)
+    except OSError:  # interrupted by a signal (the call restarts and asks again), or died
+        return False
+    return True
 
 
 def _signed(value: int) -> int:

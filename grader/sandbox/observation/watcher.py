@@ -203,6 +203,12 @@ class Watcher:
                 self._loop = made
         return made
 
+    def unmade(self, made: Poll) -> None:
+        with self._lock:
+            self._polls = [poll for poll in self._polls if poll is not made]
+            if self._loop is made:
+                self._loop = None
+
     # -- the sampler's thread ----------------------------------------------------------------
 
     def look(self) -> None:

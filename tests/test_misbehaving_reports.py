@@ -24,7 +24,7 @@ from grader.grading.report import CheckStatus, ReportStatus
         ("os_exit_in_call.py", ReportStatus.GRADED, "exited during the check"),
         ("busy_loop.py", ReportStatus.GRADED, "did not finish within"),
         ("busy_coroutine.py", ReportStatus.GRADED, "did not finish within"),
-        ("memory_hog.py", ReportStatus.GRADED, "ran out of memory"),
+        ("memory_hog.py", ReportStatus.GRADED, "used more than 512 MB of memory"),
         ("output_flood.py", ReportStatus.GRADED, "printed more than"),
         ("kill_parent.py", ReportStatus.GRADED, ""),
         ("forker.py", ReportStatus.GRADED, ""),

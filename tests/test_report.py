@@ -7,6 +7,7 @@ from grader.grading.report import (
     CheckStatus,
     Report,
     ReportStatus,
+    Resources,
     Visibility,
 )
 from grader.outputs.text import render_text
@@ -36,6 +37,7 @@ def example() -> Report:
             ),
         ],
         seed=1234,
+        resources=Resources(512, 64, "per process", "control groups need root"),
     )
 
 
@@ -47,6 +49,7 @@ def test_json_shape_is_the_contract() -> None:
     ]  # fmt: skip
     assert list(data)[8:] == [
         "public_only", "isolation", "isolation_missing", "seed", "observation_missing",
+        "resources",
     ]  # fmt: skip
     assert data["public_only"] is False and data["seed"] == 1234
     assert list(data["checks"][0]) == [

@@ -71,7 +71,7 @@ async def test_import_failures_are_reported(name: str, says: str, tmp_path: Path
         ("os_exit_in_call.py", SubmissionDied, "exited during the check"),
         ("busy_loop.py", SubmissionTimeout, "did not finish within 1.5 s"),
         ("busy_coroutine.py", SubmissionTimeout, "did not finish within 1.5 s"),
-        ("memory_hog.py", SubmissionDied, "ran out of memory"),
+        ("memory_hog.py", SubmissionDied, "used more than 512 MB of memory"),
         ("output_flood.py", SubmissionDied, "printed more than 64 KiB"),
         ("huge_result.py", SubmissionFault, "too large"),
     ],

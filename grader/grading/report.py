@@ -103,6 +103,32 @@ def _bounds(raw: Any) -> dict[str, float] | None:
     return {str(key): float(value) for key, value in raw.items() if isinstance(value, int | float)}
 
 
+@dataclass(frozen=True)
+class Resources:
+    """The memory and processes a submission's checks were limited to, and how."""
+
+    memory_mb: int
+    processes: int
+    applied: str  # "cgroup v2" or "cgroup v1": for each check together; "per process": each
+    why: str | None = None  # why not per check, when per process
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "memory_mb": self.memory_mb, "processes": self.processes,
+            "applied": self.applied, "why": self.why,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Resources | None:
+        if not isinstance(data, dict):
+            return None
+        why = data.get("why")
+        return cls(
+            int(data.get("memory_mb", 0)), int(data.get("processes", 0)),
+            str(data.get("applied", "")), str(why) if why is not None else None,
+        )  # fmt: skip
+
+
 @dataclass
 class Report:
     """One submission graded against one exercise."""
@@ -123,6 +149,7 @@ class Report:
     # score says nothing of the hidden checks, and the report must say so.
     public_only: bool = False
     seed: int | None = None  # the seed the checks' random cases were drawn from
+    resources: Resources | None = None  # None: a report from before they were recorded
 
     @property
     def score(self) -> float:
@@ -159,6 +186,7 @@ class Report:
             "observation_missing": (
                 list(self.observation_missing) if self.observation_missing is not None else None
             ),
+            "resources": self.resources.to_dict() if self.resources is not None else None,
         }
 
     @classmethod
@@ -176,4 +204,5 @@ class Report:
             observation_missing=_missing(data.get("observation_missing")),
             public_only=bool(data.get("public_only", False)),
             seed=int(data["seed"]) if isinstance(data.get("seed"), int) else None,
+            resources=Resources.from_dict(data.get("resources")),
         )

@@ -22,8 +22,8 @@ from grader.clock import now
 from grader.course.catalog import Exercise
 from grader.errors import GraderError, GradingFailed, MissingFile
 from grader.grading import session
-from grader.grading.report import CheckResult, Report, ReportStatus
-from grader.sandbox import Limits
+from grader.grading.report import CheckResult, Report, ReportStatus, Resources
+from grader.sandbox import Limits, cgroup
 from grader.sandbox.isolation import Isolation
 from grader.sandbox.isolation import best as best_isolation
 
@@ -106,6 +106,7 @@ def grade(
     report.isolation = run.isolation.get("backend", str(chosen.backend))
     report.isolation_missing = list(run.isolation.get("missing", []))
     report.observation_missing = run.unobserved
+    report.resources = _resources(limits or exercise.limits)
     import_problem = unusable or run.import_problem
     if import_problem is not None:
         report.status = ReportStatus.ERROR
@@ -125,6 +126,14 @@ def grade(
             )
     report.duration = now() - started
     return report
+
+
+def _resources(limits: Limits) -> Resources:
+    """How the checks' memory and processes were limited: per check where control groups serve."""
+    where = cgroup.locate()
+    if isinstance(where, str):
+        return Resources(limits.memory_mb, limits.processes, "per process", where)
+    return Resources(limits.memory_mb, limits.processes, str(where.version))
 
 
 def unreadable(path: Path, exercise_id: str) -> str | None:

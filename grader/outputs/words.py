@@ -26,8 +26,15 @@ def located(diagnostic: Diagnostic) -> str:
 
 
 def isolation_of(report: Report) -> str:
-    """How the report's submission was isolated, in words (`isolation.describe`)."""
-    return isolation.describe(report.isolation, report.isolation_missing)
+    """How the report's submission was isolated and limited, in words (`isolation.describe`)."""
+    said = isolation.describe(report.isolation, report.isolation_missing)
+    limits = report.resources
+    if limits is None:
+        return said
+    amounts = f"{limits.memory_mb} MB of memory and {limits.processes} processes"
+    if limits.why is None:
+        return f"{said}; {amounts} per check ({limits.applied})"
+    return f"{said}; {amounts} per process, not per check ({limits.why})"
 
 
 #: What each facet of the grader's observation is, in the words a report uses.

@@ -102,11 +102,13 @@ class Order:
     listen: bool = False  # hand the grader a listening socket (namespaces backend)
     port: int | None = None  # the grader's own listener the child may reach (other backends)
     folder: str = ""  # the check's own folder (without a mount namespace)
+    joins: int = 0  # the last descriptors are control groups' cgroup.procs, to join first
 
     def to_json(self) -> dict[str, Any]:
         return {
             "op": wire.Op.SPAWN, "id": self.id, "name": self.name, "limits": self.limits,
             "uid": self.uid, "listen": self.listen, "port": self.port, "folder": self.folder,
+            "joins": self.joins,
         }  # fmt: skip
 
     @classmethod
@@ -119,6 +121,7 @@ class Order:
             listen=bool(data.get("listen")),
             port=None if data.get("port") is None else int(data["port"]),
             folder=str(data.get("folder", "")),
+            joins=int(data.get("joins", 0)),
         )
 
 
@@ -136,6 +139,7 @@ def begin(setup: Setup, order: Order, fds: list[int], report: int) -> None:
     exits; otherwise it is the keeper itself.
     """
     try:
+        fds = join(fds, order.joins)  # first: every process of the check descends from this one
         signal.set_wakeup_fd(-1)  # the zygote's, about to be closed
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         # Up out of the way first (the zygote has far fewer descriptors than _HIGH), then
@@ -163,6 +167,22 @@ def begin(setup: Setup, order: Order, fds: list[int], report: int) -> None:
     if setup.backend is not Backend.NAMESPACES:
         os.write(FD_REPORT, str(os.getpid()).encode())
     keep(setup, order)
+
+
+def join(fds: list[int], count: int) -> list[int]:
+    """Write this process into the control groups of the last `count` of `fds`; the rest.
+
+    Each is a `cgroup.procs` the grader opened (`grader.sandbox.cgroup`): the
+    kernel checks the write against the grader's rights, not this process's.
+    """
+    if count <= 0:
+        return fds
+    for fd in fds[-count:]:
+        try:
+            os.write(fd, b"0")
+        finally:
+            os.close(fd)
+    return fds[:-count]
 
 
 def keep(setup: Setup, order: Order) -> None:

@@ -54,12 +54,14 @@ class SandboxFailed(Exception):
     """The sandbox itself could not start a child: a fault of the grader, not the submission."""
 
 
-def import_failure(message: dict[str, Any]) -> str:
-    """What an `import_failed` message means, for a student."""
+def import_failure(message: dict[str, Any], memory_mb: int = 0) -> str:
+    """What an `import_failed` message means, for a student (`memory_mb`: the memory limit)."""
     kind = _clip(str(message.get("type", "Exception")))
     detail = _clip(str(message.get("message", "")))
     where = message.get("where") or []
     place = f" ({_clip(str(where[-1]))})" if where else ""
+    if kind == "MemoryError" and memory_mb:
+        return f"{memory_text(memory_mb, importing=True)}{place}"
     if kind == "SystemExit":
         return f"your program exited while being imported{place}"
     if kind == "EOFError":
@@ -85,6 +87,15 @@ MAX_PART = 300
 def _clip(text: str) -> str:
     """`text`, cut to MAX_PART characters: a report line is read, not a file dumped."""
     return text if len(text) <= MAX_PART else f"{text[: MAX_PART - 3]}..."
+
+
+def memory_text(memory_mb: int, *, importing: bool) -> str:
+    """A check stopped for memory: what the limit is, and what it counts."""
+    during = "while being imported" if importing else "during the check"
+    return (
+        f"your program used more than {memory_mb} MB of memory {during} (the limit for all "
+        "its processes together), so it was stopped"
+    )
 
 
 def exit_text(code: int | None, *, importing: bool, cpu_seconds: int) -> str:

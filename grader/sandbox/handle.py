@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.clock import now
-from grader.sandbox import boot, faults, observation, wire
+from grader.sandbox import boot, cgroup, faults, observation, wire
 from grader.sandbox.awaitables import Made
 from grader.sandbox.codec import Ref, decode, encode
 from grader.sandbox.faults import (
@@ -69,6 +69,8 @@ MAX_QUOTED = 1000
 _SETTLE = 1.0
 #: How long a kill may take before the grader gives up waiting on it.
 _KILL_WAIT = 30.0
+#: How often the trusted side reads the check's control group for processes killed for memory.
+_MEMORY_EVERY = 0.02
 
 
 class _Pipe(asyncio.Protocol):
@@ -134,6 +136,7 @@ class Sandbox:
         self._received = 0  # bytes of messages from the child, against MAX_RECEIVED
         self._open_async: set[int] = set()  # async callables the child awaits right now
         self.watcher: Watcher | None = None  # what the grader sees of the child from outside
+        self.group: cgroup.Group | None = None  # the check's control group, if it has one
 
     # -- life cycle -------------------------------------------------------
 
@@ -154,6 +157,7 @@ class Sandbox:
         uid = (
             random.SystemRandom().choice(sandbox_uids()) if isolated and os.geteuid() == 0 else None
         )
+        joins = self._make_group()
         ours: list[int] = []
         theirs: list[int] = []
         for _ in range(4):  # messages out, messages in, stdout, stderr
@@ -174,9 +178,10 @@ class Sandbox:
         elif self.listen:
             self.listener = namespaces.listener()  # the grader's own, on the host's loopback
             port = int(self.listener.getsockname()[1])
+        theirs.extend(joins)  # last: the child joins them before anything else
         order = boot.Order(
             id=self.id, name=self.path.name, limits=self.limits.for_child(), uid=uid,
-            listen=handoff is not None, port=port,
+            listen=handoff is not None, port=port, joins=len(joins),
         )  # fmt: skip
         try:
             spawned = self.forkserver.spawn(order, theirs, self._on_keeper_ended)
@@ -184,6 +189,8 @@ class Sandbox:
         except BaseException:
             for fd in ours:
                 os.close(fd)
+            if self.group is not None:
+                self.group.remove()
             observing.close()
             if handoff is not None:
                 handoff.close()
@@ -193,6 +200,8 @@ class Sandbox:
                 os.close(fd)
         self._stdout_fd = stdout_r
         self._out_fd = out_r
+        if self.group is not None:
+            loop.call_later(_MEMORY_EVERY, self._watch_memory)
         # Our own protocols on the output pipes, so each chunk is timestamped as
         # it is read rather than when a check gets round to it.
         for fd, sink, closed in (
@@ -282,6 +291,22 @@ class Sandbox:
         """Bytes of messages the child has written so far: those read, and those in the pipe."""
         return self._received + _unread(self._out_fd)
 
+    def _make_group(self) -> list[int]:
+        """The check's control group, where the machine has them: what the child writes to join."""
+        group = cgroup.create(self.limits)
+        if isinstance(group, str):
+            if isinstance(cgroup.locate(), cgroup.Hierarchy):
+                # Reports say every check had one: a check without would be limited less.
+                raise SandboxFailed(f"the sandbox could not start a child: {group}")
+            return []
+        try:
+            joins = group.joiners()
+        except OSError as error:
+            group.remove()
+            raise SandboxFailed(f"the sandbox could not start a child: {error}") from None
+        self.group = group
+        return joins
+
     def kill_now(self) -> None:
         """Kill the child without an event loop (its loop may be closed already)."""
         if self._closed:
@@ -293,6 +318,8 @@ class Sandbox:
             with contextlib.suppress(Exception):
                 self.forkserver.kill(self.id).result(timeout=_KILL_WAIT)
             self.forkserver.release(self.id)
+        if self.group is not None:
+            self.group.remove()
         self._drop_listener()
 
     async def close(self, *, wait: bool = True) -> None:
@@ -327,6 +354,8 @@ class Sandbox:
                 transport.close()
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
+            if self.group is not None:
+                self.group.remove()  # now, or once its processes are gone (`wait=False`)
             self._drop_listener()
 
     def _drop_listener(self) -> None:
@@ -411,10 +440,7 @@ class Sandbox:
             code = reply.get("message") or "0"
             raise SubmissionDied(f"your program exited during the check (sys.exit({code}))")
         if reply["op"] == "raise" and reply["type"] == "MemoryError":
-            raise SubmissionDied(
-                f"your program ran out of memory during the check "
-                f"(the limit is {self.limits.memory_mb} MB)"
-            )
+            raise SubmissionDied(faults.memory_text(self.limits.memory_mb, importing=False))
         if reply["op"] == "raise":
             raise SubmissionRaised(
                 name, reply["type"], reply["message"], reply.get("where", []), record
@@ -498,7 +524,7 @@ class Sandbox:
             elif op == Op.READY and self._ready is not None and not self._ready.done():
                 self._ready.set_result(message)
             elif op == Op.IMPORT_FAILED:
-                self._fail(ImportFailed(faults.import_failure(message)))
+                self._fail(ImportFailed(faults.import_failure(message, self.limits.memory_mb)))
             elif op in (Op.RETURN, Op.RAISE, Op.UNDEFINED):
                 future = self._pending.get(int(message["id"]))
                 if future is not None and not future.done():
@@ -689,7 +715,9 @@ class Sandbox:
     def _fail(self, fault: SubmissionFault | SandboxFailed) -> None:
         """Record the first thing that went wrong and end every wait on the child."""
         if self.fault is None:
-            self.fault = fault
+            # A process the kernel killed for memory explains whatever followed (an exit,
+            # a parent gone, a pipe closed, a deadline missed waiting for it).
+            self.fault = self._memory_fault() or fault
         for future in list(self._pending.values()):
             if not future.done():
                 future.set_exception(self.fault)
@@ -697,6 +725,22 @@ class Sandbox:
             self._ready.set_exception(self.fault)
         if not self._closed and self._spawned:
             self.forkserver.kill(self.id)  # stop it now; `close` waits until it is gone
+
+    def _memory_fault(self) -> SubmissionDied | None:
+        """Why the child ends if the kernel killed one of its processes for memory, else None."""
+        if self.group is None or self.group.oom_kills() == 0:
+            return None
+        return SubmissionDied(faults.memory_text(self.limits.memory_mb, importing=self._importing))
+
+    def _watch_memory(self) -> None:
+        """While the child lives: stop all of it at the first process killed for memory."""
+        if self._closed or self.fault is not None or self._loop is None:
+            return
+        fault = self._memory_fault()
+        if fault is not None:
+            self._fail(fault)
+        else:
+            self._loop.call_later(_MEMORY_EVERY, self._watch_memory)
 
     # -- loop responsiveness ---------------------------------------------
 

@@ -138,6 +138,7 @@ def expect_slots_busy(recorder: Recorder, slots: int, *, what: str, hint: str) -
             expected=f"{wanted} calls in flight while others are waiting",
             measured=f"never more than {most} calls in flight at once",
             hint=hint,
+            bounds={"measured": recorder.late_for(wanted), "at_most": 0.0},
         )
     idle = recorder.idle_while_waiting(slots)
     allowed = slack(0.0)

@@ -173,7 +173,9 @@ def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: s
         (a, b) for i, a in enumerate(seen) for b in seen[i + 1 :] if (due[a], a) > (due[b], b)
     ]
     if all(0 < due[a] - due[b] <= ORDER_JITTER for a, b in inversions):
-        raise TimingError(message, expected=wanted, measured=got, hint=hint)
+        swapped = max(due[a] - due[b] for a, b in inversions)  # how late the later one came
+        bounds = {"measured": swapped, "at_most": 0.0}
+        raise TimingError(message, expected=wanted, measured=got, hint=hint, bounds=bounds)
     raise CheckFailed(message, expected=wanted, measured=got, hint=hint)
 
 
@@ -357,6 +359,18 @@ class Recorder:
             level += step
             most = max(most, level)
         return most
+
+    def late_for(self, count: int) -> float:
+        """How much later the `count`-th call started than the first one ended (0: they overlapped).
+
+        `count` calls in flight at once need the `count`-th start before the
+        first end; a time bound on it says by how much a run missed.
+        """
+        starts = sorted(s.started for s in self.spans)
+        ends = sorted(s.ended for s in self.spans if s.ended is not None)
+        if len(starts) < count or not ends:
+            return 0.0
+        return max(0.0, starts[count - 1] - ends[0])
 
     def idle_while_waiting(self, slots: int) -> float:
         """Seconds during which fewer than `slots` calls ran although some had not started.

@@ -11,11 +11,13 @@ builds injected callables that note when they ran. Each check's docstring is
 the title a student sees, `@pytest.mark.points(n)` its worth (1 by default),
 and checks in a module named `test_hidden*.py` are hidden.
 
-A check that fails only an upper time bound (`TimingError`) is run again, up
-to ``--grader-attempts`` times, before the failure counts: load only adds
-time, so it is the one failure a busy machine can cause. The attempts draw the
-very same cases (the draws depend on the seed and the check, not the
-attempt), so a retry forgives load and nothing else.
+A check that fails only an upper time bound (`TimingError`) is judged by the
+load measured during the attempt (`grader.grading.retries`): a miss load
+cannot explain fails at once; one it can is run again, up to
+``--grader-attempts`` times, and is `inconclusive` if load still explains it
+on the last. The attempts draw the very same cases (the draws depend on the
+seed and the check, not the attempt), so a retry forgives load and nothing
+else.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from grader.checks.failures import CheckFailed, TimingError
 from grader.checks.submission import Spares, Submission
 from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
-from grader.grading import observer
+from grader.grading import observer, retries
 from grader.grading.observations import Diagnostic, Timeline
 from grader.grading.report import CheckResult, CheckStatus, Visibility
 from grader.grading.runner import derive_seed
@@ -50,6 +52,7 @@ from grader.sandbox import (
     SubmissionTimeout,
     forkserver,
     isolation,
+    load,
     observation,
 )
 from grader.sandbox.forkserver import ForkServer
@@ -264,9 +267,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         # The check's verdicts note the shape they expect; its task sees this list.
         shape = item.stash[shape_key] = []
         expected.noted.set(shape)
+        before = load.METER.total()
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
         outcome = item.stash[outcome_key]
         if not outcome.retryable:
+            break
+        if judge_miss(outcome, load.METER.total() - before, last=attempt == attempts):
             break
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
@@ -330,6 +336,20 @@ def _packages(config: pytest.Config) -> tuple[str, ...]:
 
 def _isolation_record(chosen: isolation.Isolation) -> dict[str, Any]:
     return {"backend": str(chosen.backend), "missing": [str(p) for p in chosen.missing]}
+
+
+def judge_miss(outcome: Outcome, waited: float, *, last: bool) -> bool:
+    """A missed time bound, judged by the load measured meanwhile; True: no more attempts."""
+    bounds = outcome.failed.bounds if outcome.failed is not None else None
+    decision = retries.decide(bounds, waited, last=last)
+    if decision is retries.Decision.INCONCLUSIVE:
+        outcome.status = CheckStatus.INCONCLUSIVE
+        outcome.message = (
+            f"inconclusive: the machine was too busy to time this check (its threads waited "
+            f"{waited:.2f} s for a CPU); grade again when it is quieter. What was measured: "
+            f"{outcome.message}"
+        )
+    return decision is not retries.Decision.RETRY
 
 
 def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:

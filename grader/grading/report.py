@@ -18,6 +18,7 @@ class CheckStatus(StrEnum):
     FAILED = "failed"
     ERROR = "error"  # the submission raised, crashed or exited
     TIMEOUT = "timeout"
+    INCONCLUSIVE = "inconclusive"  # the machine was too busy for its timing to be trusted
 
 
 class ReportStatus(StrEnum):

@@ -11,6 +11,7 @@ _MARKS = {
     CheckStatus.FAILED: "FAIL",
     CheckStatus.ERROR: "ERROR",
     CheckStatus.TIMEOUT: "TIMEOUT",
+    CheckStatus.INCONCLUSIVE: "BUSY",
 }
 
 
@@ -44,6 +45,9 @@ def render_text(report: Report, width: int | None = None) -> str:
         f"score: {_number(report.score)}/{_number(report.max_score)}{which}  "
         f"({report.duration:.1f} s)"
     )
+    unsure = words.inconclusive_of(report)
+    if unsure is not None:
+        lines.append(unsure)
     lines.append(f"isolation: {words.isolation_of(report)}")
     observed = words.observation_of(report)
     if observed is not None:

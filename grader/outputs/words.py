@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
+from grader.grading.report import CheckStatus
 from grader.sandbox import isolation
 
 if TYPE_CHECKING:
@@ -23,6 +24,18 @@ def located(diagnostic: Diagnostic) -> str:
     if diagnostic.line is not None and f"line {diagnostic.line}" not in message:
         message = f"line {diagnostic.line}: {message}"
     return message
+
+
+def inconclusive_of(report: Report) -> str | None:
+    """What a report with checks the machine was too busy to time says to do; else None."""
+    count = sum(1 for check in report.checks if check.status is CheckStatus.INCONCLUSIVE)
+    if not count:
+        return None
+    which = "1 check was" if count == 1 else f"{count} checks were"
+    return (
+        f"inconclusive: {which} not timed, the machine was too busy; their points are not "
+        "lost, they are not known yet: grade again when the machine is quieter"
+    )
 
 
 def isolation_of(report: Report) -> str:

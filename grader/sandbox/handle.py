@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.clock import now
-from grader.sandbox import boot, cgroup, faults, observation, wire
+from grader.sandbox import boot, cgroup, faults, load, observation, wire
 from grader.sandbox.awaitables import Made
 from grader.sandbox.codec import Ref, decode, encode
 from grader.sandbox.faults import (
@@ -137,6 +137,7 @@ class Sandbox:
         self._open_async: set[int] = set()  # async callables the child awaits right now
         self.watcher: Watcher | None = None  # what the grader sees of the child from outside
         self.group: cgroup.Group | None = None  # the check's control group, if it has one
+        self._server_pid = 0  # the child's server, as the kernel named it (0: not known)
 
     # -- life cycle -------------------------------------------------------
 
@@ -279,6 +280,8 @@ class Sandbox:
             watcher.missing.update(dict.fromkeys(Facet, reason))
             return
         watcher.attach(fds[0], pid, self._written, boot.FD_IN)
+        self._server_pid = pid
+        load.METER.watch(pid)  # its threads' waits for a CPU explain its checks' late times
         watcher.nudge = self.forkserver.diagnose
         loop = asyncio.get_running_loop()
         flood = SubmissionDied(
@@ -312,6 +315,7 @@ class Sandbox:
         if self._closed:
             return
         self._closed = True
+        self._forget_load()
         if self.watcher is not None:
             self.watcher.close()
         if self._spawned:
@@ -332,6 +336,7 @@ class Sandbox:
         if self._closed:
             return
         self._closed = True
+        self._forget_load()
         self._fail(SubmissionDied("the sandbox was closed"))
         if self.watcher is not None:
             self.watcher.close()
@@ -357,6 +362,12 @@ class Sandbox:
             if self.group is not None:
                 self.group.remove()  # now, or once its processes are gone (`wait=False`)
             self._drop_listener()
+
+    def _forget_load(self) -> None:
+        """Keep what the child's threads waited for a CPU; read before it is killed."""
+        if self._server_pid:
+            load.METER.forget(self._server_pid)
+            self._server_pid = 0
 
     def _drop_listener(self) -> None:
         if self.listener is not None:

@@ -56,4 +56,5 @@ def expect_all_in_flight(recorder: Recorder, keys: list[str], hint: str) -> None
             expected=f"all {len(keys)} fetches in flight at once",
             measured=f"at most {most} in flight at once",
             hint=hint,
+            bounds={"measured": recorder.late_for(len(keys)), "at_most": 0.0},
         )

@@ -154,6 +154,7 @@ class Observation:
     blocked: float = 0.0  # seconds the loop's thread was seen held outside the call's loop
     held_by: dict[str, float] = field(default_factory=dict)  # those seconds, by what held it
     busy: float = 0.0  # seconds the loop's thread ran, or was ready to run, during the call
+    cpu: float = 0.0  # ...of which it ran on a CPU (the rest, ready, is the machine's load)
     polled_at: float | None = None  # when its thread was first seen settled in the call's loop
     last_polled: float | None = None  # ...and when it was last seen waiting there
     samples: int = 0  # how many looks the estimate rests on

@@ -50,6 +50,7 @@ def summarize(
     began: float,
     ended: float,
     ready: tuple[int, int] | None,
+    cpu: float = 0.0,
     started: list[Started],
     earlier: list[Started],
     loops: int,
@@ -61,7 +62,8 @@ def summarize(
 
     Busy is the time the thread ran or was ready to run: a thread that never
     waits is ready all along, however little CPU a loaded machine gives it;
-    one that waits in its loop is ready only for the moments it works.
+    one that waits in its loop is ready only for the moments it works. `cpu`
+    is the part of it the thread ran: what no load can add to.
 
     `samples` are the looks at the call itself (`within`); `handled`, the
     grader's plain callables the call waited on.
@@ -76,6 +78,7 @@ def summarize(
         blocked=sum(held),
         held_by=_held_by(samples, held, handled),
         busy=max(0, ready[1] - ready[0]) / 1e9 if ready is not None else 0.0,
+        cpu=cpu,
         polled_at=first_wait(samples),
         last_polled=next((s.at for s in reversed(samples) if s.state is State.POLLING), None),
         samples=len(samples),

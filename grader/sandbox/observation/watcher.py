@@ -67,6 +67,7 @@ class Watcher:
         self._samples: list[Sample] = []
         self._before: Sample | None = None  # a look just before the call was sent
         self._ready_began = 0
+        self._ran_began = 0
         self._written: Callable[[], int] = lambda: 0
         self._reader = (-1, -1)  # the read of the grader's pipe: the child's idle wait
         self._interpreter: list[tuple[int, int]] = []  # the interpreter's own writable data
@@ -142,6 +143,7 @@ class Watcher:
             self._samples = []
             self._before = before
             self._ready_began = before.ready if before is not None else 0
+            self._ran_began = self._ran()
         if self._files is not None:
             self.sampler.add(self)
 
@@ -157,6 +159,7 @@ class Watcher:
         self.sampler.remove(self)
         ended = now()
         ready_ended = self._ready()
+        ran = (self._ran() - self._ran_began) / 1e9 if self._files is not None else 0.0
         with self._lock:
             began = self._began if self._began is not None else ended
             self._began = None
@@ -171,6 +174,7 @@ class Watcher:
             began=began,
             ended=ended,
             ready=(self._ready_began, ready_ended) if self._files is not None else None,
+            cpu=ran,
             started=[s for s in starts if s.at >= began],
             earlier=[s for s in starts if s.at < began],
             loops=max(0, made),
@@ -351,6 +355,15 @@ class Watcher:
             ran, waited, _ = os.pread(self._files[1], 128, 0).split()
             return int(ran) + int(waited)
         except (OSError, ValueError):
+            return 0
+
+    def _ran(self) -> int:
+        """Nanoseconds the loop's thread has run on a CPU (schedstat's first)."""
+        if self._files is None:
+            return 0
+        try:
+            return int(os.pread(self._files[1], 128, 0).split()[0])
+        except (OSError, ValueError, IndexError):
             return 0
 
     def _open_loops(self) -> int:

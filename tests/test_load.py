@@ -1,0 +1,122 @@
+"""Load, measured: what a busy machine costs a check is read from the kernel, then judged.
+
+The kernel's count of the time each thread was ready to run and could not
+(`grader.sandbox.load`) rises under real contention; the rules that turn it
+into a decision (`grader.grading.retries`) fail at once what load cannot
+explain, and never fail what it can. End to end, with busy processes pinned
+to the very CPU the grading runs on: a correct file keeps its points or is
+`inconclusive`, a sequential one fails at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from support import REPO, SOLUTIONS, SUBMISSIONS
+
+from grader.grading import retries
+from grader.grading.report import CheckStatus, Report
+from grader.sandbox import load
+
+Decision = retries.Decision
+
+
+def _burn() -> None:
+    while True:
+        pass
+
+
+@contextlib.contextmanager
+def burners(count: int, cpu: int) -> Iterator[None]:
+    """`count` busy processes, all on CPU `cpu`."""
+    processes = [multiprocessing.Process(target=_burn, daemon=True) for _ in range(count)]
+    for process in processes:
+        process.start()
+        assert process.pid is not None
+        os.sched_setaffinity(process.pid, {cpu})
+    try:
+        yield
+    finally:
+        for process in processes:
+            process.kill()
+            process.join()
+
+
+def test_a_thread_kept_from_the_cpu_is_measured_waiting() -> None:
+    """A process waking every millisecond, on a CPU three busy processes share: it waits."""
+    cpu = min(os.sched_getaffinity(0))
+    ticker = "import time\nfor _ in range(400):\n    time.sleep(0.001)\n"
+    with burners(3, cpu):
+        child = subprocess.Popen(
+            [sys.executable, "-c", ticker], preexec_fn=lambda: os.sched_setaffinity(0, {cpu})
+        )
+        meter = load.Meter()
+        meter.watch(child.pid)
+        before = meter.total()
+        time.sleep(0.3)
+        during = meter.total() - before
+        child.wait()
+        meter.forget(child.pid)  # gone: what it waited is kept, not lost
+        assert meter.total() - before >= during
+    assert during >= 0.05, f"its thread waited {during:.3f} s for a CPU"
+
+
+def test_the_meter_counts_this_process_main_thread() -> None:
+    meter = load.Meter()
+    assert meter.total() >= 0.0
+    assert load.waited(os.getpid()) >= load.waited(os.getpid(), os.getpid())
+
+
+@pytest.mark.parametrize(
+    ("bounds", "waited", "last", "decision"),
+    [
+        ({"measured": 1.1, "at_most": 0.45}, 0.002, False, Decision.FAIL),  # a quiet machine
+        ({"measured": 1.1, "at_most": 0.45}, 0.2, False, Decision.FAIL),  # more than load did
+        ({"measured": 0.6, "at_most": 0.45}, 0.2, False, Decision.RETRY),  # load explains it
+        ({"measured": 0.6, "at_most": 0.45}, 0.2, True, Decision.INCONCLUSIVE),
+        (None, 0.2, False, Decision.RETRY),  # no numbers: retried while the machine is busy
+        (None, 0.2, True, Decision.INCONCLUSIVE),
+        (None, 0.0, False, Decision.FAIL),
+    ],
+)  # fmt: skip
+def test_a_miss_is_judged_by_the_load_measured(
+    bounds: dict[str, float] | None, waited: float, last: bool, decision: Decision
+) -> None:
+    assert retries.decide(bounds, waited, last=last) is decision
+
+
+def grade_on_one_busy_cpu(exercise: str, path: str) -> Report:
+    """`grader grade` with the grading and three busy processes all on one CPU."""
+    cpu = min(os.sched_getaffinity(0))
+    with burners(3, cpu):
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", "grade", exercise, path, "--format", "json"],
+            capture_output=True, text=True, cwd=REPO, timeout=600,
+            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return Report.from_dict(json.loads(done.stdout))
+
+
+def test_load_never_costs_a_correct_file_a_point() -> None:
+    """Every check passes or is inconclusive: none fails for the machine's load."""
+    report = grade_on_one_busy_cpu("gather", str(SOLUTIONS / "gather.py"))
+    kept = (CheckStatus.PASSED, CheckStatus.INCONCLUSIVE)
+    failed = [c.message for c in report.checks if c.status not in kept]
+    assert not failed, failed
+
+
+def test_a_miss_load_cannot_explain_fails_at_once_on_a_busy_machine() -> None:
+    """Sequential gather: 4x over its bound, failed on the first attempt, not retried."""
+    report = grade_on_one_busy_cpu("gather", str(SUBMISSIONS / "gather" / "bad_sequential.py"))
+    timing = next(c for c in report.checks if c.name.startswith("takes about as long"))
+    assert timing.status is CheckStatus.FAILED, timing.message
+    assert timing.attempts == 1

@@ -12,7 +12,9 @@ import contextlib
 import json
 import os
 import shlex
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -518,6 +520,8 @@ def batch(
     Writes OUT/grades.csv, OUT/index.html, and OUT/<student>/<exercise>.json
     with an .html page beside it; exit 1 when some
     file could not be graded (run again with --resume).
+    Ctrl-C finishes the gradings in flight, writes what was graded and exits
+    130; a second Ctrl-C stops at once.
     """
     from grader.batch import classroom, executors, lms, roster
     from grader.batch import runner as batching
@@ -529,8 +533,10 @@ def batch(
         exercises = catalog.catalog(folder)
         found = classroom.scan(class_dir, exercises, only=only, skip=out_dir)
         members = roster.read(roster_file) if roster_file is not None else None
+    stop = batching.Stop()
     try:
-        with _reported(), contextlib.ExitStack() as stack:
+        # Outermost, so that a second Ctrl-C is answered until the workers are gone.
+        with _ctrl_c(stop), _reported(), contextlib.ExitStack() as stack:
             throttle = None
             if scheduler:
                 executor = stack.enter_context(executors.dask_executor(scheduler))
@@ -540,7 +546,7 @@ def batch(
             result = batching.run(
                 found, out_dir, folder, executor, resume=resume, seed=seed,
                 strict_timing=strict_timing, progress=None if quiet else _progress(stack),
-                public_only=public_only, isolation=chosen, throttle=throttle,
+                public_only=public_only, isolation=chosen, throttle=throttle, stop=stop,
             )  # fmt: skip
     except OSError as error:
         if error.filename is None:  # not a file the batch wrote: a grader fault, said as one
@@ -551,9 +557,10 @@ def batch(
             "so far are kept: run the same command again with --resume once that is fixed"
         ) from None
     except KeyboardInterrupt:
-        # Every report written so far is whole and kept: say how to finish the batch.
+        # The second Ctrl-C: the workers are gone, with the gradings they had in flight.
+        # Every report written before is whole and kept: say how to finish the batch.
         click.echo(
-            f"\ninterrupted: the reports graded so far are kept in {out_dir}; run the same "
+            f"\nstopped: the reports graded so far are kept in {out_dir}; run the same "
             "command again with --resume to grade only what is left",
             err=True,
         )
@@ -562,7 +569,63 @@ def batch(
         exported = lms.export(result, members) if members is not None else None
     if not quiet:
         click.echo(summary.render_summary(result, exported))
+    if result.stopped:
+        left = len(result.not_started) + len(result.unfinished)
+        click.echo(
+            f"interrupted: {summary.plural(left, 'file')} not graded; the reports graded so far "
+            f"are kept in {out_dir}, with grades.csv and index.html; run the same command again "
+            "with --resume to grade only what is left",
+            err=True,
+        )
+        ctx.exit(130)
     ctx.exit(1 if result.unfinished else 0)
+
+
+@contextlib.contextmanager
+def _ctrl_c(stop: batching.Stop) -> Iterator[None]:
+    """Ctrl-C in a batch: the first finishes the gradings in flight, the second stops now.
+
+    The second is a KeyboardInterrupt, which kills the workers with all they
+    started on its way out (`executors.local_executor`); a third meanwhile is
+    ignored, so that it cannot cut that short.
+    """
+    from grader.outputs.summary import plural  # here: a handler should not import
+
+    def first(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, second)
+        in_flight = stop.request()
+        doing = f"finishing {plural(in_flight, 'grading')} in flight, starting no more"
+        if not in_flight:
+            doing = "starting no more gradings"
+        _say_now(f"\ninterrupted: {doing}; press Ctrl-C again to stop now")
+
+    def second(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():  # no signals there
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _say_now(line: str) -> None:
+    """Write a line to stderr from a signal handler: to the file descriptor itself.
+
+    The handler may run while the main thread is inside a write to sys.stderr
+    (a progress line that the terminal is slow to take); another write through
+    that buffered stream there raises "reentrant call".
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file: a test's CliRunner
+        click.echo(line, err=True)
+        return
+    os.write(fd, f"{line}\n".encode(errors="replace"))
 
 
 #: Outside a terminal, a progress line at most this often (seconds), and at the end.

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from support import EXERCISES, REPO, batch_in_this_process, grade_file
+from support import EXERCISES, REPO, batch_in_this_process, grade_file, leftovers
 
 from grader.batch import classroom, executors
 from grader.batch import runner as batch
@@ -134,9 +134,13 @@ def test_kill_9_then_resume_ends_with_the_uninterrupted_grades(
         process.send_signal(signal.SIGKILL)
         process.wait()
     finally:
-        # The gradings it had started are orphans now: stop them too.
+        # Its workers (process groups of their own) are orphans now, and ours (conftest.py):
+        # stop them too, so that they take no CPU from the batch resumed below.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+        for pid in leftovers():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
     assert not (out / "grades.csv").exists(), "the batch finished before it was killed"
     kept = {p: p.stat().st_mtime_ns for p in out.glob("*/*.json")}

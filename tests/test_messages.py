@@ -6,20 +6,14 @@ teacher is told when a file, a folder or an exercise is not what it should be.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import EXERCISES, REPO, SOLUTIONS, grade_file, one_line_error, run
+from support import EXERCISES, SOLUTIONS, grade_file, one_line_error, run
 from test_batch import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
 
 import grader.cli
@@ -203,39 +197,6 @@ def test_outside_a_terminal_batch_prints_plain_progress_lines(
     often = CliRunner().invoke(cli, ["batch", str(class_dir), "--out", str(tmp_path / "out2")])
     shown = [line.split()[1] for line in often.stderr.splitlines() if line.startswith("grading:")]
     assert shown[:9] == [str(n) for n in range(9)], shown  # periodic: one per grade here
-
-
-def test_ctrl_c_during_a_batch_says_how_to_resume(tmp_path: Path) -> None:
-    """Ctrl-C in a terminal interrupts the whole foreground process group, gradings included."""
-    class_dir = tmp_path / "class"
-    for student in ("ann", "ben", "cat", "dan"):
-        (class_dir / student).mkdir(parents=True)
-        for exercise in ("count-sync", "count-async"):
-            shutil.copy(SOLUTIONS / f"{exercise}.py", class_dir / student / f"{exercise}.py")
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "grader", "batch", str(class_dir), "--out", str(out)]
-    process = subprocess.Popen(
-        [*command, "--workers", "2"], cwd=REPO, start_new_session=True, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 300
-        while not list(out.glob("*/*.json")):
-            assert process.poll() is None, "the batch ended before it could be interrupted"
-            assert time.monotonic() < deadline, "no report was written in time"
-            time.sleep(0.05)
-        os.killpg(process.pid, signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=120)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 130, stdout + stderr
-    assert "Aborted!" not in stderr and "Traceback" not in stderr, stderr
-    assert stderr.rstrip().endswith(
-        f"interrupted: the reports graded so far are kept in {out}; run the same command again "
-        "with --resume to grade only what is left"
-    ), stderr
-    assert not (out / "grades.csv").exists()
 
 
 def test_a_limit_of_one_is_allowed_in_the_singular() -> None:

@@ -46,12 +46,21 @@ def local_throttle(workers: int | None) -> Throttle:
 
 @contextlib.contextmanager
 def local_executor(workers: int) -> Iterator[Executor]:
-    """Worker processes, one per slot, each grading file after file."""
+    """Worker processes, one per slot, each grading file after file.
+
+    Left normally, it waits for the workers to end; left by an exception (a
+    second Ctrl-C is a KeyboardInterrupt), even one raised while it waits, it
+    kills them first, with all they started: nothing will use the gradings
+    in flight, and no process of the batch may outlive it.
+    """
     pool = Workers(workers)
     try:
         yield pool
-    finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        pool.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
 
 
 @contextlib.contextmanager

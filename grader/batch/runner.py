@@ -18,7 +18,11 @@ failed a timing check next to other failures (it could have passed that check
 alone too); that costs a second grading of most wrong concurrent submissions.
 
 Each report's HTML page is written beside its JSON report, and the class's
-`index.html` with `grades.csv` (`grader.outputs.classpage`)."""
+`index.html` with `grades.csv` (`grader.outputs.classpage`).
+
+A `Stop` asked for while the batch runs (the CLI's answer to a Ctrl-C)
+starts no more gradings: those in flight finish and are saved, the outputs
+are written for what was graded, and the result lists what was not."""
 
 from __future__ import annotations
 
@@ -43,6 +47,30 @@ REGRADED_ONLY_TIMING = "re-graded alone because only timing checks failed under 
 
 
 REGRADED_SOME_TIMING = "re-graded alone because a timing check failed under load"
+
+
+STOPPED_BEFORE_ALONE = (
+    "the batch was stopped before it could grade this file again alone "
+    "(a timing check failed under load)"
+)
+
+
+class Stop:
+    """A request from outside a running batch to start no more gradings (a Ctrl-C's answer).
+
+    Plain attributes and no lock: a signal handler runs on the main thread,
+    between two steps of the batch, and must never wait for a lock that
+    thread holds.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.in_flight = 0  # gradings handed out and not yet done, kept up to date by `run`
+
+    def request(self) -> int:
+        """Start no more gradings; how many are in flight (the batch still finishes those)."""
+        self.requested = True
+        return self.in_flight
 
 
 @dataclass(frozen=True)
@@ -78,6 +106,8 @@ class BatchResult:
     unfinished: list[Unfinished] = field(default_factory=list)
     isolation: Isolation | None = None  # what every grading ran under
     in_flight: list[int] = field(default_factory=list)  # the limits the throttle went through
+    stopped: bool = False  # a `Stop` was asked for: what had not started was left
+    not_started: list[str] = field(default_factory=list)  # the files it left, by label
 
     @property
     def grades_csv(self) -> Path:
@@ -199,6 +229,7 @@ def run(
     isolation: Isolation | None = None,
     public_only: bool = False,
     throttle: Throttle | None = None,
+    stop: Stop | None = None,
 ) -> BatchResult:
     """Grade the class's files through `executor`, writing each report as soon as it is final.
 
@@ -211,21 +242,17 @@ def run(
     An exercise without hidden checks stops the batch before anything is
     graded (`NoHiddenChecks`), unless `public_only` grades every file on the
     public checks alone.
+    Once `stop` is requested, no grading starts: the ones in flight are saved
+    as they finish, the files never started are `result.not_started`, and one
+    still to be graded alone is unfinished (its grading under load could
+    have cost it points). `grades.csv` and `index.html` are written either way.
     """
     if not public_only:
         for exercise in classroom.exercises:
             require_hidden_checks(exercise)
     _prepare(out_dir, classroom.jobs)
     gradebook.remove_leftovers(out_dir)
-    todo: list[Job] = []
-    for job in classroom.jobs:
-        stored = gradebook.report_path(out_dir, job.student, job.exercise)
-        if resume and _ours(gradebook.read_report(stored), job):
-            continue
-        if stored.exists():  # a report of an earlier run must not outlive this one's grading
-            stored.unlink()
-        classpage.page_path(out_dir, job.student, job.exercise).unlink(missing_ok=True)
-        todo.append(job)
+    todo = _todo(classroom, out_dir, resume)
     chosen = isolation or choose_isolation(None, allow_none=True)
     result = BatchResult(classroom, out_dir, gradebook.Gradebook([], {}), isolation=chosen)
     result.resumed = len(classroom.jobs) - len(todo)
@@ -235,44 +262,113 @@ def run(
     submit = _submitter(
         executor, str(exercises_dir.resolve()), seed, str(chosen.backend), public_only
     )
-    again: dict[Job, bool] = {}  # job -> whether timing was its only failure
-    waiting = list(reversed(todo))
-    pending: dict[Future[Any], Job] = {}
-    try:
-        while waiting or pending:
-            while waiting and (throttle is None or len(pending) < throttle.limit):
-                job = waiting.pop()
-                pending[submit(job)] = job
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                job = pending.pop(future)
-                outcome = _outcome(future, job, result)
-                if throttle is not None:
-                    throttle.observe(timing_failed=bool(outcome and outcome["timing"]))
-                if outcome is None:
-                    tracker.finish(job, failed=True)
-                elif outcome["timing_only"] or (strict_timing and outcome["timing"]):
-                    again[job] = outcome["timing_only"]
-                else:
-                    _save(out_dir, job, Report.from_dict(outcome["report"]), result, tracker)
-    finally:
-        for future in pending:
-            future.cancel()
-
+    rounds = _Rounds(out_dir, submit, result, tracker, stop or Stop(), throttle, strict_timing)
+    again = rounds.together(todo)
     if throttle is not None:
         result.in_flight = list(throttle.history)
-    for job, only_timing in sorted(again.items(), key=lambda item: item[0].label):
-        tracker.send(current=job.label)
-        outcome = _outcome(submit(job), job, result)
-        if outcome is None:
-            tracker.finish(job, failed=True)
-            continue
-        report = Report.from_dict(outcome["report"])
-        note = REGRADED_ONLY_TIMING if only_timing else REGRADED_SOME_TIMING
-        report.message = f"{report.message} ({note})" if report.message else note
-        result.regraded_alone.append(job.label)
-        _save(out_dir, job, report, result, tracker)
+    rounds.alone(again)
+    result.stopped = rounds.stop.requested
+    _write_outputs(classroom, out_dir, result, public_only)
+    return result
 
+
+def _todo(classroom: Classroom, out_dir: Path, resume: bool) -> list[Job]:
+    """The jobs to grade: all, or with `resume` those without a report of their own.
+
+    The report and page an earlier run left for a job to grade are removed:
+    they must not outlive this run's grading, even one cut short.
+    """
+    todo: list[Job] = []
+    for job in classroom.jobs:
+        stored = gradebook.report_path(out_dir, job.student, job.exercise)
+        if resume and _ours(gradebook.read_report(stored), job):
+            continue
+        stored.unlink(missing_ok=True)
+        classpage.page_path(out_dir, job.student, job.exercise).unlink(missing_ok=True)
+        todo.append(job)
+    return todo
+
+
+@dataclass
+class _Rounds:
+    """A run's gradings: all together (as many at once as the throttle allows), then alone."""
+
+    out_dir: Path
+    submit: Callable[[Job], Future[Any]]
+    result: BatchResult
+    tracker: _Tracker
+    stop: Stop
+    throttle: Throttle | None
+    strict_timing: bool
+
+    def together(self, todo: list[Job]) -> dict[Job, bool]:
+        """Grade `todo`; the jobs to grade again alone -> whether timing was their only failure."""
+        again: dict[Job, bool] = {}
+        waiting = list(reversed(todo))
+        pending: dict[Future[Any], Job] = {}
+        try:
+            while pending or (waiting and not self.stop.requested):
+                self._hand_out(waiting, pending)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = pending.pop(future)
+                    self.stop.in_flight = len(pending)  # this one is graded: it is only saved
+                    self._take(future, job, again)
+        finally:
+            for future in pending:
+                future.cancel()
+        self.result.not_started += [job.label for job in reversed(waiting)]
+        return again
+
+    def _hand_out(self, waiting: list[Job], pending: dict[Future[Any], Job]) -> None:
+        """Start gradings from `waiting` while the throttle allows and no stop is requested."""
+        while waiting and not self.stop.requested:
+            if self.throttle is not None and len(pending) >= self.throttle.limit:
+                return
+            job = waiting.pop()
+            pending[self.submit(job)] = job
+            self.stop.in_flight = len(pending)
+
+    def _take(self, future: Future[Any], job: Job, again: dict[Job, bool]) -> None:
+        """Save a finished grading's report, or set it aside to be graded again alone."""
+        outcome = _outcome(future, job, self.result)
+        if self.throttle is not None:
+            self.throttle.observe(timing_failed=bool(outcome and outcome["timing"]))
+        if outcome is None:
+            self.tracker.finish(job, failed=True)
+        elif outcome["timing_only"] or (self.strict_timing and outcome["timing"]):
+            again[job] = outcome["timing_only"]
+        else:
+            report = Report.from_dict(outcome["report"])
+            _save(self.out_dir, job, report, self.result, self.tracker)
+
+    def alone(self, again: dict[Job, bool]) -> None:
+        """Grade each job of `again` with nothing else running, one after another."""
+        for job, only_timing in sorted(again.items(), key=lambda item: item[0].label):
+            if not self.stop.requested:
+                self.tracker.send(current=job.label)  # a progress line: a Ctrl-C may come meanwhile
+            if self.stop.requested:
+                # Not saved as it is: load may have cost it points. `--resume` grades it.
+                self.result.unfinished.append(Unfinished(job.label, STOPPED_BEFORE_ALONE))
+                self.tracker.finish(job, failed=True)
+                continue
+            self.stop.in_flight = 1
+            outcome = _outcome(self.submit(job), job, self.result)
+            if outcome is None:
+                self.tracker.finish(job, failed=True)
+            else:
+                report = Report.from_dict(outcome["report"])
+                note = REGRADED_ONLY_TIMING if only_timing else REGRADED_SOME_TIMING
+                report.message = f"{report.message} ({note})" if report.message else note
+                self.result.regraded_alone.append(job.label)
+                _save(self.out_dir, job, report, self.result, self.tracker)
+            self.stop.in_flight = 0
+
+
+def _write_outputs(
+    classroom: Classroom, out_dir: Path, result: BatchResult, public_only: bool
+) -> None:
+    """`grades.csv` and `index.html`, from every report in `out_dir`, this run's or not."""
     handed_in = [(j.student, j.exercise) for j in classroom.jobs]
     reports = gradebook.read_reports(out_dir, handed_in)  # once, for all three below
     result.gradebook = gradebook.build(
@@ -284,7 +380,6 @@ def run(
     )
     gradebook.write_atomic(result.grades_csv, result.gradebook.to_csv())
     classpage.write_index(out_dir, result.gradebook, handed_in, reports)
-    return result
 
 
 def _max_scores(

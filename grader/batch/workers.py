@@ -10,6 +10,10 @@ answer comes back the same way.
 A worker that dies costs its job alone: the job's future fails (the batch
 counts it unfinished, for `--resume`), and the slot starts a new worker for
 the next job.
+
+Workers run in process groups of their own, so a Ctrl-C in the terminal
+reaches the batch alone: it decides whether the gradings in flight finish
+(`shutdown`) or end at once with every process they started (`kill`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import IO, Any
 
+from grader.batch import processes
 from grader.errors import GraderError
 
 
@@ -37,9 +42,11 @@ class Worker:
 
     def __init__(self) -> None:
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in `close`)
+        # A group of its own: the terminal sends Ctrl-C to its foreground group, and a
+        # grading cut short there would be lost; the batch ends its workers itself.
         self._process = subprocess.Popen(
             [sys.executable, "-m", "grader.batch.worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self._log, text=True, bufsize=1,
+            stdout=subprocess.PIPE, stderr=self._log, text=True, bufsize=1, process_group=0,
         )  # fmt: skip
 
     @property
@@ -69,6 +76,12 @@ class Worker:
         lines = self._log.read().decode(errors="replace").strip().splitlines()
         return lines[-1] if lines else f"exit status {self._process.returncode}"
 
+    def kill(self) -> None:
+        """End the worker now, with every process it started (its job's future then fails)."""
+        # A worker already reaped is skipped: its pid may be another process's by now.
+        if self._process.poll() is None:
+            processes.kill_trees([self._process.pid])
+
     def close(self) -> None:
         """Ask the worker to end (its zygotes with it) and wait for it."""
         if self._process.stdin is not None:
@@ -91,6 +104,7 @@ class Workers(Executor):
         self._local = threading.local()
         self._workers: list[Worker] = []
         self._lock = threading.Lock()
+        self._killed = False
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         from grader.batch.runner import grade_job
@@ -102,17 +116,29 @@ class Workers(Executor):
     def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         worker: Worker | None = getattr(self._local, "worker", None)
         if worker is None or not worker.alive:
-            worker = self._local.worker = Worker()
-            with self._lock:
+            with self._lock:  # so that `kill` finds every worker started, or none starts
+                if self._killed:
+                    raise WorkerFailed("the batch was stopped")
+                worker = self._local.worker = Worker()
                 self._workers.append(worker)
         return worker.run(args, kwargs)
+
+    def kill(self) -> None:
+        """End every worker now, with the gradings in flight and all they started."""
+        with self._lock:
+            self._killed = True
+            workers = list(self._workers)
+        for worker in workers:
+            worker.kill()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._threads.shutdown(wait=wait, cancel_futures=cancel_futures)
         with self._lock:
-            workers, self._workers = self._workers, []
+            workers = list(self._workers)
         for worker in workers:
             worker.close()
+        with self._lock:  # kept until closed, so that a `kill` meanwhile finds them
+            self._workers = [w for w in self._workers if w not in workers]
 
 
 def serve() -> None:

@@ -19,18 +19,19 @@ def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
     errors = book.count(gradebook.CellState.ERROR)
     jobs = len(result.classroom.jobs)
     lines = [
-        f"graded {jobs - len(result.unfinished)} of {plural(jobs, 'submission')} from "
+        f"graded {jobs - len(result.unfinished) - len(result.not_started)} of "
+        f"{plural(jobs, 'submission')} from "
         f"{plural(len(result.classroom.students), 'student')} "
         f"({result.graded} now, {result.resumed} already graded); "
         f"{errors} could not be run, {book.count(gradebook.CellState.MISSING)} missing"
     ]
     for exercise in book.exercises:
         mean = book.mean(exercise)
-        handed = sum(c.state is not gradebook.CellState.MISSING for c in book.cells(exercise))
+        graded = len(book.scores(exercise))  # what the mean is over: not what is not graded yet
         shown = "-" if mean is None else f"{mean:g}"
         lines.append(
             f"  {exercise:<16} mean {shown}/{book.max_scores[exercise]:g} over "
-            f"{plural(handed, 'submission')}"
+            f"{plural(graded, 'submission')}"
         )
     if result.regraded_alone:
         lines.append(
@@ -41,7 +42,13 @@ def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
         lines += [f"  {i.path}: {i.reason}" for i in result.classroom.ignored]
     for lost in result.unfinished:
         lines.append(f"NOT GRADED {lost.label}: {lost.reason}")
-    if result.unfinished:
+    if result.not_started:
+        # One line, not one per file: a class of hundreds may be stopped early.
+        lines.append(
+            f"NOT GRADED {plural(len(result.not_started), 'submission')}: the batch was "
+            "interrupted before it started them (grades.csv says not graded)"
+        )
+    if result.unfinished or result.not_started:
         lines.append("run the same command again with --resume to grade what is left")
     if result.isolation is not None:
         lines.append(f"isolation: {result.isolation.describe()}")

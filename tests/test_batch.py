@@ -365,15 +365,18 @@ class FakeGrader:
         if "crash-the-worker" in text:
             raise RuntimeError("worker lost")
         timing = "slow-under-load" in text and first
+        busy = "too-busy-to-time" in text  # on every grading, next to a real failure
+        status = CheckStatus.INCONCLUSIVE if busy else CheckStatus.FAILED
         check = CheckResult(
             "takes the longest pause",
-            CheckStatus.FAILED if timing else CheckStatus.PASSED,
-            0.0 if timing else 4.0,
+            status if timing or busy else CheckStatus.PASSED,
+            0.0 if timing or busy else 4.0,
             4.0,
             Visibility.PUBLIC,
-            timing=timing,
+            timing=timing or busy,
         )
-        other = CheckResult("prints", CheckStatus.PASSED, 6.0, 6.0, Visibility.HIDDEN)
+        prints = CheckStatus.FAILED if busy else CheckStatus.PASSED
+        other = CheckResult("prints", prints, 0.0 if busy else 6.0, 6.0, Visibility.HIDDEN)
         return Report(exercise.id, label, exercise.points, checks=[other, check])
 
 
@@ -413,6 +416,19 @@ def test_timing_failures_are_graded_again_alone(tmp_path: Path, fake: FakeGrader
     stored = json.loads((tmp_path / "out" / "ben" / "count-async.json").read_text())
     assert stored["score"] == 10 and stored["message"] == batch.REGRADED_ONLY_TIMING
     assert max(others for _, others in fake.calls) > 0, "nothing was graded concurrently"
+
+
+def test_an_inconclusive_check_is_graded_again_alone_and_named(
+    tmp_path: Path, fake: FakeGrader
+) -> None:
+    """Also next to a real failure: load never settles a check's points."""
+    room = small_class(tmp_path / "class")
+    touch(room / "eve" / "count-async.py", "too-busy-to-time")
+    result, _ = grade_class(room, tmp_path / "out")
+    assert sorted(result.regraded_alone) == ["ben/count-async.py", "eve/count-async.py"]
+    assert result.inconclusive == ["eve/count-async.py"]
+    said = summary.render_summary(result)
+    assert "INCONCLUSIVE 1 submission, graded alone too" in said and "eve/count-async.py" in said
 
 
 def test_an_earlier_batch_into_the_class_folder_is_no_student_of_the_next(

@@ -103,6 +103,7 @@ class BatchResult:
     graded: int = 0  # files graded in this run
     resumed: int = 0  # files whose report was already there
     regraded_alone: list[str] = field(default_factory=list)
+    inconclusive: list[str] = field(default_factory=list)  # too busy to time, also alone
     unfinished: list[Unfinished] = field(default_factory=list)
     isolation: Isolation | None = None  # what every grading ran under
     in_flight: list[int] = field(default_factory=list)  # the limits the throttle went through
@@ -129,9 +130,10 @@ def grade_job(
 ) -> dict[str, Any]:
     """Grade one file, wherever an executor runs it: plain data in, plain data out.
 
-    Returns ``{"report": Report.to_dict(), "timing": bool, "timing_only": bool}``:
-    whether a check failed on time only (what load can cause), and whether
-    those were its only failures (`Report.timing_only`). A grading the
+    Returns ``{"report": Report.to_dict(), "timing": bool, "timing_only": bool,
+    "inconclusive": bool}``: whether a check failed on time only (what load can
+    cause), whether those were its only failures (`Report.timing_only`), and
+    whether the machine was too busy to time one (graded again alone). A grading the
     grader could not complete for this file becomes an error report; a file or
     exercise this machine cannot see, or an isolation it cannot give, raises,
     since that is no fault of the file. `isolation` names the backend the batch
@@ -159,7 +161,13 @@ def grade_job(
         "report": report.to_dict(),
         "timing": _timing_failed(report),
         "timing_only": report.timing_only,
+        "inconclusive": _inconclusive(report),
     }
+
+
+def _inconclusive(report: Report) -> bool:
+    """Whether the machine was too busy to time one of its checks: it is graded again."""
+    return any(c.status is CheckStatus.INCONCLUSIVE for c in report.checks)
 
 
 def _timing_failed(report: Report) -> bool:
@@ -336,7 +344,11 @@ class _Rounds:
             self.throttle.observe(timing_failed=bool(outcome and outcome["timing"]))
         if outcome is None:
             self.tracker.finish(job, failed=True)
-        elif outcome["timing_only"] or (self.strict_timing and outcome["timing"]):
+        elif (
+            outcome["timing_only"]
+            or outcome.get("inconclusive")
+            or (self.strict_timing and outcome["timing"])
+        ):
             again[job] = outcome["timing_only"]
         else:
             report = Report.from_dict(outcome["report"])
@@ -361,6 +373,8 @@ class _Rounds:
                 note = REGRADED_ONLY_TIMING if only_timing else REGRADED_SOME_TIMING
                 report.message = f"{report.message} ({note})" if report.message else note
                 self.result.regraded_alone.append(job.label)
+                if _inconclusive(report):
+                    self.result.inconclusive.append(job.label)
                 _save(self.out_dir, job, report, self.result, self.tracker)
             self.stop.in_flight = 0
 

@@ -37,6 +37,12 @@ def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
         lines.append(
             f"re-graded alone (timing checks failed under load): {', '.join(result.regraded_alone)}"
         )
+    if result.inconclusive:
+        lines.append(
+            f"INCONCLUSIVE {plural(len(result.inconclusive), 'submission')}, graded alone too: "
+            f"the machine was too busy to time some checks ({', '.join(result.inconclusive)}); "
+            "their points are not known yet: grade them again when it is quieter"
+        )
     if result.classroom.ignored:
         lines.append("ignored:")
         lines += [f"  {i.path}: {i.reason}" for i in result.classroom.ignored]

@@ -7,9 +7,10 @@ kernel counts, for each thread, the time it was ready to run and did not
 times depend on are the grader's own main thread (its event loop, its
 timers and the injected callables) and every thread of the check's child;
 the sum of their waits over an attempt is what load can explain of a miss
-(`grader.grading.retries`). The grader's helper threads (the sampler that
-looks at the child every 5 ms, the listener) are left out: they wait for a
-CPU often on a busy machine, and none of a check's times waits for them.
+(`grader.grading.retries`). Of the grader's helper threads, the listener
+counts (a child's new thread or loop waits for its answer); the sampler that
+looks at the child every 5 ms does not: it waits for a CPU often on a busy
+machine, and none of a check's times waits for it.
 
 One `Meter` per process (`METER`): a grading's checks run one at a time.
 """
@@ -48,6 +49,12 @@ class Meter:
         self._lock = threading.Lock()
         self._children: dict[int, float] = {}  # pid -> its waits when last read
         self._ended = 0.0  # the waits of children no longer watched
+        self._threads: set[int] = set()  # this process's threads that count, besides the main
+
+    def count_thread(self, tid: int) -> None:
+        """Count a thread of this process a check's times wait on (the observer's listener)."""
+        with self._lock:
+            self._threads.add(tid)
 
     def watch(self, pid: int) -> None:
         with self._lock:
@@ -64,9 +71,10 @@ class Meter:
     def total(self) -> float:
         """Every wait counted so far: take it before and after, the difference is the load."""
         main = threading.main_thread().native_id
-        own = waited(os.getpid(), main) if main is not None else 0.0
         with self._lock:
             pids = list(self._children)
+            tids = {main, *self._threads} - {None}
+        own = sum(waited(os.getpid(), tid) for tid in tids if tid is not None)
         now = {pid: waited(pid) for pid in pids}
         with self._lock:
             for pid, value in now.items():

@@ -28,7 +28,8 @@ import threading
 from typing import Protocol
 
 from grader.clock import now
-from grader.sandbox.observation.records import Poll, Start
+from grader.sandbox import load
+from grader.sandbox.observation.records import Poll, Start, Started
 from grader.sandbox.observation.syscalls import numbers
 
 # <linux/seccomp.h>: struct seccomp_notif, seccomp_notif_resp and seccomp_notif_addfd, and
@@ -47,7 +48,11 @@ MOST = 4096
 class Sink(Protocol):
     """Who is told what one child asked for (a `Watcher`)."""
 
-    def started(self, at: float, kind: Start) -> None: ...
+    def started(self, at: float, kind: Start) -> Started: ...
+
+    def unstarted(self, start: Started) -> None:
+        """The call that started `start` did not go on (interrupted: it will ask again)."""
+        ...
 
     def made(self, at: float, poll: select.epoll | None, by: int) -> Poll: ...
 
@@ -94,6 +99,8 @@ class Listener:
                 os.close(fd)
 
     def _run(self) -> None:
+        # A child's new thread or loop waits for this thread's answer: its waits count as load.
+        load.METER.count_thread(threading.get_native_id())
         while True:
             for fd, events in self._poll.poll():
                 with self._lock:
@@ -127,14 +134,18 @@ def _answer(fd: int, sink: Sink) -> None:
     if number in known.loops and sink.wants(by):
         _make_loop(fd, sink, ident, (number, args[0], by), at)
         return
-    # Counted once the call goes on: an interrupted call is asked again when it restarts.
-    if not _respond(fd, ident):
-        return
-    if number in known.loops:
-        sink.made(at, None, by)  # the child makes it itself
+    # Counted before the call goes on (the call it is part of may end a moment later), and
+    # taken back if it did not: an interrupted call is asked again when it restarts.
+    made = sink.made(at, None, by) if number in known.loops else None  # the child makes it
+    start = None
     if number in known.starts:
         thread = number == known.clone and args[0] & _CLONE_THREAD
-        sink.started(at, Start.THREAD if thread else Start.PROCESS)
+        start = sink.started(at, Start.THREAD if thread else Start.PROCESS)
+    if not _respond(fd, ident):
+        if made is not None:
+            sink.unmade(made)
+        if start is not None:
+            sink.unstarted(start)
 
 
 def _make_loop(fd: int, sink: Sink, ident: int, asked: tuple[int, int, int], at: float) -> None:

@@ -168,7 +168,12 @@ def _cause(sample: Sample, handled: Sequence[Handled]) -> str:
 
 
 def stretches(samples: Sequence[Sample], held: Sequence[float], ended: float) -> list[Stretch]:
-    """Each run of consecutive looks that found the loop's thread held outside the loop."""
+    """Each run of consecutive looks that found the loop's thread held outside the loop.
+
+    One look between two runs held the same way is the same stretch: the
+    thread ran a moment in it (the grader's nudge runs its handler), then
+    went on waiting.
+    """
     found: list[Stretch] = []
     run: list[Sample] = []
     for sample, seconds in [*zip(samples, held, strict=True), (None, 0.0)]:
@@ -180,7 +185,12 @@ def stretches(samples: Sequence[Sample], held: Sequence[float], ended: float) ->
             end = min(until, run[-1].at + UNPROVEN)
             calls = collections.Counter((s.state, s.call) for s in run)
             (state, call), _ = calls.most_common(1)[0]
-            found.append(Stretch(run[0].at, end, state, call))
+            last = found[-1] if found else None
+            same = last is not None and (last.state, last.call) == (state, call)
+            if last is not None and same and run[0].at - last.end <= 2 * UNPROVEN:
+                found[-1] = Stretch(last.start, end, state, call)
+            else:
+                found.append(Stretch(run[0].at, end, state, call))
         run = []
     return found
 

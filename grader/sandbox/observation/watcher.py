@@ -185,9 +185,15 @@ class Watcher:
 
     # -- the listener's thread -----------------------------------------------------------------
 
-    def started(self, at: float, kind: Start) -> None:
+    def started(self, at: float, kind: Start) -> Started:
+        start = Started(at, kind)
         with self._lock:
-            self._starts.append(Started(at, kind))
+            self._starts.append(start)
+        return start
+
+    def unstarted(self, start: Started) -> None:
+        with self._lock:
+            self._starts = [s for s in self._starts if s is not start]
 
     def wants(self, by: int) -> bool:
         with self._lock:

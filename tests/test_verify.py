@@ -14,7 +14,7 @@ from support import EXERCISES
 
 from grader.cli import cli
 from grader.course import catalog
-from grader.course.verify import seeds, verify
+from grader.course.verify import Draw, Stability, Target, seeds, verify
 
 
 @pytest.mark.parametrize("exercise", [e.id for e in catalog.catalog(EXERCISES)])
@@ -50,3 +50,17 @@ def test_draws_catch_a_verdict_that_hangs_on_the_draw() -> None:
     assert "'the same verdict on every draw' varied" not in result.output
     # The solution must earn full marks on every draw, and does not on the unlucky ones.
     assert "luck/solution" in result.output and "but should lose nothing" in result.output
+
+
+def test_an_inconclusive_draw_differs_from_no_verdict_but_proves_nothing() -> None:
+    """The machine too busy to time a check: not a verdict that varied, nor a pass."""
+    exercise = catalog.find("count-async", EXERCISES)
+    draws = [
+        Draw(1, 8, 10, {"fast": "inconclusive", "prints": "passed"}, {}),
+        Draw(2, 8, 10, {"fast": "failed", "prints": "passed"}, {}),
+    ]
+    losing = Stability(Target(exercise, exercise.solution, "x", frozenset({"fast"})), draws)
+    assert losing.varied == {} and losing.unexpected == [] and losing.ok
+    passing = Stability(Target(exercise, exercise.solution, "x", frozenset()), draws)
+    assert passing.varied == {}
+    assert [seed for seed, _ in passing.unexpected] == [1, 2]  # neither shows a pass

@@ -169,13 +169,19 @@ class Stability:
 
     @property
     def varied(self) -> dict[str, dict[str, list[int]]]:
-        """Each check whose verdict differed between seeds: status -> the seeds that gave it."""
+        """Each check whose verdict differed between seeds: status -> the seeds that gave it.
+
+        An inconclusive check has no verdict (the machine was too busy to time
+        it): it differs from none. What it costs a file is `unexpected`'s to say.
+        """
         names = {name for draw in self.draws for name in draw.verdicts}
         found: dict[str, dict[str, list[int]]] = {}
         for name in sorted(names):
             by_status: dict[str, list[int]] = {}
             for draw in self.draws:
-                by_status.setdefault(draw.verdicts.get(name, "missing"), []).append(draw.seed)
+                status = draw.verdicts.get(name, "missing")
+                if status != CheckStatus.INCONCLUSIVE:
+                    by_status.setdefault(status, []).append(draw.seed)
             if len(by_status) > 1:
                 found[name] = by_status
         errors = {draw.error for draw in self.draws}

@@ -267,12 +267,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         # The check's verdicts note the shape they expect; its task sees this list.
         shape = item.stash[shape_key] = []
         expected.noted.set(shape)
-        before = load.METER.total()
+        before = load.METER.in_calls
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
         outcome = item.stash[outcome_key]
         if not outcome.retryable:
             break
-        if judge_miss(outcome, load.METER.total() - before, last=attempt == attempts):
+        if judge_miss(outcome, load.METER.in_calls - before, last=attempt == attempts):
             break
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)

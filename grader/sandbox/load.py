@@ -12,6 +12,11 @@ counts (a child's new thread or loop waits for its answer); the sampler that
 looks at the child every 5 ms does not: it waits for a CPU often on a busy
 machine, and none of a check's times waits for it.
 
+Only the waits while a call of the submission is in flight count
+(`Meter.in_calls`): every time a check judges is a call's, and a child's
+start (an interpreter importing a file) waits for a CPU on a busy machine
+for nothing a bound measures.
+
 One `Meter` per process (`METER`): a grading's checks run one at a time.
 """
 
@@ -50,11 +55,17 @@ class Meter:
         self._children: dict[int, float] = {}  # pid -> its waits when last read
         self._ended = 0.0  # the waits of children no longer watched
         self._threads: set[int] = set()  # this process's threads that count, besides the main
+        self.in_calls = 0.0  # the waits counted while calls of the submission were in flight
 
     def count_thread(self, tid: int) -> None:
         """Count a thread of this process a check's times wait on (the observer's listener)."""
         with self._lock:
             self._threads.add(tid)
+
+    def spent_in_call(self, seconds: float) -> None:
+        """Add what was waited for a CPU while one call was in flight (its `total` difference)."""
+        with self._lock:
+            self.in_calls += max(0.0, seconds)
 
     def watch(self, pid: int) -> None:
         with self._lock:

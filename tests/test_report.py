@@ -10,6 +10,7 @@ from grader.grading.report import (
     Resources,
     Visibility,
 )
+from grader.outputs import gradescope, html
 from grader.outputs.text import render_text
 
 
@@ -96,3 +97,19 @@ def test_text_names_the_measured_times() -> None:
     text = render_text(example())
     assert "took 1.21 s" in text and "score: 2/10" in text and "(hidden)" in text
     assert "[after 3 attempts]" in text
+
+
+def test_an_inconclusive_check_says_to_grade_again_everywhere() -> None:
+    """Text, HTML and Gradescope: the points are not lost, not known yet."""
+    report = example()
+    report.checks[1] = CheckResult(
+        "takes about as long as the slowest", CheckStatus.INCONCLUSIVE, 0, 3,
+        Visibility.HIDDEN, "inconclusive: the machine was too busy to time this check",
+        timing=True,
+    )  # fmt: skip
+    shown = render_text(report)
+    assert "  BUSY        0/3  takes about as long as the slowest" in shown
+    assert "inconclusive: 1 check was not timed" in shown and "grade again" in shown
+    page = html.render_report(report)
+    assert 'class="badge inconclusive"' in page and "grade again" in page
+    assert "Inconclusive: 1 check was not timed" in gradescope.results(report)["output"]

@@ -66,6 +66,9 @@ def _summary(report: Report) -> str:
     where = f"Isolation: {words.isolation_of(report)}."
     if observed is not None:
         where += f"\nObserved from outside the submission: {observed}."
+    unsure = words.inconclusive_of(report)
+    if unsure is not None:
+        where = f"{unsure[0].upper()}{unsure[1:]}.\n{where}"
     if report.status is ReportStatus.ERROR:
         return f"Your file could not be run, so it scores 0: {report.message}\n{where}"
     hidden = sum(check.visibility is Visibility.HIDDEN for check in report.checks)

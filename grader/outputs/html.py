@@ -26,7 +26,7 @@ from grader.outputs import words
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 STYLE = """
-:root { --pass: #1a7f37; --fail: #cf222e; --error: #bc4c00; --timeout: #8250df;
+:root { --pass: #1a7f37; --fail: #cf222e; --error: #bc4c00; --timeout: #8250df; --busy: #57606a;
   --muted: #57606a; --line: #d0d7de; --call: #0969da; --callback: #54aeff;
   --output: #1f2328; --blocked: #cf222e; --expected: #8c959f; }
 * { box-sizing: border-box; }
@@ -45,6 +45,7 @@ code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
 .check.failed { border-left-color: var(--fail); }
 .check.error { border-left-color: var(--error); }
 .check.timeout { border-left-color: var(--timeout); }
+.check.inconclusive { border-left-color: var(--busy); border-left-style: dotted; }
 .check > summary, .check > .head { font-weight: 600; }
 .check > summary { cursor: pointer; }
 .check > .head { padding-left: 1.1em; }  /* in line with the checks that fold */
@@ -53,6 +54,7 @@ code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
   vertical-align: .1rem; text-transform: uppercase; }
 .badge.passed { background: var(--pass); } .badge.failed { background: var(--fail); }
 .badge.error { background: var(--error); } .badge.timeout { background: var(--timeout); }
+.badge.inconclusive { background: var(--busy); }
 .badge.visibility { background: #fff; color: var(--muted); border: 1px solid var(--line); }
 .points { float: right; font-variant-numeric: tabular-nums; }
 .message { white-space: pre-wrap; overflow-wrap: anywhere; margin: .4rem 0; }
@@ -145,6 +147,9 @@ def render_report(report: Report) -> str:
         )
     elif report.message:
         body.append(f'<p class="message muted">{esc(report.message)}</p>')
+    unsure = words.inconclusive_of(report)
+    if unsure is not None:
+        body.append(f'<p class="message"><strong>{esc(unsure)}</strong></p>')
     passed = sum(c.status is CheckStatus.PASSED for c in report.checks)
     if report.checks:
         body.append(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grader.course.catalog import Exercise
 from grader.errors import GraderError
@@ -37,10 +38,23 @@ class Verification:
         return not self.problems
 
 
+#: How many times a file is graded while the machine is too busy to time a check of it.
+BUSY_GRADINGS = 3
+
+
+def graded(exercise: Exercise, path: Path, **options: Any) -> Report:
+    """`grade`, again while a check comes out inconclusive: a proof needs verdicts."""
+    for _ in range(BUSY_GRADINGS):
+        report = grade(exercise, path, **options)
+        if not any(c.status is CheckStatus.INCONCLUSIVE for c in report.checks):
+            break
+    return report
+
+
 def verify(exercise: Exercise) -> Verification:
     """Grade the reference solution and the stub; list every way they disappoint."""
-    solution = grade(exercise, exercise.solution)
-    stub = grade(exercise, exercise.stub)
+    solution = graded(exercise, exercise.solution)
+    stub = graded(exercise, exercise.stub)
     result = Verification(exercise.id, solution, stub)
     checks_total = sum(check.max_score for check in solution.checks)
     if solution.status is ReportStatus.GRADED and checks_total != exercise.points:
@@ -49,7 +63,9 @@ def verify(exercise: Exercise) -> Verification:
             f"{exercise.points:g}"
         )
     if solution.score != exercise.points:
-        failed = [c.name for c in solution.checks if c.score < c.max_score]
+        # What each lost check measured, not only its title: a failure on a CI machine
+        # is read from this line alone.
+        failed = [f"{c.name}: {c.message[:400]}" for c in solution.checks if c.score < c.max_score]
         why = solution.message or "; ".join(failed)
         result.problems.append(
             f"the solution scored {solution.score:g}/{exercise.points:g} ({why})"
@@ -211,16 +227,9 @@ class Stability:
         return not self.varied and not self.unexpected
 
 
-#: How many times a draw is graded while the machine is too busy to time a check of it.
-BUSY_GRADINGS = 3
-
-
 def draw(target: Target, seed: int) -> Draw:
     """Grade a target with one seed; again while a check comes out inconclusive (load)."""
-    for _ in range(BUSY_GRADINGS):
-        report = grade(target.exercise, target.path, seed=seed, label=target.label)
-        if not any(c.status is CheckStatus.INCONCLUSIVE for c in report.checks):
-            break
+    report = graded(target.exercise, target.path, seed=seed, label=target.label)
     return Draw(
         seed=seed,
         score=report.score,

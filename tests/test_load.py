@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -69,10 +70,26 @@ def test_a_thread_kept_from_the_cpu_is_measured_waiting() -> None:
     assert during >= 0.05, f"its thread waited {during:.3f} s for a CPU"
 
 
-def test_the_meter_counts_this_process_main_thread() -> None:
+def test_the_meter_keeps_what_an_ended_thread_waited() -> None:
+    """Every thread of this process counts; one that ends takes nothing back."""
     meter = load.Meter()
-    assert meter.total() >= 0.0
-    assert load.waited(os.getpid()) >= load.waited(os.getpid(), os.getpid())
+    cpu = min(os.sched_getaffinity(0))
+
+    def wake_often() -> None:
+        os.sched_setaffinity(0, {cpu})
+        for _ in range(200):
+            time.sleep(0.001)
+
+    with burners(3, cpu):
+        before = meter.total()
+        worker = threading.Thread(target=wake_often)
+        worker.start()
+        while worker.is_alive():
+            meter.total()  # read while it runs
+            time.sleep(0.02)
+        worker.join()
+    assert threading.get_native_id() in load.waits(os.getpid())
+    assert meter.total() - before >= 0.02, "its waits were lost when it ended"
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,6 @@ import threading
 from typing import Protocol
 
 from grader.clock import now
-from grader.sandbox import load
 from grader.sandbox.observation.records import Poll, Start, Started
 from grader.sandbox.observation.syscalls import numbers
 
@@ -99,8 +98,6 @@ class Listener:
                 os.close(fd)
 
     def _run(self) -> None:
-        # A child's new thread or loop waits for this thread's answer: its waits count as load.
-        load.METER.count_thread(threading.get_native_id())
         while True:
             for fd, events in self._poll.poll():
                 with self._lock:

@@ -1,8 +1,16 @@
-"""A process per paused number sleeps its pause; the coroutine prints each number as it ends."""
+"""A process per paused number sleeps its pause; the coroutine prints each number as it ends.
+
+Each process sleeps until a moment fixed before any is started, so a slow
+start (a busy machine) does not change which ends first.
+"""
 
 import asyncio
 import multiprocessing
 import time
+
+
+def _sleep_until(moment):
+    time.sleep(max(0.0, moment - time.monotonic()))
 
 
 async def count(n=30, pauses=None):
@@ -11,7 +19,8 @@ async def count(n=30, pauses=None):
     for k in order:
         print(k)
     fork = multiprocessing.get_context("fork")
-    sleeping = {k: fork.Process(target=time.sleep, args=(s,)) for k, s in pauses.items()}
+    start = time.monotonic()
+    sleeping = {k: fork.Process(target=_sleep_until, args=(start + s,)) for k, s in pauses.items()}
     for process in sleeping.values():
         process.start()
     while sleeping:

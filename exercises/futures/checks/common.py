@@ -6,10 +6,12 @@ from typing import Any
 
 from grader.checks import (
     Call,
+    CheckFailed,
     Durations,
     Made,
     Recorder,
     Submission,
+    TimingError,
     coroutine,
     future,
     task,
@@ -67,6 +69,27 @@ def describe(aws: list[Made], delays: dict[str, float]) -> str:
     kinds = {"coro": "coroutine", "task": "task", "future": "future"}
     parts = [f"{kinds[aw.kind]} done after {delays[aw.args[0]]} s" for aw in aws]
     return "[" + ", ".join(parts) + "]"
+
+
+def expect_first(
+    returned: object, winner: str, delays: dict[str, float], recorder: Recorder, message: str
+) -> None:
+    """first_done returned the winner's result; or, on a busy machine, whichever ended first.
+
+    The grader's own timers end the awaitables: when load made the winner end
+    after the one returned (as the trusted clock saw them), the submission did
+    what was asked, and the miss is load's to explain (`TimingError`).
+    """
+    if returned == result_of(winner):
+        return
+    ended = {span.key: span.ended for span in recorder.spans if span.ended is not None}
+    got = next((name for name in delays if returned == result_of(name)), None)
+    if got is None or got not in ended:
+        raise CheckFailed(message)
+    late = ended.get(winner, max(ended.values())) - ended[got]
+    if late < 0:
+        raise CheckFailed(message)
+    raise TimingError(message, bounds={"measured": late, "at_most": 0.0})
 
 
 def which(returned: object, delays: dict[str, float]) -> str:

@@ -19,6 +19,7 @@ result_of = common.result_of
 race = common.race
 describe = common.describe
 which = common.which
+expect_first = common.expect_first
 
 
 @pytest.mark.points(1)
@@ -29,9 +30,10 @@ async def test_takes_the_fastest(
     aws, delays, winner = race(durations, recorder)
     returned = await submission.first_done(aws)
     call = f"first_done({describe(aws, delays)})"
-    assert returned == result_of(winner), (
-        f"{call} should return {result_of(winner)!r}, but returned {which(returned, delays)}"
-    )
+    expect_first(
+        returned, winner, delays, recorder,
+        f"{call} should return {result_of(winner)!r}, but returned {which(returned, delays)}",
+    )  # fmt: skip
     elapsed, fastest = submission.last.elapsed, delays[winner]
     expect_waited(elapsed, fastest, what=call, hint="it cannot have a result before one is done")
     expect_within(
@@ -52,7 +54,8 @@ async def test_any_kind_can_win(
     for kind in KINDS:
         aws, delays, winner = race(durations, recorder, winner=kind)
         returned = await submission.first_done(aws)
-        assert returned == result_of(winner), (
+        expect_first(
+            returned, winner, delays, recorder,
             f"first_done({describe(aws, delays)}) should return {result_of(winner)!r} (the "
-            f"{kind} done after {delays[winner]} s), but returned {which(returned, delays)}"
-        )
+            f"{kind} done after {delays[winner]} s), but returned {which(returned, delays)}",
+        )  # fmt: skip

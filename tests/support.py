@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
@@ -179,6 +180,19 @@ def leftovers() -> list[int]:
         todo += children.get(pid, [])
         if state != "Z" and not infrastructure:  # a zombie is dead, only not yet reaped
             found.append(pid)
+    return found
+
+
+def left_behind(within: float = 10.0) -> list[int]:
+    """`leftovers()` once they had `within` seconds to end: what a killed process left for good.
+
+    A process killed a moment ago may still be ending on a busy machine (a
+    zygote whose grading ended, reparented here); only what outlives the
+    grace period is left behind.
+    """
+    deadline = time.monotonic() + within
+    while (found := leftovers()) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return found
 
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import grade_file, leftovers, lost
+from support import grade_file, left_behind, lost
 
 from grader.grading.report import ReportStatus
 from grader.outputs.text import render_text
@@ -131,7 +131,7 @@ def test_a_sandbox_failure_the_submission_claims_is_its_own_fault() -> None:
     assert report.status is ReportStatus.GRADED and report.score == 0, report.message
     said = {c.message for c in report.checks}
     assert said == {"your program sent the grader a message only the sandbox may send"}
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 def test_a_child_that_floods_the_grader_with_requests_is_stopped() -> None:
@@ -142,7 +142,7 @@ def test_a_child_that_floods_the_grader_with_requests_is_stopped() -> None:
     assert any("more than 64 MB of messages" in c.message for c in report.checks), [
         c.message for c in report.checks
     ]
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 def test_a_huge_returned_text_makes_a_small_report() -> None:

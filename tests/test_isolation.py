@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import EXERCISES, REPO, SOLUTIONS, describe, leftovers
+from support import EXERCISES, REPO, SOLUTIONS, describe, left_behind, leftovers
 
 from grader.checks.submission import Submission
 from grader.sandbox import Limits, isolation
@@ -343,7 +343,7 @@ async def test_nothing_outlives_the_check(attacker: Submission) -> None:
     assert leftovers(), "the escaped process should be running until the check ends"
     await attacker.close()
     await asyncio.sleep(0)
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 async def test_the_scratch_folder_has_a_limit(backend: Isolation, attacker: Submission) -> None:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import grade_file, leftovers
+from support import grade_file, left_behind
 from test_sandbox import LIMITS, MISBEHAVING, limits_for, private_copy
 
 from grader.grading.report import CheckStatus, ReportStatus
@@ -46,7 +46,7 @@ def test_misbehaving_submission_gets_a_report(
     if status is ReportStatus.GRADED:
         assert report.checks and all(c.status is not CheckStatus.PASSED for c in report.checks)
     assert len(json.dumps(report.to_dict())) < 20_000
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 def test_busy_loop_check_status_is_timeout() -> None:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import leftovers
+from support import left_behind, leftovers
 
 from grader.checks.submission import Submission
 from grader.sandbox import (
@@ -61,7 +61,7 @@ async def test_import_failures_are_reported(name: str, says: str, tmp_path: Path
         await student.functions()
     await student.close()
     assert time.monotonic() - started < limits.import_timeout + 3
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ async def test_misbehaving_calls_fail_alone(
             await student.count(5, {})
         assert time.monotonic() - started < limits.call_timeout + 3
     await student.close()
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 async def test_killing_its_parent_hurts_only_the_submission(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ async def test_killing_its_parent_hurts_only_the_submission(tmp_path: Path) -> N
         except SubmissionRaised as raised:
             assert isolated and raised.type_name == "PermissionError", raised
     await student.close()
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 async def test_forked_children_are_killed_with_the_sandbox(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ async def test_forked_children_are_killed_with_the_sandbox(tmp_path: Path) -> No
     assert await student.count(3) == [1, 2, 3]
     assert len(leftovers()) >= 4  # keeper, server and the forks, one of them escaped
     await student.close()
-    assert leftovers() == []
+    assert left_behind() == []
 
 
 async def test_child_has_no_stdin_and_a_minimal_environment(tmp_path: Path) -> None:

@@ -132,8 +132,18 @@ def test_load_never_costs_a_correct_file_a_point() -> None:
 
 
 def test_a_miss_load_cannot_explain_fails_at_once_on_a_busy_machine() -> None:
-    """Sequential gather: 4x over its bound, failed on the first attempt, not retried."""
+    """Sequential gather: 4x over its bound, failed on the first attempt, not retried.
+
+    Other work on the machine (a CI job beside this one) can make the waits
+    measured large enough to explain even that; then it is inconclusive,
+    and only then, never passed.
+    """
     report = grade_on_one_busy_cpu("gather", str(SUBMISSIONS / "gather" / "bad_sequential.py"))
     timing = next(c for c in report.checks if c.name.startswith("takes about as long"))
-    assert timing.status is CheckStatus.FAILED, timing.message
-    assert timing.attempts == 1
+    assert timing.status in (CheckStatus.FAILED, CheckStatus.INCONCLUSIVE), timing.message
+    if timing.status is CheckStatus.FAILED:
+        assert timing.attempts == 1, "a miss load did not explain was retried"
+    else:
+        waited = float(timing.message.split("waited ")[1].split(" s")[0])
+        over = (timing.bounds or {})["measured"] - (timing.bounds or {})["at_most"]
+        assert over <= retries.EXPLAINS * waited + 0.01, timing.message

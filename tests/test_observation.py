@@ -65,7 +65,7 @@ def test_honest_code_waits_in_its_loop(tmp_path: Path, backend: Backend) -> None
     """, "main", [0.1, 0.2, 0.15])  # fmt: skip
     seen = observed(call)
     assert (seen.threads, seen.processes, seen.loops, seen.loops_open) == (0, 0, 0, 0)
-    assert seen.blocked < 0.02 and seen.busy < 0.05, seen.summary()
+    assert seen.blocked < 0.02 and seen.cpu < 0.05, seen.summary()  # ready time is load
     assert seen.polled_at is not None and seen.polled_at - call.started < 0.05
     assert seen.samples >= 20, "looked at every 5 ms over 0.2 s"
 

@@ -58,8 +58,9 @@ def _held(call: Call) -> float | None:
     """
     seen = call.observed
     if seen is not None and seen.sees(Facet.LOOP_THREAD):
+        # Busy on a CPU, not ready to run: a loaded machine makes honest code wait for one.
         held = max(
-            seen.blocked if seen.blocked >= HELD else 0.0, seen.busy if seen.busy >= BUSY else 0.0
+            seen.blocked if seen.blocked >= HELD else 0.0, seen.busy if seen.cpu >= BUSY else 0.0
         )
         return held or None
     return call.stall if call.stall is not None and call.stall > STALL else None

@@ -1,4 +1,8 @@
-"""A thread per paused number sleeps its pause, then prints; the coroutine joins them all."""
+"""A thread per paused number sleeps its pause, then prints; the coroutine joins them all.
+
+Each thread sleeps until a moment fixed before any is started, so a slow
+start (a busy machine) does not change which prints first.
+"""
 
 import threading
 import time
@@ -10,9 +14,10 @@ async def count(n=30, pauses=None):
     for k in order:
         print(k, flush=True)
     lock = threading.Lock()
+    start = time.monotonic()
 
     def one(k):
-        time.sleep(pauses[k])
+        time.sleep(max(0.0, start + pauses[k] - time.monotonic()))
         with lock:
             print(k, flush=True)
             order.append(k)

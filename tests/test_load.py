@@ -110,6 +110,14 @@ def test_a_miss_is_judged_by_the_load_measured(
     assert retries.decide(bounds, waited, last=last) is decision
 
 
+def test_load_the_submission_makes_itself_is_no_excuse() -> None:
+    """The same miss, explained by load, fails at once when the child itself used the CPU."""
+    bounds = {"measured": 0.6, "at_most": 0.45}
+    assert retries.decide(bounds, 0.2, made=0.02, last=False) is Decision.RETRY
+    assert retries.decide(bounds, 0.2, made=retries.SELF_MADE, last=False) is Decision.FAIL
+    assert retries.decide(bounds, 0.2, made=retries.SELF_MADE, last=True) is Decision.FAIL
+
+
 def grade_on_one_busy_cpu(exercise: str, path: str) -> Report:
     """`grader grade` with the grading and three busy processes all on one CPU."""
     cpu = min(os.sched_getaffinity(0))

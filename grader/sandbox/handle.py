@@ -138,7 +138,7 @@ class Sandbox:
         self.watcher: Watcher | None = None  # what the grader sees of the child from outside
         self.group: cgroup.Group | None = None  # the check's control group, if it has one
         self._server_pid = 0  # the child's server, as the kernel named it (0: not known)
-        self._waits_began = 0.0  # `load.METER.total()` when the current call was sent
+        self._waits_began = load.Reading(0.0, 0.0)  # the load meter when the call was sent
 
     # -- life cycle -------------------------------------------------------
 
@@ -282,7 +282,8 @@ class Sandbox:
             return
         watcher.attach(fds[0], pid, self._written, boot.FD_IN)
         self._server_pid = pid
-        load.METER.watch(pid)  # its threads' waits for a CPU explain its checks' late times
+        # Its waits for a CPU explain its checks' late times; the CPU it uses does not.
+        load.METER.watch(pid, self.group)
         watcher.nudge = self.forkserver.diagnose
         loop = asyncio.get_running_loop()
         flood = SubmissionDied(
@@ -414,7 +415,7 @@ class Sandbox:
         looped = in_loop or self.functions.get(name) == "async"
         if self.watcher is not None:
             self.watcher.begin(own_loop=looped)
-        self._waits_began = load.METER.total()
+        self._waits_began = load.METER.reading()
         self._send(message)
         pinger = loop.create_task(self._ping(record)) if looped else None
         try:
@@ -491,7 +492,7 @@ class Sandbox:
         """What the grader saw of the call that just ended, from outside the child."""
         # What load cost the call, read before the child may be killed: a late time of it
         # is weighed against this (`grader.grading.retries`).
-        load.METER.spent_in_call(load.METER.total() - self._waits_began)
+        load.METER.spent_in_call(self._waits_began)
         if self.watcher is None:
             return None
         return self.watcher.end(own_loop=looped, replied=self._replied, handled=self._handled)

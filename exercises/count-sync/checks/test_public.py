@@ -15,6 +15,7 @@ from grader.checks import (
 )
 
 pauses_on = sibling(__file__).pauses_on
+taken = sibling(__file__).taken
 
 
 def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:
@@ -46,11 +47,17 @@ async def test_pauses_before_numbers(submission: Submission, durations: Duration
     pauses = pauses_on(durations, n, [*waits, durations.between(0.04, 0.08)])
     await submission.count(n, pauses)
     call = submission.last
-    printed = printed_numbers(call)
-    assert printed == list(range(1, n + 1)), f"count({n}, {pauses}) printed {printed}"
+    # Which numbers print is the order check's business: this one times those that did,
+    # so a count that is off by one (range(n)) loses that check alone, not this one too.
+    printed = set(printed_numbers(call))
+    timed = {k: due for k, due in numbered(pauses, n).items() if int(k) in printed}
+    assert any(int(k) in pauses for k in timed), (
+        f"count({n}, {pauses}) printed none of the numbers it should pause before, so no "
+        "pause could be timed"
+    )
     expect_printed_on_time(
         call,
-        numbered(pauses, n),
+        timed,
         early_hint="sleep pauses[k] seconds before printing k",
         late_hint="was there a pause that should not be there?",
     )
@@ -63,7 +70,7 @@ async def test_returns_elapsed(submission: Submission, durations: Durations) -> 
     pauses = pauses_on(durations, n, durations.distinct(3, 0.05, 0.2))
     returned = await submission.count(n, pauses)
     expect_type(returned, (float, int), what=f"the value count({n}, {pauses}) returned")
-    waited, measured = sum(pauses.values()), submission.last.elapsed
+    waited, measured = taken(pauses, submission.last), submission.last.elapsed
     assert returned >= waited - 0.005, (
         f"count returned {returned:.3f} s, but its pauses alone take {waited:.3f} s; "
         "return the end time minus the start time, read from time.perf_counter()"

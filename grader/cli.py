@@ -28,7 +28,7 @@ from grader.errors import GraderError, GradingFailed
 from grader.grading import session
 from grader.grading.report import Report
 from grader.grading.runner import grade as grade_submission
-from grader.grading.runner import require_hidden_checks
+from grader.grading.runner import require_file, require_hidden_checks
 from grader.outputs import gradescope
 from grader.outputs.text import render_text
 from grader.sandbox import isolation
@@ -100,8 +100,8 @@ def _exercise(ctx: click.Context, exercise_id: str) -> Exercise:
 
 def _file(path: str) -> Path:
     file = Path(path)
-    if not file.is_file():
-        raise CommandError(f"no file at {path}")
+    with _reported():
+        require_file(file)
     return file
 
 
@@ -533,6 +533,8 @@ def batch(
         exercises = catalog.catalog(folder)
         found = classroom.scan(class_dir, exercises, only=only, skip=out_dir)
         members = roster.read(roster_file) if roster_file is not None else None
+        if members is not None:  # before grading: a roster of another class costs a line
+            roster.require_a_match(members, found.students)
     stop = batching.Stop()
     try:
         # Outermost, so that a second Ctrl-C is answered until the workers are gone.
@@ -547,6 +549,7 @@ def batch(
                 found, out_dir, folder, executor, resume=resume, seed=seed,
                 strict_timing=strict_timing, progress=None if quiet else _progress(stack),
                 public_only=public_only, isolation=chosen, throttle=throttle, stop=stop,
+                heartbeat=HEARTBEAT,
             )  # fmt: skip
     except OSError as error:
         if error.filename is None:  # not a file the batch wrote: a grader fault, said as one
@@ -628,8 +631,10 @@ def _say_now(line: str) -> None:
     os.write(fd, f"{line}\n".encode(errors="replace"))
 
 
-#: Outside a terminal, a progress line at most this often (seconds), and at the end.
+#: Outside a terminal, a progress line about this often (seconds), and at the end.
 PROGRESS_EVERY = 10.0
+#: How often the batch tells the progress callback that it is alive, a grading done or not.
+HEARTBEAT = 1.0
 
 
 def _progress(stack: contextlib.ExitStack) -> Callable[[batching.Progress], None]:
@@ -647,10 +652,13 @@ def _progress_lines() -> Callable[[batching.Progress], None]:
     regrading = [""]
 
     def update(progress: batching.Progress) -> None:
+        for line in progress.news:
+            click.echo(f"note: {line}", err=True)
         at = time.monotonic()
         finished = progress.done == progress.total and not progress.current
         changed = progress.current != regrading[0]
-        if not (finished or changed or at - printed_at[0] >= PROGRESS_EVERY):
+        # A heartbeat early rather than one late: a line at least every PROGRESS_EVERY s.
+        if not (finished or changed or at - printed_at[0] >= PROGRESS_EVERY - HEARTBEAT):
             return
         printed_at[0], regrading[0] = at, progress.current
         doing = f"; re-grading {progress.current} alone" if progress.current else ""
@@ -678,6 +686,8 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], 
         )
 
     def update(progress: batching.Progress) -> None:
+        for line in progress.news:
+            click.echo(f"\nnote: {line}", err=True)
         if not bars:
             bar = click.progressbar(
                 length=progress.total, label="grading", item_show_func=show, show_pos=True,

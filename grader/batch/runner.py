@@ -111,6 +111,7 @@ class BatchResult:
     stopped: bool = False  # a `Stop` was asked for: what had not started was left
     not_started: list[str] = field(default_factory=list)  # the files it left, by label
     news: list[str] = field(default_factory=list)  # what the executor said (a lost worker)
+    hand_back: Path | None = None  # the folder of pages to hand back, when asked for
 
     @property
     def grades_csv(self) -> Path:
@@ -186,7 +187,7 @@ def _ours(report: Report | None, job: Job) -> bool:
     return report is not None and (report.exercise, report.submission) == (job.exercise, job.label)
 
 
-def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
+def _prepare(out_dir: Path, jobs: Sequence[Job], student_pages: bool = False) -> None:
     """Make `out_dir`, prove it takes files, and that nothing is in the way of one.
 
     Everything a batch will write is checked before anything is graded, so a
@@ -205,8 +206,11 @@ def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
             f"--out {out_dir} cannot hold the results: {error.strerror or error}"
         ) from None
     own = [gradebook.FILE, classpage.INDEX, canvas.FILE, moodle.FILE]
+    own += [classpage.HAND_BACK] if student_pages else []
     files = [out_dir / gradebook.FILE, out_dir / classpage.INDEX]
     for job in jobs:
+        if f"{job.exercise}.html" == classpage.INDEX:
+            raise BadOutput(f"an exercise named {job.exercise} would overwrite a student's page")
         if job.student in own:
             raise BadOutput(
                 f"the student folder {job.student} has the name of a file the batch writes "
@@ -241,6 +245,7 @@ def run(
     throttle: Throttle | None = None,
     stop: Stop | None = None,
     heartbeat: float | None = None,
+    student_pages: bool = False,
 ) -> BatchResult:
     """Grade the class's files through `executor`, writing each report as soon as it is final.
 
@@ -262,11 +267,13 @@ def run(
     a live batch; an executor that has `news` (a cluster that lost a worker)
     is asked for it then, and what it says goes out with the progress and
     into `result.news`.
+    With `student_pages`, each student's pages to hand back are written too
+    (`classpage.write_hand_back`: public details only).
     """
     if not public_only:
         for exercise in classroom.exercises:
             require_hidden_checks(exercise)
-    _prepare(out_dir, classroom.jobs)
+    _prepare(out_dir, classroom.jobs, student_pages)
     gradebook.remove_leftovers(out_dir)
     todo = _todo(classroom, out_dir, resume)
     chosen = isolation or choose_isolation(None, allow_none=True)
@@ -286,7 +293,7 @@ def run(
         result.in_flight = list(throttle.history)
     rounds.alone(again)
     result.stopped = rounds.stop.requested
-    _write_outputs(classroom, out_dir, result, public_only)
+    _write_outputs(classroom, out_dir, result, public_only, student_pages)
     return result
 
 
@@ -401,7 +408,11 @@ class _Rounds:
 
 
 def _write_outputs(
-    classroom: Classroom, out_dir: Path, result: BatchResult, public_only: bool
+    classroom: Classroom,
+    out_dir: Path,
+    result: BatchResult,
+    public_only: bool,
+    student_pages: bool = False,
 ) -> None:
     """`grades.csv` and `index.html`, from every report in `out_dir`, this run's or not."""
     handed_in = [(j.student, j.exercise) for j in classroom.jobs]
@@ -415,6 +426,9 @@ def _write_outputs(
     )
     gradebook.write_atomic(result.grades_csv, result.gradebook.to_csv())
     classpage.write_index(out_dir, result.gradebook, handed_in, reports)
+    if student_pages:
+        found = {key: report for key, report in reports.items() if report is not None}
+        result.hand_back = classpage.write_hand_back(out_dir, result.gradebook, found)
 
 
 def _max_scores(

@@ -66,6 +66,11 @@ def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
         lines.append(f"gradings at once: {result.in_flight[0]}")
     lines.append(f"wrote {result.grades_csv} and a JSON report per submission")
     lines.append(f"wrote {result.index_html}: the class at a glance, with a page per submission")
+    if result.hand_back is not None:
+        lines.append(
+            f"wrote {result.hand_back}: a folder per student to hand back (public feedback; "
+            "hidden checks' names and points only)"
+        )
     if lms is not None:
         lines += _lms_lines(lms)
     return "\n".join(lines)

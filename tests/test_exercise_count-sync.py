@@ -26,6 +26,8 @@ WRONG = {
     "bad_range_to_n_minus_1.py": {ORDER, DEFAULTS},
     # range(n), 0 to n-1, pausing where asked: the same, one number lower (issue 19)
     "bad_range_zero_based.py": {ORDER, DEFAULTS},
+    # prints 1 alone: the pauses of the numbers it left out cannot be timed
+    "bad_prints_only_one.py": {ORDER, PAUSES, DEFAULTS},
     # returns 0.0 instead of measuring
     "bad_returns_sum.py": {RETURNS, MATCHES},
     # never sleeps, returns the sum of the pauses

@@ -51,9 +51,12 @@ async def test_pauses_before_numbers(submission: Submission, durations: Duration
     # so a count that is off by one (range(n)) loses that check alone, not this one too.
     printed = set(printed_numbers(call))
     timed = {k: due for k, due in numbered(pauses, n).items() if int(k) in printed}
-    assert any(int(k) in pauses for k in timed), (
-        f"count({n}, {pauses}) printed none of the numbers it should pause before, so no "
-        "pause could be timed"
+    # An end of the count missed is forgiven here; a count that leaves out more of the
+    # paused numbers leaves their pauses untimed, and cannot pass for timing them right.
+    untimed = sorted(k for k in pauses if k not in printed)
+    assert len(untimed) <= 1, (
+        f"count({n}, {pauses}) never printed {', '.join(map(str, untimed))}, numbers it "
+        "should pause before, so those pauses could not be timed"
     )
     expect_printed_on_time(
         call,

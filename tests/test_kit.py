@@ -108,9 +108,8 @@ def test_a_student_installs_from_the_kit_alone(tmp_path: Path) -> None:
     assert leaks(home / "kit") == []
     readme = (home / "kit" / "README.md").read_text(encoding="utf-8")
     install, work = blocks(readme)
-    assert install[-1] == (
-        f"pip install --no-index --find-links kit/wheels 'asyncio-grader=={kit.version()}'"
-    )
+    wheel = f"kit/wheels/asyncio_grader-{kit.version()}-py3-none-any.whl"
+    assert install[-1] == f"pip install --no-index --find-links kit/wheels {wheel}"
     assert "Windows" in readme and "WSL" in readme and "Scripts\\activate" not in readme
 
     env = offline_env()
@@ -187,7 +186,7 @@ def test_a_kit_carries_the_given_wheel_and_says_where_dependencies_come_from(
     assert (tmp_path / "kit" / "wheels" / wheel.name).read_bytes() == wheel.read_bytes()
     readme = (tmp_path / "kit" / "README.md").read_text(encoding="utf-8")
     install, _ = blocks(readme)
-    assert install[-1] == f"pip install --find-links kit/wheels 'asyncio-grader=={kit.version()}'"
+    assert install[-1] == f"pip install kit/wheels/{wheel.name}"  # this file, not a name
     assert "its dependencies (pytest, aiohttp, ...) from the package" in readme
 
 
@@ -196,11 +195,13 @@ def test_a_kit_carries_the_given_wheel_and_says_where_dependencies_come_from(
     [
         (["--install", "asyncio-grader", "--offline"], "the kit then carries no wheel"),
         (["--wheel", "missing.whl"], "no wheel at missing.whl"),
+        (["--wheel", "asyncio_grader-0.0.1-py3-none-any.whl"], "is not a wheel of asyncio-grader"),
     ],
 )
 def test_release_refuses_what_cannot_make_a_kit(
     tmp_path: Path, extra: list[str], says: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "asyncio_grader-0.0.1-py3-none-any.whl").write_bytes(b"PK")
     done = CliRunner().invoke(cli, ["--exercises", str(EXERCISES), "release", "kit", *extra])
     assert done.exit_code == 2 and says in done.output, done.output

@@ -150,7 +150,9 @@ def require_a_match(roster: Roster, students: Iterable[str]) -> None:
     Its gradebook files would be empty, which an LMS takes without a word.
     """
     folders = list(students)
-    if match(roster, folders).matched or not roster.members:
+    if not roster.members:
+        raise BadRoster(f"{roster.path} has a header and no student rows")
+    if match(roster, folders).matched:
         return
     named = ", ".join(repr(m.folder) for m in roster.members[:QUOTED])
     present = ", ".join(repr(f) for f in folders[:QUOTED])

@@ -129,6 +129,9 @@ def grader_wheel(into: Path, wheel: Path | None = None) -> Path:
     if wheel is not None:
         if not wheel.is_file() or wheel.suffix != ".whl":
             raise MissingFile(f"no wheel at {wheel}")
+        if not wheel.name.startswith(f"{_wheel_stem()}-"):
+            # The kit's checks rely on this version's API: another one's wheel would break them.
+            raise NoWheel(f"{wheel.name} is not a wheel of {DISTRIBUTION} {version()}")
         target = into / wheel.name
         shutil.copyfile(wheel, target)
         return target
@@ -150,10 +153,15 @@ def grader_wheel(into: Path, wheel: Path | None = None) -> Path:
              install_requirement(),
              what=f"cannot find a wheel of {install_requirement()} (pass --wheel FILE, or "
              "--install REQUIREMENT for a grader published on an index)")  # fmt: skip
-    found = sorted(into.glob(f"{DISTRIBUTION.replace('-', '_')}-{version()}-*.whl"))
+    found = sorted(into.glob(f"{_wheel_stem()}-*.whl"))
     if not found:
         raise NoWheel(f"no wheel of {DISTRIBUTION} {version()} was made in {into}")
     return found[0]
+
+
+def _wheel_stem() -> str:
+    """How this grader's wheels' names start (the distribution's name, normalized, and version)."""
+    return f"{DISTRIBUTION.replace('-', '_')}-{version()}"
 
 
 def bundle_dependencies(wheel: Path, into: Path) -> None:
@@ -196,16 +204,19 @@ def release(
         carry = Carry.NOTHING
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    requirement = install or install_requirement()
     if carry is not Carry.NOTHING:
         wheels = out / WHEELS
         made = grader_wheel(wheels, wheel)
         if carry is Carry.EVERYTHING:
             bundle_dependencies(made, wheels)
         written += sorted(wheels.iterdir())
+        # The file itself, not the name: pip then installs this very wheel, never a
+        # distribution of that name and version that an index might also offer.
+        requirement = f"{out.resolve().name}/{WHEELS}/{made.name}"
     readme = out / "README.md"
     readme.write_text(
-        kit_readme(exercises, out.resolve().name, install or install_requirement(), carry),
-        encoding="utf-8",
+        kit_readme(exercises, out.resolve().name, requirement, carry), encoding="utf-8"
     )
     written.insert(0, readme)
     for exercise in exercises:
@@ -229,13 +240,17 @@ def release(
 def kit_readme(
     exercises: list[Exercise], kit_name: str, requirement: str, carry: Carry = Carry.NOTHING
 ) -> str:
-    """The kit's README: which systems, install the grader, then start and check an exercise."""
+    """The kit's README: which systems, install the grader, then start and check an exercise.
+
+    `requirement` is what pip installs: a requirement from an index, or (when
+    the kit carries wheels) the path of the grader's wheel in the kit.
+    """
     first = exercises[0].id if exercises else "EXERCISE"
     kit = shlex.quote(kit_name)
     rows = "\n".join(f"| `{e.id}` | {e.title} | {e.points:g} |" for e in exercises)
     wheels = f"{kit}/{WHEELS}"
     if carry is Carry.EVERYTHING:
-        pip = f"pip install --no-index --find-links {wheels} '{requirement}'"
+        pip = f"pip install --no-index --find-links {wheels} {shlex.quote(requirement)}"
         where = f"""Everything pip needs is in `{kit_name}/{WHEELS}`, the grader and its
 dependencies: `--no-index` keeps pip off the network. Those wheels were made for
 {this_system()}; on another system (another Python version, macOS, an ARM
@@ -243,7 +258,7 @@ machine) pip may find no wheel there for a dependency: then, with a network,
 run the same line without `--no-index`, and pip fetches what is missing from
 the package index."""
     elif carry is Carry.GRADER:
-        pip = f"pip install --find-links {wheels} '{requirement}'"
+        pip = f"pip install {shlex.quote(requirement)}"
         where = f"""pip takes the grader itself from `{kit_name}/{WHEELS}` (it need not be on any
 package index), and its dependencies (pytest, aiohttp, ...) from the package
 index your pip uses, PyPI by default: this needs a network connection, once.

@@ -154,10 +154,8 @@ def test_a_roster_of_another_class_stops_the_batch_in_one_line(
     assert fake.calls == [], "the class was graded against a roster that fits none of it"
     assert not (out / "canvas-grades.csv").exists() and not (out / "moodle-grades.csv").exists()
     roster.write_text("folder,email\n")  # no rows at all: as empty files, as wrong
-    said = one_line_error(
-        CliRunner().invoke(cli, ["batch", str(class_dir), "--out", str(out), "--roster",
-                                 str(roster)])  # fmt: skip
-    )
+    args = ["batch", str(class_dir), "--out", str(out), "--roster", str(roster)]
+    said = one_line_error(CliRunner().invoke(cli, args))
     assert said == f"Error: {roster} has a header and no student rows"
     assert fake.calls == []
 

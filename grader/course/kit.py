@@ -306,7 +306,8 @@ python3 -m venv .venv
 
 ## Work on an exercise
 
-In the same folder, with the virtual environment active:
+In the same folder, with the virtual environment active (in a new terminal,
+activate it again first: `. .venv/bin/activate`):
 
 ```sh
 grader list --exercises {kit}

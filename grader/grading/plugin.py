@@ -50,6 +50,7 @@ from grader.sandbox import (
     SandboxFailed,
     SubmissionFault,
     SubmissionTimeout,
+    Undefined,
     forkserver,
     isolation,
     load,
@@ -378,6 +379,8 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
         return Outcome(CheckStatus.ERROR, str(error), import_failed=True)
     if isinstance(error, SandboxFailed):
         return Outcome(CheckStatus.ERROR, str(error), broken=True)
+    if isinstance(error, Undefined):  # as `expect_plain` says it: the contract is not met
+        return Outcome(CheckStatus.FAILED, str(error))
     if isinstance(error, SubmissionFault):
         return Outcome(CheckStatus.ERROR, str(error))
     text = str(error)

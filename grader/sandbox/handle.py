@@ -42,6 +42,7 @@ from grader.sandbox.faults import (
     SubmissionFault,
     SubmissionRaised,
     SubmissionTimeout,
+    Undefined,
 )
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.isolation import Backend, namespaces, sandbox_uids
@@ -449,7 +450,7 @@ class Sandbox:
         runners = reply.get("runners")
         record.runners = runners if isinstance(runners, int) else 0
         if reply["op"] == Op.UNDEFINED:
-            raise SubmissionFault(f"your file does not define {name}()")
+            raise Undefined(f"your file does not define {name}()")
         if reply["op"] == "raise" and reply["type"] == "SystemExit":
             code = reply.get("message") or "0"
             raise SubmissionDied(f"your program exited during the check (sys.exit({code}))")

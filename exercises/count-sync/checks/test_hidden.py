@@ -11,10 +11,9 @@ from grader.checks import (
     expect_waited,
     expect_within,
     printed_numbers,
-    sibling,
 )
 
-pauses_on = sibling(__file__).pauses_on
+from .common import pauses_on
 
 
 @pytest.mark.points(2)

@@ -15,13 +15,9 @@ from grader.checks import (
     expect_on_time,
     expect_waited,
     expect_within,
-    sibling,
 )
 
-common = sibling(__file__)
-make_urls = common.make_urls
-download_all = common.download_all
-expect_results = common.expect_results
+from .common import download_all, expect_results, make_urls
 
 #: The hidden checks' results need no tag of their own draw: any fixed one will do.
 TAG = 0

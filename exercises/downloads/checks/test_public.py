@@ -13,13 +13,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_slots_busy,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-make_urls = common.make_urls
-download_all = common.download_all
-expect_results = common.expect_results
+from .common import download_all, expect_results, make_urls, one_long_first
 
 
 @pytest.mark.points(1)
@@ -64,7 +60,7 @@ async def test_keeps_the_slots_busy(
 ) -> None:
     """keeps `limit` downloads in flight while urls are waiting"""
     limit = durations.rng.randint(2, 3)
-    waits = common.one_long_first(durations, limit)
+    waits = one_long_first(durations, limit)
     urls = make_urls(durations, len(waits))
     plan = dict(zip(urls, waits, strict=True))
     tag = durations.rng.randrange(1000, 9999)

@@ -10,20 +10,14 @@ from grader.checks import (
     Submission,
     SubmissionRaised,
     loops_made,
-    sibling,
 )
+
+from .common import coroutines, expect_closed, expect_results
 
 #: What drives a loop for the caller: the exercise asks to do it by hand.
 RUNNERS = ("asyncio.run", "asyncio.Runner", "asyncio.runners.run", "asyncio.runners.Runner")
 #: Exceptions a coroutine raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
-
-
-common = sibling(__file__)
-coroutines = common.coroutines
-result_of = common.result_of
-expect_closed = common.expect_closed
-expect_results = common.expect_results
 
 
 async def run_failing(

@@ -12,14 +12,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_plain,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-coroutines = common.coroutines
-result_of = common.result_of
-expect_closed = common.expect_closed
-expect_results = common.expect_results
+from .common import coroutines, expect_closed, expect_one_loop, expect_results
 
 
 @pytest.mark.points(1)
@@ -60,7 +55,7 @@ async def test_closes_its_loop(
     returned = await submission.run_in_new_loop(coros)
     expect_results(returned, delays, in_order=False)
     expect_closed(submission.last, "run_in_new_loop")
-    common.expect_one_loop(submission.last, "run_in_new_loop", len(coros))
+    expect_one_loop(submission.last, "run_in_new_loop", len(coros))
 
 
 @pytest.mark.points(2)

@@ -10,16 +10,9 @@ from grader.checks import (
     Submission,
     expect_waited,
     expect_within,
-    sibling,
 )
 
-common = sibling(__file__)
-KINDS = common.KINDS
-result_of = common.result_of
-race = common.race
-describe = common.describe
-which = common.which
-expect_first = common.expect_first
+from .common import KINDS, describe, expect_first, race, result_of, which
 
 
 @pytest.mark.points(1)

@@ -16,17 +16,9 @@ from grader.checks import (
     expect_waited,
     expect_within,
     returned_pending_at,
-    sibling,
 )
 
-common = sibling(__file__)
-VALUES = common.VALUES
-deliver = common.deliver
-result_of = common.result_of
-race = common.race
-describe = common.describe
-which = common.which
-expect_first = common.expect_first
+from .common import VALUES, deliver, describe, expect_first, race, result_of, which
 
 
 @pytest.mark.points(1)

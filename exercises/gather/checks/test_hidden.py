@@ -11,14 +11,9 @@ from grader.checks import (
     SubmissionRaised,
     expect_concurrent,
     expect_type,
-    sibling,
 )
 
-common = sibling(__file__)
-WORDS = common.WORDS
-keys_with_waits = common.keys_with_waits
-result_of = common.result_of
-
+from .common import expect_all_in_flight, keys_with_waits, result_of
 
 #: Exceptions a fetch raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
@@ -68,7 +63,7 @@ async def test_many_keys(submission: Submission, durations: Durations, recorder:
     assert sorted(recorder.keys) == sorted(keys), (
         f"fetch should be called once for each of {keys}, but was called for {recorder.keys}"
     )
-    common.expect_all_in_flight(recorder, keys, "start every fetch before awaiting any")
+    expect_all_in_flight(recorder, keys, "start every fetch before awaiting any")
     expect_concurrent(
         submission.last.elapsed,
         max(delays.values()),

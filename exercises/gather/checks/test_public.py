@@ -12,14 +12,9 @@ from grader.checks import (
     expect_concurrent,
     expect_on_the_loop,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-WORDS = common.WORDS
-keys_with_waits = common.keys_with_waits
-result_of = common.result_of
-expect_results = common.expect_results
+from .common import expect_all_in_flight, expect_results, keys_with_waits, result_of
 
 
 @pytest.mark.points(2)
@@ -47,7 +42,7 @@ async def test_all_in_flight(
     keys = list(delays)
     returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
     expect_results(returned, keys, f"fetch_all(fetch, {keys})", in_order=False)
-    common.expect_all_in_flight(
+    expect_all_in_flight(
         recorder, keys, "start every fetch before awaiting any of them (asyncio.gather does that)"
     )
 

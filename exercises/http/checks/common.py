@@ -10,9 +10,12 @@ import pytest_asyncio
 from grader.checks import CheckFailed, HttpServer, Submission, expect_entries
 
 
-@pytest_asyncio.fixture
-async def server(submission: Submission) -> AsyncIterator[HttpServer]:
-    """A local HTTP server for this check, reachable by its submission alone."""
+@pytest_asyncio.fixture(name="server")
+async def serve(submission: Submission) -> AsyncIterator[HttpServer]:
+    """The fixture `server`: a local HTTP server for this check, reachable by its submission alone.
+
+    A check file makes it available to its checks by importing `serve`.
+    """
     http = HttpServer()
     await http.start(await submission.listener())
     try:

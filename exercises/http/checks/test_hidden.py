@@ -23,13 +23,10 @@ from grader.checks import (
     Submission,
     TimingError,
     expect_uses,
-    sibling,
     slack,
 )
 
-common = sibling(__file__)
-server = common.server
-expect_statuses = common.expect_statuses
+from .common import UNCLOSED, expect_statuses, serve  # noqa: F401 (serve: the fixture `server`)
 
 
 @pytest.mark.points(2)
@@ -80,7 +77,7 @@ async def test_closes_its_session(
     }
     returned = await submission.fetch_statuses(list(expected))
     expect_statuses(returned, expected, server)
-    warned = [text for text in common.UNCLOSED if text in submission.last.stderr]
+    warned = [text for text in UNCLOSED if text in submission.last.stderr]
     if warned:
         # Not a matter of time: the session was left to the garbage collector.
         raise CheckFailed(

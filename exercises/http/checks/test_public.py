@@ -18,12 +18,9 @@ from grader.checks import (
     expect_concurrent,
     expect_on_the_loop,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-server = common.server
-expect_statuses = common.expect_statuses
+from .common import expect_statuses, serve  # noqa: F401 (serve: the fixture `server`)
 
 
 def pages(durations: Durations, count: int) -> list[str]:

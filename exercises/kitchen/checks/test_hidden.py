@@ -11,13 +11,9 @@ from grader.checks import (
     expect_in_order,
     expect_on_the_loop,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-DISHES = common.DISHES
-breakfast = common.breakfast
-expect_all_cooked = common.expect_all_cooked
+from .common import DISHES, breakfast, expect_all_cooked
 
 
 @pytest.mark.points(1)

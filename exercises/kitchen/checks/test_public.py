@@ -15,13 +15,9 @@ from grader.checks import (
     expect_uses,
     expect_waited,
     expect_within,
-    sibling,
 )
 
-common = sibling(__file__)
-DISHES = common.DISHES
-breakfast = common.breakfast
-expect_all_cooked = common.expect_all_cooked
+from .common import DISHES, breakfast, expect_all_cooked, menu_of
 
 
 @pytest.mark.points(1)
@@ -74,7 +70,7 @@ async def test_takes_the_slowest_dish(submission: Submission, durations: Duratio
 @pytest.mark.points(2)
 async def test_runs_on_the_loop(submission: Submission, durations: Durations) -> None:
     """make_breakfast cooks the dishes as tasks on its loop: no threads, never blocked"""
-    menu = common.menu_of(durations, durations.distinct(3, 0.15, 0.3, gap=0.04))
+    menu = menu_of(durations, durations.distinct(3, 0.15, 0.3, gap=0.04))
     await submission.make_breakfast(menu)
     expect_waited(submission.last.elapsed, min(menu.values()), what=f"make_breakfast({menu})",
                   hint="did it really cook (wait for) the dishes?")  # fmt: skip

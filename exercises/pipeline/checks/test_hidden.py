@@ -13,15 +13,9 @@ from grader.checks import (
     expect_type,
     iterator,
     plan,
-    sibling,
 )
 
-common = sibling(__file__)
-make_jobs = common.make_jobs
-result_of = common.result_of
-make_worker = common.make_worker
-show = common.show
-expect_every_result = common.expect_every_result
+from .common import expect_every_result, make_jobs, make_worker, show
 
 #: How long before a new job arrives a worker should be done, in the checks
 #: that want a worker free for every job the moment it arrives.

@@ -17,15 +17,9 @@ from grader.checks import (
     expect_waited,
     iterator,
     plan,
-    sibling,
 )
 
-common = sibling(__file__)
-make_jobs = common.make_jobs
-result_of = common.result_of
-make_worker = common.make_worker
-show = common.show
-expect_every_result = common.expect_every_result
+from .common import expect_every_result, make_jobs, make_worker, result_of, show
 
 
 @pytest.mark.points(1)

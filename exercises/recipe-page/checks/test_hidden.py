@@ -14,12 +14,10 @@ from grader.checks import (
     expect_on_time,
     expect_type,
     expect_within,
-    sibling,
 )
 
-common = sibling(__file__)
-page = common.page
-contents_for = common.contents_for
+from .common import contents_for, page
+from .common import load as load_recorded
 
 
 async def load(
@@ -27,7 +25,7 @@ async def load(
     contents: dict[str, str],
 ) -> tuple[Any, list[Any], Call]:  # fmt: skip
     """Run load_page with a recorded fetch; return its value, what it showed, and the call."""
-    returned, shown, call = await common.load(submission, recorder, parts, delays, contents)
+    returned, shown, call = await load_recorded(submission, recorder, parts, delays, contents)
     return returned, [span.key for span in shown.spans], call
 
 

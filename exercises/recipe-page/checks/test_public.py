@@ -16,13 +16,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_on_time,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-page = common.page
-contents_for = common.contents_for
-load = common.load
+from .common import contents_for, load, page
 
 
 def shows_of(shown: Recorder) -> list[tuple[Any, Any]]:

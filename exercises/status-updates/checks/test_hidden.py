@@ -12,14 +12,9 @@ from grader.checks import (
     Recorder,
     Submission,
     expect_type,
-    sibling,
 )
 
-common = sibling(__file__)
-SERVICES = common.SERVICES
-make_jobs = common.make_jobs
-describe = common.describe
-expect_each_ran_once = common.expect_each_ran_once
+from .common import SERVICES, describe, expect_each_ran_once, make_jobs
 
 FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),

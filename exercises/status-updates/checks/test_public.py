@@ -15,14 +15,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_type,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-SERVICES = common.SERVICES
-make_jobs = common.make_jobs
-describe = common.describe
-expect_each_ran_once = common.expect_each_ran_once
+from .common import SERVICES, describe, expect_each_ran_once, make_jobs
 
 BUILTIN_FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),

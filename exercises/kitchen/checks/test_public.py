@@ -17,19 +17,14 @@ from grader.checks import (
     expect_within,
 )
 
-from .common import DISHES, breakfast, expect_all_cooked, menu_of
+from .common import breakfast, cook, expect_all_cooked, menu_of
 
 
 @pytest.mark.points(1)
 async def test_cook_returns_the_dish(submission: Submission, durations: Durations) -> None:
     """cook(dish, seconds) returns the dish after waiting its seconds"""
     await expect_async(submission, "cook")
-    dish, seconds = durations.choose(DISHES, 1)[0], durations.between(0.1, 0.25)
-    returned = await submission.cook(dish, seconds)
-    what = f"cook({dish!r}, {seconds})"
-    assert returned == dish, f"{what} should return {dish!r}, but returned {returned!r}"
-    expect_waited(submission.last.elapsed, seconds, what=what,
-                  hint=f"it should wait {seconds} s before it returns the dish")  # fmt: skip
+    what, seconds = await cook(submission, durations, 0.1, 0.25)
     expect_within(submission.last.elapsed, seconds, what=what, about="it should take about",
                   hint="does it wait longer than `seconds`?")  # fmt: skip
 

@@ -43,6 +43,14 @@ def expect_statuses(returned: Any, expected: dict[str, int], server: HttpServer)
     )
 
 
+async def fetch_statuses(
+    submission: Submission, server: HttpServer, expected: dict[str, int]
+) -> None:
+    """fetch_statuses on the urls of `expected`: it must map each to the status it answered."""
+    returned = await submission.fetch_statuses(list(expected))
+    expect_statuses(returned, expected, server)
+
+
 def _mismatch(url: str, got: object, status: int) -> str:
     """Why the dict's entry for `url` is wrong, as a student can act on it."""
     if isinstance(got, int) and 300 <= got < 400:

@@ -26,7 +26,11 @@ from grader.checks import (
     slack,
 )
 
-from .common import UNCLOSED, expect_statuses, serve  # noqa: F401 (serve: the fixture `server`)
+from .common import (
+    UNCLOSED,
+    fetch_statuses,
+    serve,  # noqa: F401 (the fixture `server`)
+)
 
 
 @pytest.mark.points(2)
@@ -44,8 +48,7 @@ async def test_one_session(
         server.route(final, delay=durations.between(0.0, 0.01), status=status)
         url = server.route(f"/go/{number}", delay=wait, status=302, redirect=final, close=True)
         expected[url] = status
-    returned = await submission.fetch_statuses(list(expected))
-    expect_statuses(returned, expected, server)
+    await fetch_statuses(submission, server, expected)
     expect_uses(
         submission,
         ("aiohttp.ClientSession", "aiohttp.client.ClientSession"),
@@ -75,8 +78,7 @@ async def test_closes_its_session(
         server.route(f"/status/{number}", delay=wait): 200
         for number, wait in zip(numbers, waits, strict=True)
     }
-    returned = await submission.fetch_statuses(list(expected))
-    expect_statuses(returned, expected, server)
+    await fetch_statuses(submission, server, expected)
     warned = [text for text in UNCLOSED if text in submission.last.stderr]
     if warned:
         # Not a matter of time: the session was left to the garbage collector.

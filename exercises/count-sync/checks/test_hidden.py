@@ -11,11 +11,9 @@ from grader.checks import (
     expect_waited,
     expect_within,
     printed_numbers,
-    sibling,
 )
 
-pauses_on = sibling(__file__).pauses_on
-taken = sibling(__file__).taken
+from .common import pauses_on, taken
 
 
 @pytest.mark.points(2)

@@ -11,11 +11,9 @@ from grader.checks import (
     expect_printed_on_time,
     expect_type,
     printed_numbers,
-    sibling,
 )
 
-pauses_on = sibling(__file__).pauses_on
-taken = sibling(__file__).taken
+from .common import pauses_on, taken
 
 
 def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:

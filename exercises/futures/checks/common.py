@@ -98,3 +98,27 @@ def which(returned: object, delays: dict[str, float]) -> str:
         if returned == result_of(name):
             return f"{returned!r}, the result of the one done after {wait} s"
     return repr(returned)
+
+
+async def first_done(
+    submission: Submission,
+    durations: Durations,
+    recorder: Recorder,
+    winner: str | None = None,
+    detail: str = "",
+) -> tuple[str, dict[str, float], str]:
+    """first_done on a `race`, which must return the winner's result (see `expect_first`).
+
+    The call as a student reads it, the delays and the winner's name come
+    back; `detail` says more of the winner in the failure's message, where
+    `{after}` stands for the seconds it takes.
+    """
+    aws, delays, won = race(durations, recorder, winner)
+    returned = await submission.first_done(aws)
+    call = f"first_done({describe(aws, delays)})"
+    expect_first(
+        returned, won, delays, recorder,
+        f"{call} should return {result_of(won)!r}{detail.format(after=delays[won])}, but returned "
+        f"{which(returned, delays)}",
+    )  # fmt: skip
+    return call, delays, won

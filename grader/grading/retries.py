@@ -6,11 +6,11 @@ the grader measures what load cost each attempt (`grader.sandbox.load`: the
 seconds the threads the check's times depend on were ready to run and could
 not) and judges the miss by it:
 
-- a quiet attempt (they hardly waited), a miss larger than load can
-  explain (`EXPLAINS` times what they waited), or an attempt in which the
-  submission itself kept a CPU busy (`SELF_MADE`: spinning threads or
-  processes make the load they would be forgiven for): the submission's; it
-  fails at once, without a retry;
+- a quiet attempt (they hardly waited), or a miss larger than load can
+  explain (`EXPLAINS` times what they waited): the submission's; it fails at
+  once, without a retry. The CPU time the submission itself used meanwhile
+  is taken off what they waited first: spinning threads or processes make
+  the very load they would be forgiven for;
 - a miss load can explain: the check runs again, with the very same draws;
 - still explained by load on its last attempt: `inconclusive`. The machine
   was too busy to time it; the check is graded again, never failed for it.
@@ -33,8 +33,8 @@ class Decision(enum.StrEnum):
 EXPLAINS = 2.0
 #: An attempt whose threads waited less than this for a CPU ran on a quiet machine.
 QUIET = 0.01
-#: A child that used this many seconds of CPU in an attempt's calls made load of its own: an
-#: asyncio submission waits, and uses a few milliseconds per call (`bench/reliability.py`).
+#: A child that used this many seconds of CPU in an attempt's calls made load of its own, and
+#: is told so: an asyncio submission uses about 0.02 s a check, quiet or loaded.
 SELF_MADE = 0.25
 
 
@@ -43,9 +43,10 @@ def decide(
 ) -> Decision:
     """Retry, fail or give up as inconclusive, for a miss with `bounds` after `waited` s of load.
 
-    `made`: the CPU time the submission itself used meanwhile.
+    `made`: the CPU time the submission itself used meanwhile, which excuses nothing.
     """
-    if waited < QUIET or made >= SELF_MADE:
+    waited -= made
+    if waited < QUIET:
         return Decision.FAIL
     excess = overrun(bounds)
     if excess is not None and excess > EXPLAINS * waited:

@@ -7,8 +7,9 @@ kernel counts, for each thread, the time it was ready to run and did not
 on every thread of the grader's process (its event loop, timers and injected
 callables; the observer's listener, which a child's new thread or loop waits
 for; any of them holding the interpreter's lock while it waits for a CPU
-holds up all the others) and on every thread of the check's child; the sum of
-their waits is what load can explain of a miss (`grader.grading.retries`).
+holds up all the others) and on the thread of the check's child that runs
+its event loop; the sum of their waits is what load can explain of a miss
+(`grader.grading.retries`).
 Counting a wait that delayed nothing only makes a miss look explainable:
 more retries, or `inconclusive`, never a wrong failure.
 
@@ -19,10 +20,12 @@ for nothing a bound measures.
 
 Load the child makes itself is no excuse: a submission that keeps the CPUs
 busy (threads or processes spinning while its slow code runs) would make its
-own misses look like the machine's. So the meter also counts the CPU time
-the child used during calls (`Meter.made_in_calls`: its control group's
-count, which keeps what ended processes used, else its threads' own), and
-`grader.grading.retries` forgives nothing of a call in which it used much.
+own misses look like the machine's. So of the child's threads only the one
+that runs its event loop counts (more threads than cores, spinning, wait
+more than they run), and the meter also counts the CPU time the child used
+during calls (`Meter.made_in_calls`: its control group's count, which keeps
+what ended processes used, else its threads' own), which
+`grader.grading.retries` takes off what load may explain.
 
 One `Meter` per process (`METER`): a grading's checks run one at a time.
 """
@@ -135,7 +138,8 @@ class Meter:
             for pid, now in readings.items():
                 for tid, (ran, waited) in now.items():
                     key = (pid, tid)
-                    self._seen[key] = max(self._seen.get(key, 0), waited)
+                    if pid not in groups or tid == pid:  # a child's: its loop's thread alone
+                        self._seen[key] = max(self._seen.get(key, 0), waited)
                     if pid in groups:
                         self._ran[key] = max(self._ran.get(key, 0), ran)
             for pid in groups:

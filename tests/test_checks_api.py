@@ -137,8 +137,8 @@ def test_a_checks_folder_that_is_no_package_still_grades_with_sibling(tmp_path: 
     for name in ("test_public.py", "test_hidden.py"):
         check = root / "checks" / name
         text = check.read_text()
-        assert "from .common import pauses_on\n" in text
-        text = text.replace("from .common import pauses_on\n", OLD_STYLE)
+        assert "from .common import pauses_on, taken\n" in text
+        text = text.replace("from .common import pauses_on, taken\n", OLD_STYLE)
         check.write_text(text)
     report = grade(catalog.load(root), SOLUTIONS / "count-sync.py")
     assert report.message == "" and report.score == report.max_score == 10, report.message
@@ -147,4 +147,5 @@ def test_a_checks_folder_that_is_no_package_still_grades_with_sibling(tmp_path: 
 OLD_STYLE = """from grader.checks import sibling
 
 pauses_on = sibling(__file__).pauses_on
+taken = sibling(__file__).taken
 """

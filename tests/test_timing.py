@@ -9,6 +9,8 @@ import pytest
 from grader.checks import timing
 from grader.checks.timing import Durations, Recorder, Span, TimingError
 from grader.sandbox import Call, Line
+from grader.sandbox.observation import Facet, Observation
+from grader.sandbox.observation.records import Start, Started
 
 
 def test_too_fast_fails_at_once_and_is_not_retried() -> None:
@@ -81,3 +83,41 @@ def test_slots_kept_busy_versus_batches() -> None:
     batches = spans((0, 0.1), (0, 0.3), (0.3, 0.4), (0.3, 0.6))
     assert pool.idle_while_waiting(2) == pytest.approx(0.0)
     assert batches.idle_while_waiting(2) == pytest.approx(0.2)
+
+
+def test_a_lower_bound_met_only_while_kept_from_a_cpu_is_judged_as_load() -> None:
+    """A call that skipped the waiting but was stalled long enough: not a pass, a TimingError."""
+
+    def judged(**seen: float) -> None:
+        call = Call("cook", started=0.0, ended=0.21, observed=Observation(**seen))
+        token = timing.ended.set(call)
+        try:
+            timing.expect_waited(call.elapsed, 0.2, what="cook", hint="")
+        finally:
+            timing.ended.reset(token)
+
+    judged(busy=0.02, cpu=0.005)  # it waited, and ran a little
+    judged(busy=0.2, cpu=0.2)  # it spun the time away: the loop checks' business
+    with pytest.raises(TimingError, match=r"ready to run, kept from a CPU, for 0\.19 s"):
+        judged(busy=0.2, cpu=0.01)
+    unseen = Observation(busy=0.2, cpu=0.01, missing={Facet.LOOP_THREAD: "-"})
+    token = timing.ended.set(Call("cook", started=0.0, ended=0.21, observed=unseen))
+    try:
+        timing.expect_waited(0.21, 0.2, what="cook", hint="")  # not watched: elapsed decides
+    finally:
+        timing.ended.reset(token)
+
+
+def test_after_threads_of_the_submission_any_swap_is_judged_by_the_load() -> None:
+    """Threads wake in the scheduler's order: a far swap after them may be load's doing."""
+    due = {1: 0.0, 2: 0.0, 3: 0.10, 4: 0.13, 5: 0.30}
+    threaded = Observation(started=[Started(0.01, Start.THREAD)])
+    token = timing.ended.set(Call("count", started=0.0, ended=0.3, observed=threaded))
+    try:
+        with pytest.raises(TimingError):
+            timing.expect_in_order([1, 2, 5, 3, 4], due, what="numbers", hint="")
+        with pytest.raises(AssertionError) as tie:
+            timing.expect_in_order([2, 1, 3, 4, 5], due, what="numbers", hint="")
+        assert not isinstance(tie.value, TimingError)  # equal waits: still the code's order
+    finally:
+        timing.ended.reset(token)

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+from grader.checks import timing
 from grader.sandbox import isolation
 from grader.sandbox.awaitables import Made, coroutine, future, iterator, task
 from grader.sandbox.faults import SubmissionRaised
@@ -156,6 +157,7 @@ class Submission:
             raise
         self.calls.append(record)
         self.seen.append(record)
+        timing.ended.set(record)
         return record
 
     async def call_in_loop(

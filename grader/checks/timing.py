@@ -21,6 +21,7 @@ import functools
 import itertools
 import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ from grader.checks import expected as shape
 from grader.checks.failures import CheckFailed, TimingError, known
 from grader.clock import now
 from grader.sandbox import Call
+from grader.sandbox.observation import Facet
 
 __all__ = [
     "EARLY",
@@ -67,8 +69,22 @@ def slack(expected: float) -> float:
     return SLACK + SLACK_RATIO * expected
 
 
+#: The call that ended last in the running check (set by `Submission.call`): a lower bound on
+#: its elapsed time is weighed against how long its loop's thread was kept from a CPU.
+ended: ContextVar[Call | None] = ContextVar("ended_call", default=None)
+#: How much of a lower bound ready time may stand in for: honest code is ready to run for
+#: under 0.02 s of a call, also on a loaded machine (`grader.checks.loop.BUSY`).
+READY = 0.1
+
+
 def expect_waited(elapsed: float, at_least: float, *, what: str, hint: str) -> None:
-    """Lower bound: `what` really waited `at_least` seconds."""
+    """Lower bound: `what` really waited `at_least` seconds.
+
+    Load only adds time, so a miss fails at once. But load can also make a
+    call that skipped the waiting last long enough: where the grader watched
+    the call's thread, time it spent ready to run, kept from a CPU, is not
+    waiting, and a bound met only thanks to it is judged as load (`TimingError`).
+    """
     if elapsed < at_least - EARLY:
         raise CheckFailed(
             f"{what} took {elapsed:.2f} s, but the waiting alone takes at least {at_least:.2f} s; "
@@ -77,6 +93,20 @@ def expect_waited(elapsed: float, at_least: float, *, what: str, hint: str) -> N
             measured=f"{what} took {elapsed:.2f} s",
             hint=hint,
             bounds={"measured": elapsed, "at_least": at_least},
+        )
+    call = ended.get()
+    observed = call.observed if call is not None and call.elapsed == elapsed else None
+    if observed is None or not observed.sees(Facet.LOOP_THREAD):
+        return
+    ready = max(0.0, observed.busy - observed.cpu)
+    if elapsed - ready < at_least - READY:
+        raise TimingError(
+            f"{what} took {elapsed:.2f} s, but its thread was ready to run, kept from a CPU, "
+            f"for {ready:.2f} s of it: the machine was too busy to tell whether it waited "
+            f"{at_least:.2f} s; {hint}",
+            expected=f"{what} waits at least {at_least:.2f} s",
+            measured=f"{what} took {elapsed:.2f} s, {ready:.2f} s of it ready to run",
+            hint=hint,
         )
 
 
@@ -160,7 +190,10 @@ def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: s
 
     Items due within ORDER_JITTER of each other can swap when the machine is
     busy, so a mismatch made only of such swaps is retried (`TimingError`);
-    any other mismatch is the submission's doing and fails at once.
+    any other mismatch is the submission's doing and fails at once. One
+    loop fires its timers in due order however late; threads and processes
+    the submission started wake in the scheduler's order, which load can
+    change by any amount: after those, every swap is judged by the load.
     """
     expected = sorted(due, key=lambda item: (due[item], item))
     if list(seen) == expected:
@@ -172,11 +205,22 @@ def expect_in_order(seen: list[T], due: Mapping[T, float], *, what: str, hint: s
     inversions = [
         (a, b) for i, a in enumerate(seen) for b in seen[i + 1 :] if (due[a], a) > (due[b], b)
     ]
-    if all(0 < due[a] - due[b] <= ORDER_JITTER for a, b in inversions):
+    close = all(0 < due[a] - due[b] <= ORDER_JITTER for a, b in inversions)
+    if close or (_scheduled_apart() and all(due[a] > due[b] for a, b in inversions)):
         swapped = max(due[a] - due[b] for a, b in inversions)  # how late the later one came
         bounds = {"measured": swapped, "at_most": 0.0}
         raise TimingError(message, expected=wanted, measured=got, hint=hint, bounds=bounds)
     raise CheckFailed(message, expected=wanted, measured=got, hint=hint)
+
+
+def _scheduled_apart() -> bool:
+    """Whether the call just judged ran work in threads or processes (seen by the grader)."""
+    call = ended.get()
+    observed = call.observed if call is not None else None
+    if observed is None:
+        return False
+    started = observed.threads + observed.threads_before
+    return started + observed.processes + observed.processes_before > 0
 
 
 def expect_printed_on_time(

@@ -21,7 +21,7 @@ from typing import Any
 from grader.clock import now
 from grader.course.catalog import Exercise
 from grader.errors import GraderError, GradingFailed, MissingFile
-from grader.grading import session
+from grader.grading import notebook, session
 from grader.grading.report import CheckResult, Report, ReportStatus, Resources
 from grader.sandbox import Limits, cgroup
 from grader.sandbox.isolation import Isolation
@@ -82,6 +82,52 @@ def grade(
     """
     if not path.is_file():
         raise MissingFile(f"no file at {path}")
+    if path.suffix == notebook.SUFFIX:
+        return _grade_notebook(
+            exercise, path, hidden=hidden, seed=seed, attempts=attempts, label=label,
+            limits=limits, isolation=isolation, diagnose=diagnose, observe=observe,
+        )  # fmt: skip
+    return _grade_module(
+        exercise, path, hidden=hidden, seed=seed, attempts=attempts, label=label,
+        limits=limits, isolation=isolation, diagnose=diagnose, observe=observe,
+    )  # fmt: skip
+
+
+def _grade_notebook(exercise: Exercise, path: Path, **options: Any) -> Report:
+    """A notebook graded as the module its code cells make, its report in the notebook's terms.
+
+    The seed comes from that module, not from the file: running the notebook
+    again changes its outputs, never its draws, and a notebook grades like
+    the `.py` file holding the same code.
+    """
+    try:
+        module = notebook.convert(path.read_bytes())
+    except notebook.Unreadable as error:
+        return _grade_module(exercise, path, unusable=f"{path.name}: {error}", **options)
+    with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
+        made = Path(folder) / path.with_suffix(".py").name
+        made.write_text(module.source, encoding="utf-8")
+        label = options.pop("label", None) or str(path)
+        report = _grade_module(exercise, made, label=label, **options)
+    notebook.relabel(report, module)
+    return report
+
+
+def _grade_module(
+    exercise: Exercise,
+    path: Path,
+    *,
+    hidden: bool,
+    seed: int | None,
+    attempts: int,
+    label: str | None,
+    limits: Limits | None,
+    isolation: Isolation | None,
+    diagnose: bool,
+    observe: bool,
+    unusable: str | None = None,
+) -> Report:
+    """Grade a Python file (`unusable`: why it cannot be run at all, known beforehand)."""
     if seed is None:
         seed = derive_seed(exercise.id, path.read_bytes())
     started = now()
@@ -90,7 +136,7 @@ def grade(
         exercise=exercise.id, submission=label or str(path), max_score=exercise.points, seed=seed
     )
     report.public_only = not hidden
-    unusable = unreadable(path, exercise.id)
+    unusable = unusable or unreadable(path, exercise.id)
     run = _run_checks(
         exercise,
         path,
@@ -143,10 +189,13 @@ def unreadable(path: Path, exercise_id: str) -> str | None:
     the import raised (an AssertionError for a `.txt` file, a bare codec error
     for a file saved as Latin-1 or UTF-16).
     """
+    if path.suffix == notebook.SUFFIX:
+        return None  # read as a notebook (`_grade_notebook`)
     if path.suffix != ".py":
         return (
             f"{path.name} is not a Python file: the grader imports your work as a module, "
-            f"so it must be a file ending in .py (save it as {exercise_id}.py)"
+            f"so it must be a file ending in .py or a notebook ending in .ipynb (save it as "
+            f"{exercise_id}.py)"
         )
     data = path.read_bytes()
     cookie = ""

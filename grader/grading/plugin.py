@@ -41,6 +41,7 @@ from grader.checks.submission import Spares, Submission
 from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
 from grader.grading import observer, retries
+from grader.grading import session as sessions
 from grader.grading.observations import Diagnostic, Timeline
 from grader.grading.report import CheckResult, CheckStatus, Visibility
 from grader.grading.runner import derive_seed
@@ -286,6 +287,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         results.write({"broken": outcome.message})
         item.session.shouldstop = "the sandbox failed"
     results.add(result(item, outcome, attempt, time.monotonic() - started))
+    if nextitem is not None and not item.session.shouldstop and sessions.cut_short():
+        results.write({"cut_short": True})
+        item.session.shouldstop = "cut short: the submission changed"
     return True
 
 

@@ -39,6 +39,10 @@ _UNUSED = [
 ]  # fmt: skip
 
 
+class CutShort(Exception):
+    """The grading ended early, as asked (`session.cut_short_when`): there is no report."""
+
+
 class NoHiddenChecks(GraderError):
     """Grading was asked of an exercise that has no hidden checks (a student kit's, say)."""
 
@@ -326,6 +330,8 @@ def _read_results(
     unobserved = sorted({str(m) for note in noted for m in note}) if noted else None
     if any(r.get("interrupted") for r in records):
         raise KeyboardInterrupt  # a Ctrl-C reached pytest, which ended the session early
+    if any(r.get("cut_short") for r in records):
+        raise CutShort
     broken = next((r["broken"] for r in records if "broken" in r), None)
     if broken is not None:
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {broken}")

@@ -18,6 +18,7 @@ import io
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 #: The width pytest's own output is drawn at, whatever the terminal's.
@@ -25,6 +26,7 @@ SESSION_COLUMNS = "100"
 
 _lock = threading.Lock()
 _allowed = False
+_cut_short: Callable[[], bool] | None = None
 
 
 def allow() -> None:
@@ -36,6 +38,28 @@ def allow() -> None:
 def available() -> bool:
     """Whether a session may run here, now."""
     return _allowed and threading.current_thread() is threading.main_thread() and not _lock.locked()
+
+
+@contextlib.contextmanager
+def cut_short_when(stop: Callable[[], bool]) -> Iterator[None]:
+    """Sessions run meanwhile end after any check once `stop()` is true.
+
+    `grader watch` cuts a run short when the file is saved again: the
+    results of an old version are no longer wanted. A check is never cut in
+    the middle, so its child ends the way every check's does.
+    """
+    global _cut_short
+    _cut_short = stop
+    try:
+        yield
+    finally:
+        _cut_short = None
+
+
+def cut_short() -> bool:
+    """Whether the running session should end after the check that just ended."""
+    stop = _cut_short
+    return stop is not None and stop()
 
 
 def run(args: list[str], course: Path) -> tuple[int, str]:

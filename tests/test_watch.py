@@ -1,0 +1,211 @@
+"""`grader watch`: the public checks on every save, in a terminal (a pseudo-terminal here)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import SOLUTIONS, describe, left_behind
+
+from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
+from grader.grading.report import CheckResult, CheckStatus, Report, Visibility
+from grader.outputs.compact import calls_time, render_compact
+
+SOLUTION = (SOLUTIONS / "count-async.py").read_text()
+#: The solution with its pause never awaited: fast, wrong, and named at its line.
+UNAWAITED = SOLUTION.replace(
+    "await asyncio.sleep(pauses.get(k, 0))", "asyncio.sleep(pauses.get(k, 0))"
+)
+#: Deadline for what a screen should come to show: generous, a loaded machine is slow.
+PATIENCE = 180.0
+_CLEAR = "\x1b[H\x1b[2J"
+
+
+class Watching:
+    """`grader watch` on a pseudo-terminal of its own, as a student's shell runs it."""
+
+    def __init__(self, file: Path, *options: str) -> None:
+        # Named as a student would, from its folder: the screen says "watching count-async.py".
+        command = [sys.executable, "-m", "grader", "watch", "count-async", file.name, *options]
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: a session of its own, the terminal its controlling one
+            try:
+                os.chdir(file.parent)
+                os.execv(sys.executable, command)
+            finally:
+                os._exit(127)
+        self.pid, self.fd = pid, fd
+        self.output = ""
+
+    def screen(self) -> str:
+        """What the terminal shows now: everything since it was last cleared."""
+        return self.output.rsplit(_CLEAR, 1)[-1]
+
+    def until(self, *needles: str) -> str:
+        """Read until the screen shows every one of `needles`; the screen then."""
+        deadline = time.monotonic() + PATIENCE
+        while not all(needle in self.screen() for needle in needles):
+            left = deadline - time.monotonic()
+            assert left > 0, f"the screen never showed {needles}:\n{self.screen()}"
+            ready, _, _ = select.select([self.fd], [], [], min(left, 1.0))
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:  # the terminal closed: the command ended
+                    chunk = b""
+                assert chunk, f"grader watch ended before showing {needles}:\n{self.output}"
+                self.output += chunk.decode(errors="replace")
+        return self.screen()
+
+    def interrupt(self) -> int:
+        """Press Ctrl-C; the command's exit status once it ended."""
+        os.write(self.fd, b"\x03")
+        deadline = time.monotonic() + PATIENCE
+        while time.monotonic() < deadline:
+            with_status = os.waitpid(self.pid, os.WNOHANG)
+            if with_status[0]:
+                self._drain()
+                return os.waitstatus_to_exitcode(with_status[1])
+            self._drain()
+            time.sleep(0.05)
+        raise AssertionError(f"Ctrl-C did not end grader watch:\n{self.output}")
+
+    def _drain(self) -> None:
+        while select.select([self.fd], [], [], 0)[0]:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk.decode(errors="replace")
+
+    def kill(self) -> None:
+        """End it whatever state it is in (a failing test's clean-up)."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.fd)
+
+
+def save(path: Path, text: str) -> None:
+    """Save as many editors do: write a temporary file beside it, then rename it over it."""
+    temporary = path.with_name(f".{path.name}.swp")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Path:
+    path = tmp_path / "count-async.py"
+    path.write_text(SOLUTION)
+    return path
+
+
+def test_a_save_that_breaks_it_shows_the_failure_and_its_line_then_ctrl_c_ends_all(
+    watched: Path,
+) -> None:
+    watch = Watching(watched)
+    try:
+        first = watch.until("(check 1,", "watching count-async.py")
+        assert "score 9/9 on the public checks" in first
+        assert "FAIL" not in first
+        save(watched, UNAWAITED)
+        broken = watch.until("(check 2,", "watching count-async.py")
+        lines = UNAWAITED.splitlines()
+        line = next(n for n, text in enumerate(lines, 1) if "asyncio.sleep(pauses" in text)
+        assert re.search(r"^  FAIL ", broken, re.M), broken
+        assert re.search(rf"line {line}: .*asyncio.sleep.* never awaited", broken), broken
+        assert broken.count(f"line {line}:") == 1, "a mistake is named once, not per check"
+        assert "score 9/9" not in broken
+        save(watched, SOLUTION)  # fixed again
+        fixed = watch.until("(check 3,", "watching count-async.py")
+        assert "score 9/9 on the public checks" in fixed
+        assert watch.interrupt() == 0
+    finally:
+        watch.kill()
+    assert "stopped watching" in watch.output
+    left = left_behind()
+    assert not left, f"Ctrl-C left processes running: {describe(left)}"
+
+
+def test_a_save_during_a_run_cuts_it_short_and_checks_the_new_version(watched: Path) -> None:
+    # Each call of this version takes two seconds: the first run is surely still going
+    # when the screen says it checks, and the second save lands in it.
+    watched.write_text(
+        SOLUTION.replace(
+            "    printed: list[int] = []", "    await asyncio.sleep(2)\n    printed: list[int] = []"
+        )
+    )
+    watch = Watching(watched)
+    try:
+        watch.until("checking the save of")
+        save(watched, SOLUTION)
+        watch.until("saved again: checking the new version")
+        report = watch.until("(check 1,", "watching count-async.py")
+        assert "score 9/9 on the public checks" in report, report
+        assert watch.interrupt() == 0
+    finally:
+        watch.kill()
+    assert "(check 2," not in watch.output  # the slow version never got a report
+
+
+def test_a_syntax_error_and_a_file_that_goes_are_said_plainly(watched: Path) -> None:
+    watch = Watching(watched)
+    try:
+        watch.until("(check 1,", "watching count-async.py")
+        save(watched, "import asyncio\n\nasync def count(n:\n    pass\n")
+        broken = watch.until("(check 2,", "watching count-async.py")
+        assert "could not be run: your file has a syntax error" in broken, broken
+        assert "line 3" in broken
+        watched.unlink()
+        gone = watch.until("is gone")
+        assert "count-async.py is gone (deleted or moved away): waiting for it" in gone
+        save(watched, SOLUTION)
+        back = watch.until("(check 3,", "watching count-async.py")
+        assert "score 9/9 on the public checks" in back
+        assert watch.interrupt() == 0
+    finally:
+        watch.kill()
+
+
+def test_watch_refuses_a_missing_file_in_one_line(tmp_path: Path) -> None:
+    from support import one_line_error, run
+
+    assert "no file at" in one_line_error(run("watch", "count-async", str(tmp_path / "nope.py")))
+
+
+def test_the_compact_view_names_a_mistake_once_and_cuts_the_timeline() -> None:
+    blocked = Diagnostic(DiagnosticKind.BLOCKED_LOOP, "line 7: `time.sleep(1)` blocked", 7)
+    spans = [Span(str(k), SpanKind.OUTPUT, k / 10, k / 10) for k in range(30)]
+    spans.insert(0, Span("count()", SpanKind.CALL, 0.0, 1.5))
+    checks = [
+        CheckResult(
+            f"check {n}",
+            CheckStatus.FAILED,
+            0,
+            2,
+            Visibility.PUBLIC,
+            message=f"failed {n}",
+            diagnostics=[blocked],
+            timeline=Timeline(spans),
+        )
+        for n in range(2)
+    ]
+    report = Report("count-async", "count-async.py", 4, checks=checks, public_only=True)
+    lines = render_compact(report, width=100)
+    text = "\n".join(lines)
+    assert text.count("line 7: `time.sleep(1)` blocked") == 1
+    assert "failed 0" in text and "failed 1" in text
+    assert "... and 23 more" in text  # eight rows of the 31, once: one timeline only
+    assert text.count("time (s)") == 1
+    assert calls_time(report) == pytest.approx(3.0)

@@ -138,14 +138,15 @@ def test_a_save_that_breaks_it_shows_the_failure_and_its_line_then_ctrl_c_ends_a
     assert not left, f"Ctrl-C left processes running: {describe(left)}"
 
 
-def test_a_save_during_a_run_cuts_it_short_and_checks_the_new_version(watched: Path) -> None:
-    # Each call of this version takes two seconds: the first run is surely still going
-    # when the screen says it checks, and the second save lands in it.
-    watched.write_text(
-        SOLUTION.replace(
-            "    printed: list[int] = []", "    await asyncio.sleep(2)\n    printed: list[int] = []"
-        )
+def test_a_save_during_a_run_cuts_it_short_and_ctrl_c_mid_run_leaves_nothing(
+    watched: Path,
+) -> None:
+    # Each call of this version takes two seconds: a run of it is surely still going
+    # when the screen says it checks, and the save (or Ctrl-C) lands in it.
+    slow = SOLUTION.replace(
+        "    printed: list[int] = []", "    await asyncio.sleep(2)\n    printed: list[int] = []"
     )
+    watched.write_text(slow)
     watch = Watching(watched)
     try:
         watch.until("checking the save of")
@@ -153,10 +154,15 @@ def test_a_save_during_a_run_cuts_it_short_and_checks_the_new_version(watched: P
         watch.until("saved again: checking the new version")
         report = watch.until("(check 1,", "watching count-async.py")
         assert "score 9/9 on the public checks" in report, report
+        save(watched, slow)
+        watch.until("checking the save of")
         assert watch.interrupt() == 0
     finally:
         watch.kill()
     assert "(check 2," not in watch.output  # the slow version never got a report
+    assert "stopped watching" in watch.output
+    left = left_behind()
+    assert not left, f"Ctrl-C during a run left processes running: {describe(left)}"
 
 
 def test_a_syntax_error_and_a_file_that_goes_are_said_plainly(watched: Path) -> None:

@@ -202,3 +202,21 @@ def test_batch_grades_a_notebook_into_the_gradebook(tmp_path: Path) -> None:
     assert data["submission"] == "ann/count-async.ipynb"
     assert data["score"] == data["max_score"] == 10, data
     assert data["notebook"]["left_out"][0]["note"] == "cell 3 left out: top-level await"
+
+
+def test_every_output_says_what_of_a_notebook_was_left_out() -> None:
+    from grader.grading.report import Report
+    from grader.outputs import gradescope
+    from grader.outputs.html import render_report
+    from grader.outputs.text import render_text
+
+    left = notebook.LeftOut(4, 1, 1, notebook.Reason.AWAIT, "await count(3)", whole_cell=True)
+    report = Report("count-async", "ann/count-async.ipynb", 10)
+    report.notebook = notebook.NotebookNote(3, (left,))
+    said = "cell 4 left out: top-level await"
+    assert f"notebook: {said}" in render_text(report)
+    assert said in render_report(report)
+    assert said in gradescope.results(report, gradescope.HiddenDetails.NEVER)["output"]
+    again = Report.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert again.notebook == report.notebook  # a batch reads its reports back (--resume)
+    assert "notebook" not in Report("count-async", "a.py", 10).to_dict()  # .py: as before

@@ -50,12 +50,14 @@ def main() -> int:
         if shutil.which(tool) is None:
             print(f"bench/watch.py needs {tool}", file=sys.stderr)
             return 2
+    before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-watch-") as scratch:
         folder = Path(scratch)
         file = folder / f"{args.exercise}.py"
         shutil.copyfile(REPO / "solutions" / f"{args.exercise}.py", file)
         rows = _watched(folder, file, args.exercise, args.saves, args.pause)
         compared = _checked(file, args.exercise)
+    after = os.getloadavg()[0]
     print(f"\n{'save':>4} {'feedback s':>11} {'waits s':>8} {'overhead s':>11} "
           f"{'from :w keys s':>15}")  # fmt: skip
     for number, (seen, waits, keyed) in enumerate(rows, start=1):
@@ -77,6 +79,10 @@ def main() -> int:
     print(
         f"the checks' waits: p50 {statistics.median(w for _, w, _ in rows):.3f} s; feedback p50 "
         f"{statistics.median(feedback):.3f} s, p95 {_p95(feedback):.3f} s"
+    )
+    print(
+        f"the machine's load (1-minute average, {os.cpu_count()} cores): {before:.2f} before, "
+        f"{after:.2f} after: the figures hold for a machine that has a core to spare"
     )
     beyond = [wall - waits for wall, waits in compared]
     print(

@@ -255,12 +255,9 @@ def watch(
             "the grader isolates it when grading)", err=True,
         )  # fmt: skip
     screen = _WatchScreen(found.id, file, live=sys.stdout.isatty())
-    events = watcher.watch(found, path, seed=seed, isolation=chosen, label=file)
     try:
-        for event in events:
-            screen.show(event)
+        watcher.watch(found, path, screen.show, seed=seed, isolation=chosen, label=file)
     except KeyboardInterrupt:
-        events.close()
         click.echo("\nstopped watching: nothing is left running", err=True)
         ctx.exit(0)
 
@@ -275,6 +272,9 @@ class _WatchScreen:
         self.lines: list[str] = []
         self.header = f"{exercise}: {file}"
         self.checks = 0
+        # Kept now: a prepared grading waits for the save inside pytest, which holds
+        # sys.stdout for itself meanwhile.
+        self.out = sys.stdout
 
     def show(self, event: object) -> None:
         from grader.grading import watcher
@@ -303,9 +303,10 @@ class _WatchScreen:
         else:
             return
         if self.live:
-            click.echo("\x1b[H\x1b[2J" + "\n".join([self.header, *self.lines, status]))
+            text = "\x1b[H\x1b[2J" + "\n".join([self.header, *self.lines, status])
+            click.echo(text, file=self.out)
         elif not isinstance(event, watcher.Checking | watcher.Restarted):
-            click.echo("\n".join([self.header, *self.lines, status, ""]))
+            click.echo("\n".join([self.header, *self.lines, status, ""]), file=self.out)
 
 
 def _clock(moment: float) -> str:

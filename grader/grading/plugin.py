@@ -207,6 +207,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A prepared session (`session.gated`) waits here for its submission, then draws anew."""
+    if not session.config.getoption("submission") or session.config.option.collectonly:
+        return
+    go, seed = sessions.through_gate()
+    results = session.config.stash[results_key]
+    if not go:
+        results.write({"cut_short": True})
+        session.shouldstop = "cut short: the submission changed"
+    elif seed is not None:
+        results.seed = seed
+        results.write({"seed": seed})
+
+
 @pytest_asyncio.fixture
 async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission]:
     """The student's module, run in a fresh sandboxed child for this check."""

@@ -174,7 +174,10 @@ def _grade_module(
                 f"the checks of {exercise.id} are worth {total:g} points, but its "
                 f"exercise.yaml says {exercise.points:g}"
             )
-    report.duration = now() - started
+    if run.seed is not None:  # a prepared session's gate may have drawn anew
+        report.seed = run.seed
+    # A prepared session waited at its gate for the file: the grading began when it opened.
+    report.duration = now() - max(started, session.opened() or started)
     return report
 
 
@@ -313,6 +316,7 @@ class _Run:
     worth: float  # what the checks run are worth together, known even when none could run
     isolation: dict[str, Any]
     unobserved: list[str] | None  # what could not be observed of the submission, and why
+    seed: int | None = None  # the seed the cases were drawn from, as the session last said
 
 
 def _read_results(
@@ -332,6 +336,8 @@ def _read_results(
         raise KeyboardInterrupt  # a Ctrl-C reached pytest, which ended the session early
     if any(r.get("cut_short") for r in records):
         raise CutShort
+    seeds = [int(r["seed"]) for r in records if isinstance(r.get("seed"), int)]
+    seed = seeds[-1] if seeds else None
     broken = next((r["broken"] for r in records if "broken" in r), None)
     if broken is not None:
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {broken}")
@@ -339,10 +345,10 @@ def _read_results(
     worth = float(sum(announced.get("points", []))) if announced is not None else exercise.points
     import_failed = next((r["import_failed"] for r in records if "import_failed" in r), None)
     if import_failed is not None:
-        return _Run([], str(import_failed), worth, where, unobserved)
+        return _Run([], str(import_failed), worth, where, unobserved, seed)
     collected = announced["collected"] if announced is not None else None
     checks = [CheckResult.from_dict(r["check"]) for r in records if "check" in r]
     if collected is None or (len(checks) != len(collected) and not collect_only):
         tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-6:])
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {tail}")
-    return _Run(checks, None, worth, where, unobserved)
+    return _Run(checks, None, worth, where, unobserved, seed)

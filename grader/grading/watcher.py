@@ -1,12 +1,14 @@
 """Grading a file on the public checks each time it is saved: the core of `grader watch`.
 
-`watch` is a generator of events (a run began, a report, the file is gone);
-the command line draws them. Everything stays warm between saves: this
-process keeps pytest, the checks' helpers and the grader imported and runs
-each grading's session in itself (`grader.grading.session`), and the
+`watch` hands events (a run began, a report, the file is gone) to a
+callable; the command line draws them. Everything stays warm between saves:
+this process keeps pytest, the checks' helpers and the grader imported and
+runs each grading's session in itself (`grader.grading.session`), and the
 sandbox's zygote (`grader.sandbox.forkserver`) stays up, so that a check's
-child costs a fork. A save then pays neither an interpreter's start nor
-pytest's imports, only the checks.
+child costs a fork. Better still, the next grading's pytest session starts
+as soon as a report is shown: it collects the checks and waits at a gate
+(`session.gated`) for the next save. A save then pays neither an
+interpreter's start nor pytest's, only the checks.
 
 The file is watched by looking at it (`os.stat`) every hundredth of a
 second. A save shows as a new modification time, size or inode, which also
@@ -24,15 +26,16 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from grader.course.catalog import Exercise
 from grader.errors import GraderError
 from grader.grading import session
 from grader.grading.report import Report
-from grader.grading.runner import CutShort, grade
+from grader.grading.runner import CutShort, derive_seed, grade, unreadable
 from grader.sandbox.isolation import Isolation
 
 #: How often the file is looked at, in seconds (a hundred stat calls a second cost
@@ -118,56 +121,132 @@ Event = Checking | Checked | Restarted | Gone | Failed
 def watch(
     exercise: Exercise,
     path: Path,
+    show: Callable[[Event], None],
     *,
     seed: int | None = None,
     isolation: Isolation | None = None,
     label: str | None = None,
     interval: float = INTERVAL,
-) -> Generator[Event, None, None]:
-    """Grade `path` on the public checks now and after every save, forever (close to stop).
+) -> NoReturn:
+    """Grade `path` on the public checks now and after every save, until interrupted.
 
-    Each report names the file as `label` (the path as given, by default).
-    Gradings run in this process (`session.allow()` must have been called,
-    as the command line does), one at a time.
+    Every event goes to `show`. Each report names the file as `label` (the
+    path as given, by default). Gradings run in this process
+    (`session.allow()` must have been called, as the command line does).
     """
-    shown = label or str(path)
     with tempfile.TemporaryDirectory(prefix="grader-watch-") as scratch:
-        copy = Path(scratch) / path.name
-        seen = stamp(path)
-        saved = time.monotonic()
+        watcher = _Watcher(
+            exercise, path, Path(scratch) / path.name, show, seed=seed, isolation=isolation,
+            label=label or str(path), interval=interval,
+        )  # fmt: skip
+        watcher.run()
+
+
+class _Watcher:
+    """The state of one watch: the file, its copy, and the version being graded."""
+
+    def __init__(
+        self, exercise: Exercise, path: Path, copy: Path, show: Callable[[Event], None], *,
+        seed: int | None, isolation: Isolation | None, label: str, interval: float,
+    ) -> None:  # fmt: skip
+        self.exercise, self.path, self.copy, self.show = exercise, path, copy, show
+        self.seed, self.isolation, self.label, self.interval = seed, isolation, label, interval
+        self.seen: Stamp | None = stamp(path)  # the version graded (or to be graded) now
+        self.saved = time.monotonic()  # when that version was seen
+
+    def run(self) -> NoReturn:
+        self._grade_now()
         while True:
-            if seen is None:
-                seen = _back_within(path, GONE_AFTER, interval)
-                if seen is None:
-                    yield Gone(path)
-                    seen = _next_save(path, None, interval)
-                    saved = time.monotonic()
-                    continue
-            if not _copy(path, copy):
-                seen = None
-                continue
-            yield Checking(saved)
-            try:
-                with session.cut_short_when(_changed(path, seen)):
-                    report = grade(
-                        exercise, copy, hidden=False, seed=seed, label=shown,
-                        isolation=isolation,
-                    )  # fmt: skip
-            except CutShort:
-                yield Restarted(saved)
-                seen, saved = _settled(path), time.monotonic()
-                continue
-            except GraderError as error:
-                yield Failed(str(error), saved)
+            if self._preparable():
+                self._grade_prepared()
             else:
-                yield Checked(report, saved, time.monotonic())
-            seen = _next_save(path, seen, interval)
-            saved = time.monotonic()
+                self._await_save()
+                self._grade_now()
 
+    def _grade_now(self) -> None:
+        """Grade the file as it is now; again at once while saves cut the gradings short."""
+        while True:
+            if not self._take_copy():
+                self._await_save()
+                continue
+            self.show(Checking(self.saved))
+            if self._grade():
+                return
+            self.show(Restarted(self.saved))
+            self.seen, self.saved = _settled(self.path), time.monotonic()
 
-def _changed(path: Path, before: Stamp) -> Callable[[], bool]:
-    """Whether the file was saved (or went) since it looked like `before`."""
-    return lambda: stamp(path) != before
+    def _grade_prepared(self) -> None:
+        """Start the next grading's session now; it waits for the next save to run the checks.
+
+        pytest's start-up and the checks' collection are then paid before the
+        save, not after it.
+        """
+        opened = False
+
+        def gate() -> int | None:
+            nonlocal opened
+            self._await_save()
+            if not self._take_copy() or not self._preparable():
+                return None  # graded from the start instead (an unreadable file says why)
+            opened = True
+            self.show(Checking(self.saved))
+            if self.seed is not None:
+                return self.seed
+            return derive_seed(self.exercise.id, self.copy.read_bytes())
+
+        with session.gated(gate):
+            done = self._grade()
+        if done:
+            return
+        if opened:
+            self.show(Restarted(self.saved))
+            self.seen, self.saved = _settled(self.path), time.monotonic()
+        self._grade_now()
+
+    def _grade(self) -> bool:
+        """Grade the copy and show the report; False when a save cut the grading short."""
+        try:
+            with session.cut_short_when(self._changed):
+                report = grade(
+                    self.exercise, self.copy, hidden=False, seed=self.seed, label=self.label,
+                    isolation=self.isolation,
+                )  # fmt: skip
+        except CutShort:
+            return False
+        except GraderError as error:
+            self.show(Failed(str(error), self.saved))
+        else:
+            self.show(Checked(report, self.saved, time.monotonic()))
+        return True
+
+    def _changed(self) -> bool:
+        """Whether the file differs from the version being graded (saved again, or gone)."""
+        return stamp(self.path) != self.seen
+
+    def _preparable(self) -> bool:
+        """Whether the copy can be graded by a prepared session: a readable Python file.
+
+        A notebook is made into a module before its session starts, and a file
+        that cannot be read is refused before it: both are graded from the start.
+        """
+        return self.copy.suffix == ".py" and unreadable(self.copy, self.exercise.id) is None
+
+    def _take_copy(self) -> bool:
+        """Copy the file as it is now; False if it is not there (or cannot be read)."""
+        return self.seen is not None and _copy(self.path, self.copy)
+
+    def _await_save(self) -> None:
+        """Wait until the file differs from the version graded last and is there."""
+        while True:
+            now = _next_save(self.path, self.seen, self.interval)
+            if now is None:
+                now = _back_within(self.path, GONE_AFTER, self.interval)
+            if now is None:
+                self.show(Gone(self.path))
+                now = _next_save(self.path, None, self.interval)
+            self.seen, self.saved = now, time.monotonic()
+            if now is not None:
+                return
 
 
 def _copy(path: Path, copy: Path) -> bool:

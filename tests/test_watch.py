@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
 import select
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -215,3 +217,49 @@ def test_the_compact_view_names_a_mistake_once_and_cuts_the_timeline() -> None:
     assert "... and 23 more" in text  # eight rows of the 31, once: one timeline only
     assert text.count("time (s)") == 1
     assert calls_time(report) == pytest.approx(3.0)
+
+
+GATED = """
+import json, sys, time
+from pathlib import Path
+from grader.course import catalog
+from grader.grading import runner, session
+
+session.allow()
+exercise = catalog.find("count-async", Path(sys.argv[1]))
+path, solution = Path(sys.argv[2]), Path(sys.argv[3]).read_text()
+
+def gate():
+    time.sleep(1.0)  # the student takes a while to save
+    path.write_text(solution)
+    return 12345
+
+began = time.monotonic()
+with session.gated(gate):
+    report = runner.grade(exercise, path, hidden=False)
+wall = time.monotonic() - began
+try:
+    with session.gated(lambda: None):
+        runner.grade(exercise, path, hidden=False)
+    declined = "graded"
+except runner.CutShort:
+    declined = "cut short"
+print(json.dumps([report.score, report.max_score, report.seed, report.duration, wall, declined]))
+"""
+
+
+def test_a_prepared_session_waits_at_its_gate_then_grades_the_new_version(tmp_path: Path) -> None:
+    from support import EXERCISES
+
+    path = tmp_path / "count-async.py"
+    path.write_text((EXERCISES / "count-async" / "stub.py").read_text())  # what it starts with
+    done = subprocess.run(
+        [sys.executable, "-c", GATED, str(EXERCISES), str(path), str(SOLUTIONS / "count-async.py")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    score, most, seed, duration, wall, declined = json.loads(done.stdout.splitlines()[-1])
+    assert score == most == 9  # the version the gate let in, not the stub it started with
+    assert seed == 12345  # drawn with the gate's seed
+    assert duration <= wall - 1.0  # counted from the gate's opening, not the wait before it
+    assert declined == "cut short"  # a gate that says no: no report of the old version

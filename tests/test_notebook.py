@@ -78,6 +78,14 @@ def test_magics_and_shell_lines_are_left_out() -> None:
     assert "import asyncio" in module.source and "slow" not in module.source
 
 
+def test_a_magic_beside_a_syntax_error_leaves_the_error_to_be_named() -> None:
+    module = convert("%time x = 1\ndef f(:\n    pass")
+    assert [(e.line, e.reason) for e in module.note.left_out] == [(1, notebook.Reason.MAGIC)]
+    with pytest.raises(SyntaxError) as raised:
+        compile(module.source, "nb.py", "exec")
+    assert module.place(raised.value.lineno or 0) == notebook.Place(cell=1, line=2)
+
+
 def test_every_line_maps_back_to_its_cell_and_line() -> None:
     module = convert("import asyncio\n", "x = 1\n\ny = 2")
     lines = module.source.splitlines()
@@ -154,6 +162,7 @@ def test_a_syntax_error_names_the_cell_and_line(tmp_path: Path) -> None:
     report = grade_file("count-async", path)
     assert report.status is ReportStatus.ERROR
     assert "cell 3, line 2" in report.message, report.message
+    assert "count-async.ipynb" in report.message and "count-async.py" not in report.message
 
 
 def test_check_prints_what_was_left_out(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from grader.grading.observations import Diagnostic
-    from grader.grading.report import CheckResult, Report
+    from grader.grading.report import Report
 
 #: The suffix of a notebook submission.
 SUFFIX = ".ipynb"
@@ -192,13 +192,13 @@ def _cell(number: int, source: str) -> tuple[list[str], list[LeftOut]]:
     if tree is None:
         # Perhaps IPython's lines make it unreadable as Python: without them?
         without = [_unmagic(line) if _MAGIC.match(line) else line for line in lines]
-        tree = _parse("\n".join(without))
-        if tree is None:
-            return lines, []  # a mistake of the student's own: the checks say where
         for index, line in enumerate(lines):
             if without[index] != line:
                 dropped.append(LeftOut(number, index + 1, index + 1, Reason.MAGIC, line))
         lines = without
+        tree = _parse("\n".join(without))
+        if tree is None:
+            return lines, dropped  # a mistake of the student's own: the checks say where
     statements = [s for s in tree.body if not _docstring(s)]
     for statement in statements:
         reason = _runs_work(statement)
@@ -287,40 +287,46 @@ def _callee(call: ast.Call) -> str:
 # -- the report, in the notebook's terms ------------------------------------------------------
 
 
-def relabel(report: Report, module: Module) -> None:
+def relabel(report: Report, module: Module, made: str, given: str) -> None:
     """Make every line the report names a cell and line of the notebook; note what was left out.
 
     The grader words a line of the submission as "line N"; in a report on a
     notebook, each becomes "cell C, line L", and each diagnostic carries
-    its cell beside its line in the cell.
+    its cell beside its line in the cell. The module's file name, `made`
+    (a syntax error names it), becomes the notebook's, `given`.
     """
+    words = _Words(module, made, given)
     report.notebook = module.note
-    report.message = _words(report.message, module)
+    report.message = words(report.message)
     for check in report.checks:
-        _check(check, module)
+        check.message = words(check.message)
+        check.expected = words(check.expected)
+        check.measured = words(check.measured)
+        check.hint = words(check.hint)
+        check.diagnostics = [_diagnostic(d, module, words) for d in check.diagnostics]
 
 
-def _check(check: CheckResult, module: Module) -> None:
-    check.message = _words(check.message, module)
-    check.expected = _words(check.expected, module)
-    check.measured = _words(check.measured, module)
-    check.hint = _words(check.hint, module)
-    check.diagnostics = [_diagnostic(d, module) for d in check.diagnostics]
-
-
-def _diagnostic(diagnostic: Diagnostic, module: Module) -> Diagnostic:
+def _diagnostic(diagnostic: Diagnostic, module: Module, words: _Words) -> Diagnostic:
     place = module.place(diagnostic.line) if diagnostic.line is not None else None
-    message = _words(diagnostic.message, module)
+    message = words(diagnostic.message)
     if place is None:
         return replace(diagnostic, message=message)
     return replace(diagnostic, message=message, line=place.line, cell=place.cell)
 
 
-def _words(text: str, module: Module) -> str:
-    """`text` with each "line N" of the module said as "cell C, line L" of the notebook."""
+@dataclass(frozen=True)
+class _Words:
+    """Rewrites the grader's words about the module into words about the notebook."""
 
-    def said(found: re.Match[str]) -> str:
-        place = module.place(int(found.group(1)))
+    module: Module
+    made: str
+    given: str
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        return _LINE.sub(self._said, text.replace(self.made, self.given))
+
+    def _said(self, found: re.Match[str]) -> str:
+        place = self.module.place(int(found.group(1)))
         return found.group(0) if place is None else f"cell {place.cell}, line {place.line}"
-
-    return _LINE.sub(said, text) if text else text

@@ -113,7 +113,7 @@ def _grade_notebook(exercise: Exercise, path: Path, **options: Any) -> Report:
         made.write_text(module.source, encoding="utf-8")
         label = options.pop("label", None) or str(path)
         report = _grade_module(exercise, made, label=label, **options)
-    notebook.relabel(report, module)
+    notebook.relabel(report, module, made=made.name, given=path.name)
     return report
 
 

@@ -263,3 +263,28 @@ def test_a_prepared_session_waits_at_its_gate_then_grades_the_new_version(tmp_pa
     assert seed == 12345  # drawn with the gate's seed
     assert duration <= wall - 1.0  # counted from the gate's opening, not the wait before it
     assert declined == "cut short"  # a gate that says no: no report of the old version
+
+
+def test_outside_a_terminal_each_report_is_printed_in_turn(watched: Path) -> None:
+    command = [sys.executable, "-m", "grader", "watch", "count-async", watched.name]
+    process = subprocess.Popen(
+        command, cwd=watched.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:  # a pipe: printed as it comes, never redrawn
+            lines.append(line)
+            if line.startswith("watching count-async.py"):
+                break
+        process.send_signal(signal.SIGINT)
+        rest, errors = process.communicate(timeout=PATIENCE)
+    finally:
+        process.kill()
+        process.wait()
+    printed = "".join(lines) + rest
+    assert process.returncode == 0, errors
+    assert _CLEAR not in printed and "\x1b[" not in printed
+    assert "count-async: count-async.py  (check 1," in printed
+    assert "score 9/9 on the public checks" in printed
+    assert "stopped watching" in errors

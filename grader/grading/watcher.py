@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat as modes
 import tempfile
 import time
 from collections.abc import Callable
@@ -66,15 +67,9 @@ def stamp(path: Path) -> Stamp | None:
         found = os.stat(path)
     except OSError:
         return None
-    if not _regular(found.st_mode):
+    if not modes.S_ISREG(found.st_mode):  # a folder, a FIFO: nothing to grade
         return None
     return Stamp(found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
-
-
-def _regular(mode: int) -> bool:
-    import stat as modes
-
-    return modes.S_ISREG(mode)
 
 
 @dataclass(frozen=True)
@@ -131,8 +126,9 @@ def watch(
     """Grade `path` on the public checks now and after every save, until interrupted.
 
     Every event goes to `show`. Each report names the file as `label` (the
-    path as given, by default). Gradings run in this process
-    (`session.allow()` must have been called, as the command line does).
+    path as given, by default). Gradings run in this process, prepared
+    before each save, where sessions may (`session.allow()`, as the command
+    line calls); elsewhere each save starts a pytest process.
     """
     with tempfile.TemporaryDirectory(prefix="grader-watch-") as scratch:
         watcher = _Watcher(
@@ -229,7 +225,11 @@ class _Watcher:
         A notebook is made into a module before its session starts, and a file
         that cannot be read is refused before it: both are graded from the start.
         """
-        return self.copy.suffix == ".py" and unreadable(self.copy, self.exercise.id) is None
+        return (
+            session.available()  # else the checks run in a process of their own, ungated
+            and self.copy.suffix == ".py"
+            and unreadable(self.copy, self.exercise.id) is None
+        )
 
     def _take_copy(self) -> bool:
         """Copy the file as it is now; False if it is not there (or cannot be read)."""

@@ -254,64 +254,26 @@ def watch(
             "note: your code runs without isolation here (fine for checking your own work; "
             "the grader isolates it when grading)", err=True,
         )  # fmt: skip
-    screen = _WatchScreen(found.id, file, live=sys.stdout.isatty())
+    from grader.outputs.compact import Screen
+
+    screen = Screen(found.id, file)
+    # Kept now: a prepared grading waits for the save inside pytest, which holds
+    # sys.stdout for itself meanwhile.
+    out = sys.stdout
+    live = out.isatty()  # a terminal: redraw in place; else (a pipe, a log) print each report
+
+    def show(event: watcher.Event) -> None:
+        text = screen.draw(event)
+        if live:
+            click.echo("\x1b[H\x1b[2J" + text, file=out)
+        elif screen.lasting(event):
+            click.echo(text + "\n", file=out)
+
     try:
-        watcher.watch(found, path, screen.show, seed=seed, isolation=chosen, label=file)
+        watcher.watch(found, path, show, seed=seed, isolation=chosen, label=file)
     except KeyboardInterrupt:
         click.echo("\nstopped watching: nothing is left running", err=True)
         ctx.exit(0)
-
-
-class _WatchScreen:
-    """What `grader watch` shows: the last report, and a line saying what happens now."""
-
-    def __init__(self, exercise: str, file: str, *, live: bool) -> None:
-        self.exercise = exercise
-        self.file = file
-        self.live = live  # a terminal: redraw in place; else (a pipe, a log) print each report
-        self.lines: list[str] = []
-        self.header = f"{exercise}: {file}"
-        self.checks = 0
-        # Kept now: a prepared grading waits for the save inside pytest, which holds
-        # sys.stdout for itself meanwhile.
-        self.out = sys.stdout
-
-    def show(self, event: object) -> None:
-        from grader.grading import watcher
-        from grader.outputs.compact import calls_time, render_compact
-
-        watching = f"watching {self.file}: save it to check again; Ctrl-C to stop"
-        if isinstance(event, watcher.Checking):
-            status = f"checking the save of {_clock(event.saved)}..."
-        elif isinstance(event, watcher.Restarted):
-            status = "saved again: checking the new version..."
-        elif isinstance(event, watcher.Gone):
-            self.lines = []
-            status = f"{self.file} is gone (deleted or moved away): waiting for it to come back"
-        elif isinstance(event, watcher.Failed):
-            self.lines = [f"the checks could not be run: {event.message}"]
-            status = watching
-        elif isinstance(event, watcher.Checked):
-            self.checks += 1
-            self.header = f"{self.exercise}: {self.file}  (check {self.checks}, saved at " \
-                f"{_clock(event.saved)})"  # fmt: skip
-            self.lines = render_compact(event.report)
-            status = (
-                f"feedback {event.finished - event.saved:.2f} s after the save, "
-                f"{calls_time(event.report):.2f} s of it in your code's calls\n{watching}"
-            )
-        else:
-            return
-        if self.live:
-            text = "\x1b[H\x1b[2J" + "\n".join([self.header, *self.lines, status])
-            click.echo(text, file=self.out)
-        elif not isinstance(event, watcher.Checking | watcher.Restarted):
-            click.echo("\n".join([self.header, *self.lines, status, ""]), file=self.out)
-
-
-def _clock(moment: float) -> str:
-    """A `time.monotonic()` moment as the wall clock's time of day."""
-    return time.strftime("%H:%M:%S", time.localtime(time.time() - (time.monotonic() - moment)))
 
 
 def _show_github(report: Report, file: str) -> None:

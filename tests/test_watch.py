@@ -294,3 +294,23 @@ def test_outside_a_terminal_each_report_is_printed_in_turn(watched: Path) -> Non
     assert "count-async: count-async.py  (check 1," in printed
     assert SCORED.search(printed.replace("\r", ""))
     assert "stopped watching" in errors
+
+
+def test_the_screen_says_what_happens_now() -> None:
+    from grader.grading import watcher
+    from grader.outputs.compact import Screen
+
+    screen = Screen("count-async", "count-async.py", width=100)
+    report = Report("count-async", "count-async.py", 9, public_only=True)
+    shown = screen.draw(watcher.Checked(report, saved=10.0, finished=11.5))
+    assert shown.startswith("count-async: count-async.py  (check 1, saved at ")
+    assert "feedback 1.50 s after the save" in shown
+    checking = screen.draw(watcher.Checking(12.0))
+    assert "score 0/9 on the public checks" in checking  # the last report stays meanwhile
+    assert checking.endswith("...") and not screen.lasting(watcher.Checking(12.0))
+    assert screen.draw(watcher.Restarted(13.0)).endswith("saved again: checking the new version...")
+    gone = screen.draw(watcher.Gone(Path("count-async.py")))
+    assert "score" not in gone and gone.endswith("waiting for it to come back")
+    failed = screen.draw(watcher.Failed("the checks of count-async could not be run: x", 14.0))
+    assert "could not check this version: the checks of count-async could not be run" in failed
+    assert screen.lasting(watcher.Gone(Path("count-async.py")))

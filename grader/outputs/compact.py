@@ -1,5 +1,8 @@
 """A report on one screen, for `grader watch`: redrawn after every save.
 
+`Screen` turns the watcher's events into the text of the whole screen;
+`render_compact` is the report part of it.
+
 What a student looks at while editing: the score, a line per check, what
 failed and where (each mistake's line once, however many checks saw it),
 and the timeline of the first check that failed, cut to a few rows. The full
@@ -8,6 +11,9 @@ report stays one `grader check` away.
 
 from __future__ import annotations
 
+import time
+
+from grader.grading import watcher
 from grader.grading.observations import SpanKind
 from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.outputs import timeline, words
@@ -71,3 +77,54 @@ def render_compact(report: Report, width: int | None = None) -> list[str]:
 def _shown(text: str) -> str:
     """A line the submission had a say in, without control characters a terminal obeys."""
     return timeline.printable(text)
+
+
+class Screen:
+    """What `grader watch` shows: a header, the last report, and a line saying what happens now."""
+
+    def __init__(self, exercise: str, file: str, width: int | None = None) -> None:
+        self.exercise = exercise
+        self.file = file
+        self.width = width
+        self.header = f"{exercise}: {file}"
+        self.lines: list[str] = []
+        self.checks = 0  # reports shown so far
+
+    def draw(self, event: watcher.Event) -> str:
+        """The whole screen after `event`."""
+        watching = f"watching {self.file}: save it to check again; Ctrl-C to stop"
+        if isinstance(event, watcher.Checking):
+            status = f"checking the save of {_clock(event.saved)}..."
+        elif isinstance(event, watcher.Restarted):
+            status = "saved again: checking the new version..."
+        elif isinstance(event, watcher.Gone):
+            self.lines = []
+            status = f"{self.file} is gone (deleted or moved away): waiting for it to come back"
+        elif isinstance(event, watcher.Failed):
+            self.lines = [f"could not check this version: {event.message}"]
+            status = watching
+        else:
+            self.checks += 1
+            self.header = (
+                f"{self.exercise}: {self.file}  (check {self.checks}, saved at "
+                f"{_clock(event.saved)})"
+            )
+            self.lines = render_compact(event.report, self.width)
+            status = (
+                f"feedback {event.finished - event.saved:.2f} s after the save, "
+                f"{calls_time(event.report):.2f} s of it in your code's calls\n{watching}"
+            )
+        return "\n".join([self.header, *self.lines, status])
+
+    @staticmethod
+    def lasting(event: watcher.Event) -> bool:
+        """Whether the screen after `event` is worth printing where nothing is redrawn (a log).
+
+        A run beginning or cut short is soon followed by its report.
+        """
+        return not isinstance(event, watcher.Checking | watcher.Restarted)
+
+
+def _clock(moment: float) -> str:
+    """A `time.monotonic()` moment as the wall clock's time of day."""
+    return time.strftime("%H:%M:%S", time.localtime(time.time() - (time.monotonic() - moment)))

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import SOLUTIONS, describe, left_behind
+from support import REPO, SOLUTIONS, describe, left_behind
 
 from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
 from grader.grading.report import CheckResult, CheckStatus, Report, Visibility
@@ -314,3 +314,54 @@ def test_the_screen_says_what_happens_now() -> None:
     failed = screen.draw(watcher.Failed("the checks of count-async could not be run: x", 14.0))
     assert "could not check this version: the checks of count-async could not be run" in failed
     assert screen.lasting(watcher.Gone(Path("count-async.py")))
+
+
+PREPARED = """
+import json, sys
+from pathlib import Path
+from grader.course import catalog
+from grader.grading import session, watcher
+
+session.allow()
+exercise = catalog.find("count-async", Path(sys.argv[1]))
+path, fixed = Path(sys.argv[2]), Path(sys.argv[3]).read_text()
+seen = []
+
+class Enough(Exception):
+    pass
+
+def show(event):
+    # Inside a session already: the checks were prepared before the save.
+    seen.append([type(event).__name__, not session.available()])
+    if isinstance(event, watcher.Checked):
+        if len([s for s in seen if s[0] == "Checked"]) == 2:
+            raise Enough
+        temporary = path.with_name(".swp")
+        temporary.write_text(fixed)
+        temporary.replace(path)
+
+try:
+    watcher.watch(exercise, path, show)
+except Enough:
+    pass
+print(json.dumps(seen))
+"""
+
+
+def test_a_save_after_the_first_is_checked_by_a_session_prepared_before_it(
+    watched: Path,
+) -> None:
+    fixed = watched.with_name("fixed.py")
+    fixed.write_text(SOLUTION + "\n# saved again\n")
+    done = subprocess.run(
+        [sys.executable, "-c", PREPARED, str(REPO / "exercises"), str(watched), str(fixed)],
+        capture_output=True, text=True, timeout=PATIENCE,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen == [
+        ["Checking", False],  # the first run: started when the watch began
+        ["Checked", False],
+        ["Checking", True],  # the second: its session was up and waiting for the save
+        ["Checked", False],
+    ], seen

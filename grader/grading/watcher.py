@@ -153,7 +153,8 @@ class _Watcher:
     def run(self) -> NoReturn:
         self._grade_now()
         while True:
-            if self._preparable():
+            # In-process sessions only: one in a process of its own is reached by no gate.
+            if session.available() and self._preparable():
                 self._grade_prepared()
             else:
                 self._await_save()
@@ -225,11 +226,7 @@ class _Watcher:
         A notebook is made into a module before its session starts, and a file
         that cannot be read is refused before it: both are graded from the start.
         """
-        return (
-            session.available()  # else the checks run in a process of their own, ungated
-            and self.copy.suffix == ".py"
-            and unreadable(self.copy, self.exercise.id) is None
-        )
+        return self.copy.suffix == ".py" and unreadable(self.copy, self.exercise.id) is None
 
     def _take_copy(self) -> bool:
         """Copy the file as it is now; False if it is not there (or cannot be read)."""

@@ -215,7 +215,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     results = session.config.stash[results_key]
     if not go:
         results.write({"cut_short": True})
-        session.shouldstop = "cut short: the submission changed"
+        # No check to run: the session ends as one that collected none (a stop here
+        # would end it through pytest's interruption, which costs half a second).
+        session.items.clear()
     elif seed is not None:
         results.seed = seed
         results.write({"seed": seed})
@@ -303,7 +305,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     results.add(result(item, outcome, attempt, time.monotonic() - started))
     if nextitem is not None and not item.session.shouldstop and sessions.cut_short():
         results.write({"cut_short": True})
-        item.session.shouldstop = "cut short: the submission changed"
+        item.session.items.clear()  # no more checks (cheaper than pytest's interruption)
     return True
 
 

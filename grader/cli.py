@@ -227,6 +227,55 @@ def check(
     ctx.exit(0 if report.passed else 1)
 
 
+@cli.command()
+@click.argument("exercise")
+@click.argument("file")
+@click.option("--seed", type=int, default=None, help="Seed the checks' random waits.")
+@_isolation
+@_exercises_option
+@click.pass_context
+def watch(
+    ctx: click.Context, exercise: str, file: str, seed: int | None, isolation_name: str
+) -> None:  # fmt: skip
+    """Run the public checks on FILE now and each time it is saved; Ctrl-C to stop.
+
+    The result is redrawn in place: the score, what failed and on which line,
+    and a timeline. A save during a run cuts it short after the check in
+    progress and checks the new version.
+    """
+    from grader.grading import watcher
+
+    found = _exercise(ctx, exercise)
+    path = _file(file)
+    with _reported():
+        chosen = isolation.choose(isolation_name, allow_none=True)
+    if chosen.backend is isolation.Backend.NONE:
+        click.echo(
+            "note: your code runs without isolation here (fine for checking your own work; "
+            "the grader isolates it when grading)", err=True,
+        )  # fmt: skip
+    from grader.outputs.compact import Screen
+
+    screen = Screen(found.id, file)
+    # Kept now: a prepared grading waits for the save inside pytest, which holds
+    # sys.stdout for itself meanwhile.
+    out = sys.stdout
+    live = out.isatty()  # a terminal: redraw in place; else (a pipe, a log) print each report
+
+    def show(event: watcher.Event) -> None:
+        text = screen.draw(event)
+        if live:
+            click.echo("\x1b[H\x1b[2J" + text, file=out)
+        elif screen.lasting(event):
+            click.echo(text + "\n", file=out)
+
+    try:
+        watcher.watch(found, path, show, seed=seed, isolation=chosen, label=file)
+    except KeyboardInterrupt:
+        click.echo("\nstopped watching: nothing is left running", err=True)
+        ctx.exit(0)
+
+
 def _show_github(report: Report, file: str) -> None:
     from grader.outputs import github
 

@@ -31,7 +31,7 @@ def test_a_txt_file_is_told_to_be_a_py_file(tmp_path: Path) -> None:
     assert report.status == "error" and "AssertionError" not in report.message
     assert report.message == (
         "notes.txt is not a Python file: the grader imports your work as a module, so it must "
-        "be a file ending in .py (save it as count-async.py)"
+        "be a file ending in .py or a notebook ending in .ipynb (save it as count-async.py)"
     )
 
 

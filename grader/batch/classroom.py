@@ -1,7 +1,8 @@
 """What a class folder holds: one folder per student, one file per exercise.
 
-Files are named by the exercise id (`count-async.py`, or `count_async.py`);
-anything else is listed as ignored, with the reason, so a teacher sees it.
+Files are named by the exercise id (`count-async.py`, or `count_async.py`), or
+are notebooks named so (`count-async.ipynb`); anything else is listed as
+ignored, with the reason, so a teacher sees it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ from pathlib import Path
 
 from grader.course.catalog import Exercise
 from grader.errors import BadClass, BadOutput, MissingFile, UnknownExercise
+from grader.grading.notebook import SUFFIX as NOTEBOOK
 from grader.outputs import gradebook
 from grader.outputs.words import kind_of, shown
+
+#: What a submission's name may end in: a Python file first, which is graded over a
+#: notebook of the same exercise (one the student exported it to, most likely).
+SUFFIXES = (".py", NOTEBOOK)
 
 #: A file every batch writes in its output folder before any report, so that a later
 #: batch of a class folder that holds that folder knows it is no student, even when the
@@ -134,7 +140,7 @@ def _refuse_inside_a_student(root: Path, out: Path, given: Path) -> None:
     if not out.is_relative_to(root):
         return
     first = root / out.relative_to(root).parts[0]
-    if first.is_dir() and any(first.glob("*.py")):
+    if first.is_dir() and _holds_submissions(first):
         raise BadOutput(
             f"--out {given} is or lies in the student folder {first.name}: choose a folder "
             "outside the class folder"
@@ -168,7 +174,12 @@ def _earlier_output(folder: Path) -> bool:
     """An earlier batch's `--out`, not a student: its marker, or a gradebook and no Python file."""
     if (folder / OUT_MARKER).is_file():
         return True
-    return (folder / gradebook.FILE).is_file() and not any(folder.glob("*.py"))
+    return (folder / gradebook.FILE).is_file() and not _holds_submissions(folder)
+
+
+def _holds_submissions(folder: Path) -> bool:
+    """Whether a folder holds a file that could be a submission: a Python file or a notebook."""
+    return any(any(folder.glob(f"*{suffix}")) for suffix in SUFFIXES)
 
 
 def _a_course_file(file: Path, course: set[tuple[int, int]]) -> bool:
@@ -216,7 +227,7 @@ def _student_files(
             continue
         label = f"{folder.name}/{shown(file.name)}"
         exercise = file.stem if file.stem in known else file.stem.replace("_", "-")
-        named = file.suffix == ".py" and exercise in known
+        named = file.suffix in SUFFIXES and exercise in known
         kind = kind_of(file)
         if named and kind is not None:
             # `kitchen.py/`, a folder, is no submission, though named like one: say so.
@@ -236,7 +247,9 @@ def _student_files(
         by_exercise.setdefault(exercise, []).append(file)
     jobs: list[Job] = []
     for exercise, files in by_exercise.items():
-        # `count-async.py` sorts before `count_async.py`: the id's own spelling wins.
+        # A Python file wins over a notebook; then the id's own spelling (`count-async.py`
+        # sorts before `count_async.py`).
+        files.sort(key=lambda f: (SUFFIXES.index(f.suffix), f.name))
         jobs.append(Job(folder.name, exercise, files[0]))
         ignored += [
             Ignored(f"{folder.name}/{shown(f.name)}", f"{files[0].name} is graded instead")

@@ -31,19 +31,25 @@ class Diagnostic:
     message: str  # the sentence a student reads, with the line in it
     line: int | None = None
     code: str = ""  # the source text of that line
+    cell: int | None = None  # in a notebook, its cell; `line` is then the line in the cell
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": str(self.kind), "line": self.line, "code": self.code,
-                "message": self.message}  # fmt: skip
+        data: dict[str, Any] = {"kind": str(self.kind), "line": self.line, "code": self.code,
+                                "message": self.message}  # fmt: skip
+        if self.cell is not None:  # a notebook's only: a .py file's diagnostics are as before
+            data["cell"] = self.cell
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
         line = data.get("line")
+        cell = data.get("cell")
         return cls(
             kind=DiagnosticKind(data["kind"]),
             message=str(data.get("message", "")),
             line=None if line is None else int(line),
             code=str(data.get("code", "")),
+            cell=None if cell is None else int(cell),
         )
 
 

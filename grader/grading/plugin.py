@@ -41,6 +41,7 @@ from grader.checks.submission import Spares, Submission
 from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
 from grader.grading import observer, retries
+from grader.grading import session as sessions
 from grader.grading.observations import Diagnostic, Timeline
 from grader.grading.report import CheckResult, CheckStatus, Visibility
 from grader.grading.runner import derive_seed
@@ -207,6 +208,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A prepared session (`session.gated`) waits here for its submission, then draws anew."""
+    if not session.config.getoption("submission") or session.config.option.collectonly:
+        return
+    go, seed = sessions.through_gate()
+    results = session.config.stash[results_key]
+    if not go:
+        results.write({"cut_short": True})
+        # No check to run: the session ends as one that collected none (a stop here
+        # would end it through pytest's interruption, which costs half a second).
+        session.items.clear()
+    elif seed is not None:
+        results.seed = seed
+        results.write({"seed": seed})
+
+
 @pytest_asyncio.fixture
 async def submission(request: pytest.FixtureRequest) -> AsyncIterator[Submission]:
     """The student's module, run in a fresh sandboxed child for this check."""
@@ -288,6 +305,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         results.write({"broken": outcome.message})
         item.session.shouldstop = "the sandbox failed"
     results.add(result(item, outcome, attempt, time.monotonic() - started))
+    if nextitem is not None and not item.session.shouldstop and sessions.cut_short():
+        results.write({"cut_short": True})
+        item.session.items.clear()  # no more checks (cheaper than pytest's interruption)
     return True
 
 

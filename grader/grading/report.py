@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from grader.grading.notebook import NotebookNote
 from grader.grading.observations import Diagnostic, Timeline
 
 
@@ -151,6 +152,7 @@ class Report:
     public_only: bool = False
     seed: int | None = None  # the seed the checks' random cases were drawn from
     resources: Resources | None = None  # None: a report from before they were recorded
+    notebook: NotebookNote | None = None  # a notebook's cells and what of them was left out
 
     @property
     def score(self) -> float:
@@ -171,7 +173,7 @@ class Report:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "exercise": self.exercise,
             "submission": self.submission,
             "score": self.score,
@@ -189,6 +191,9 @@ class Report:
             ),
             "resources": self.resources.to_dict() if self.resources is not None else None,
         }
+        if self.notebook is not None:  # only a notebook's report has it (docs/cli.md)
+            data["notebook"] = self.notebook.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
@@ -206,4 +211,5 @@ class Report:
             public_only=bool(data.get("public_only", False)),
             seed=int(data["seed"]) if isinstance(data.get("seed"), int) else None,
             resources=Resources.from_dict(data.get("resources")),
+            notebook=NotebookNote.from_dict(data.get("notebook")),
         )

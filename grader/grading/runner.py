@@ -21,7 +21,7 @@ from typing import Any
 from grader.clock import now
 from grader.course.catalog import Exercise
 from grader.errors import GraderError, GradingFailed, MissingFile
-from grader.grading import session
+from grader.grading import notebook, session
 from grader.grading.report import CheckResult, Report, ReportStatus, Resources
 from grader.outputs.words import kind_of
 from grader.sandbox import Limits, cgroup
@@ -38,6 +38,10 @@ _UNUSED = [
     "setuponly", "setupplan", "debugging", "logging", "warnings", "faulthandler",
     "threadexception", "unraisableexception", "capture", "cacheprovider",
 ]  # fmt: skip
+
+
+class CutShort(Exception):
+    """The grading ended early, as asked (`session.cut_short_when`): there is no report."""
 
 
 class NoHiddenChecks(GraderError):
@@ -96,6 +100,52 @@ def grade(
     nothing of the child is observed from outside (`bench/observation.py`).
     """
     require_file(path)
+    if path.suffix == notebook.SUFFIX:
+        return _grade_notebook(
+            exercise, path, hidden=hidden, seed=seed, attempts=attempts, label=label,
+            limits=limits, isolation=isolation, diagnose=diagnose, observe=observe,
+        )  # fmt: skip
+    return _grade_module(
+        exercise, path, hidden=hidden, seed=seed, attempts=attempts, label=label,
+        limits=limits, isolation=isolation, diagnose=diagnose, observe=observe,
+    )  # fmt: skip
+
+
+def _grade_notebook(exercise: Exercise, path: Path, **options: Any) -> Report:
+    """A notebook graded as the module its code cells make, its report in the notebook's terms.
+
+    The seed comes from that module, not from the file: running the notebook
+    again changes its outputs, never its draws, and a notebook grades like
+    the `.py` file holding the same code.
+    """
+    try:
+        module = notebook.convert(path.read_bytes())
+    except notebook.Unreadable as error:
+        return _grade_module(exercise, path, unusable=f"{path.name}: {error}", **options)
+    with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
+        made = Path(folder) / path.with_suffix(".py").name
+        made.write_text(module.source, encoding="utf-8")
+        label = options.pop("label", None) or str(path)
+        report = _grade_module(exercise, made, label=label, **options)
+    notebook.relabel(report, module, made=made.name, given=path.name)
+    return report
+
+
+def _grade_module(
+    exercise: Exercise,
+    path: Path,
+    *,
+    hidden: bool,
+    seed: int | None,
+    attempts: int,
+    label: str | None,
+    limits: Limits | None,
+    isolation: Isolation | None,
+    diagnose: bool,
+    observe: bool,
+    unusable: str | None = None,
+) -> Report:
+    """Grade a Python file (`unusable`: why it cannot be run at all, known beforehand)."""
     if seed is None:
         seed = derive_seed(exercise.id, path.read_bytes())
     started = now()
@@ -104,7 +154,7 @@ def grade(
         exercise=exercise.id, submission=label or str(path), max_score=exercise.points, seed=seed
     )
     report.public_only = not hidden
-    unusable = unreadable(path, exercise.id)
+    unusable = unusable or unreadable(path, exercise.id)
     run = _run_checks(
         exercise,
         path,
@@ -138,7 +188,10 @@ def grade(
                 f"the checks of {exercise.id} are worth {total:g} points, but its "
                 f"exercise.yaml says {exercise.points:g}"
             )
-    report.duration = now() - started
+    if run.seed is not None:  # a prepared session's gate may have drawn anew
+        report.seed = run.seed
+    # A prepared session waited at its gate for the file: the grading began when it opened.
+    report.duration = now() - max(started, session.opened() or started)
     return report
 
 
@@ -157,10 +210,13 @@ def unreadable(path: Path, exercise_id: str) -> str | None:
     the import raised (an AssertionError for a `.txt` file, a bare codec error
     for a file saved as Latin-1 or UTF-16).
     """
+    if path.suffix == notebook.SUFFIX:
+        return None  # read as a notebook (`_grade_notebook`)
     if path.suffix != ".py":
         return (
             f"{path.name} is not a Python file: the grader imports your work as a module, "
-            f"so it must be a file ending in .py (save it as {exercise_id}.py)"
+            f"so it must be a file ending in .py or a notebook ending in .ipynb (save it as "
+            f"{exercise_id}.py)"
         )
     data = path.read_bytes()
     cookie = ""
@@ -274,6 +330,7 @@ class _Run:
     worth: float  # what the checks run are worth together, known even when none could run
     isolation: dict[str, Any]
     unobserved: list[str] | None  # what could not be observed of the submission, and why
+    seed: int | None = None  # the seed the cases were drawn from, as the session last said
 
 
 def _read_results(
@@ -291,6 +348,10 @@ def _read_results(
     unobserved = sorted({str(m) for note in noted for m in note}) if noted else None
     if any(r.get("interrupted") for r in records):
         raise KeyboardInterrupt  # a Ctrl-C reached pytest, which ended the session early
+    if any(r.get("cut_short") for r in records):
+        raise CutShort
+    seeds = [int(r["seed"]) for r in records if isinstance(r.get("seed"), int)]
+    seed = seeds[-1] if seeds else None
     broken = next((r["broken"] for r in records if "broken" in r), None)
     if broken is not None:
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {broken}")
@@ -298,10 +359,10 @@ def _read_results(
     worth = float(sum(announced.get("points", []))) if announced is not None else exercise.points
     import_failed = next((r["import_failed"] for r in records if "import_failed" in r), None)
     if import_failed is not None:
-        return _Run([], str(import_failed), worth, where, unobserved)
+        return _Run([], str(import_failed), worth, where, unobserved, seed)
     collected = announced["collected"] if announced is not None else None
     checks = [CheckResult.from_dict(r["check"]) for r in records if "check" in r]
     if collected is None or (len(checks) != len(collected) and not collect_only):
         tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-6:])
         raise GradingFailed(f"the checks of {exercise.id} could not be run: {tail}")
-    return _Run(checks, None, worth, where, unobserved)
+    return _Run(checks, None, worth, where, unobserved, seed)

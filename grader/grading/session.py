@@ -19,6 +19,8 @@ import io
 import os
 import sys
 import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 #: The package pytest's importlib mode imports an exercise's checks folder as (rootdir: the
@@ -30,6 +32,9 @@ SESSION_COLUMNS = "100"
 
 _lock = threading.Lock()
 _allowed = False
+_cut_short: Callable[[], bool] | None = None
+_gate: Callable[[], int | None] | None = None
+_opened: float | None = None  # when the running session's gate opened (`time.monotonic()`)
 
 
 def allow() -> None:
@@ -41,6 +46,62 @@ def allow() -> None:
 def available() -> bool:
     """Whether a session may run here, now."""
     return _allowed and threading.current_thread() is threading.main_thread() and not _lock.locked()
+
+
+@contextlib.contextmanager
+def cut_short_when(stop: Callable[[], bool]) -> Iterator[None]:
+    """Sessions run meanwhile end after any check once `stop()` is true.
+
+    `grader watch` cuts a run short when the file is saved again: the
+    results of an old version are no longer wanted. A check is never cut in
+    the middle, so its child ends the way every check's does.
+    """
+    global _cut_short
+    _cut_short = stop
+    try:
+        yield
+    finally:
+        _cut_short = None
+
+
+def cut_short() -> bool:
+    """Whether the running session should end after the check that just ended."""
+    stop = _cut_short
+    return stop is not None and stop()
+
+
+@contextlib.contextmanager
+def gated(gate: Callable[[], int | None]) -> Iterator[None]:
+    """Sessions run meanwhile start up, collect the checks, then wait at `gate` to run them.
+
+    `grader watch` starts the next session as soon as a report is shown, so
+    that pytest's start-up is paid before the next save, not after it. The
+    gate returns when the submission's file holds the new version, with the
+    seed to draw its cases from; or None to cut the session short (the new
+    version needs a grading of its own, from the start).
+    """
+    global _gate, _opened
+    _gate, _opened = gate, None
+    try:
+        yield
+    finally:
+        _gate, _opened = None, None
+
+
+def through_gate() -> tuple[bool, int | None]:
+    """Wait at the gate, if sessions have one: whether to run the checks, and a new seed."""
+    global _opened
+    gate = _gate
+    if gate is None:
+        return True, None
+    seed = gate()
+    _opened = time.monotonic()
+    return seed is not None, seed
+
+
+def opened() -> float | None:
+    """When the last gated session's gate opened (`time.monotonic()`), None if it did not."""
+    return _opened
 
 
 def run(args: list[str], course: Path) -> tuple[int, str]:

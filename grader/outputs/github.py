@@ -76,7 +76,9 @@ def annotate(report: Report, file: str) -> list[str]:
                 named.add((diagnostic.kind, diagnostic.line))
                 lines.append(
                     command(
-                        "warning", diagnostic.message, file=file, line=diagnostic.line,
+                        # A notebook's line is within a cell: GitHub could only misplace it.
+                        "warning", diagnostic.message, file=file,
+                        line=diagnostic.line if diagnostic.cell is None else None,
                         title=f"{report.exercise}: {diagnostic.kind}",
                     )
                 )  # fmt: skip

@@ -69,6 +69,9 @@ def _summary(report: Report) -> str:
     unsure = words.inconclusive_of(report)
     if unsure is not None:
         where = f"{unsure[0].upper()}{unsure[1:]}.\n{where}"
+    notes = words.notebook_notes(report)
+    if notes:  # a notebook: what of it was not graded
+        where = "\n".join(f"Notebook: {note}." for note in notes) + f"\n{where}"
     if report.status is ReportStatus.ERROR:
         return f"Your file could not be run, so it scores 0: {report.message}\n{where}"
     hidden = sum(check.visibility is Visibility.HIDDEN for check in report.checks)

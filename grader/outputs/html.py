@@ -181,6 +181,7 @@ def render_report(
     unsure = words.inconclusive_of(report)
     if unsure is not None:
         body.append(f'<p class="message"><strong>{esc(unsure)}</strong></p>')
+    body += [f'<p class="message muted">{esc(n)}</p>' for n in words.notebook_notes(report)]
     passed = sum(c.status is CheckStatus.PASSED for c in report.checks)
     if report.checks:
         body.append(
@@ -238,7 +239,7 @@ def diagnostic_item(diagnostic: Diagnostic) -> str:
     """`line 6: ...` (the line named once), then the line's code when there is any."""
     item = rich(words.located(diagnostic))
     if diagnostic.code.strip():
-        where = "" if diagnostic.line is None else f"{diagnostic.line} | "
+        where = "" if diagnostic.line is None else f"{words.gutter(diagnostic)} | "
         item += f"<pre>{esc(where + diagnostic.code.strip())}</pre>"
     return item
 

@@ -27,6 +27,7 @@ def render_text(report: Report, width: int | None = None) -> str:
     `width` columns (the terminal's by default).
     """
     lines = [f"{report.exercise}: {_shown(report.submission)}"]
+    lines += [f"  notebook: {_shown(note)}" for note in words.notebook_notes(report)]
     if report.status is ReportStatus.ERROR:
         lines += [f"  could not be run: {_shown(report.message)}"]
     for check in report.checks:
@@ -64,7 +65,7 @@ def diagnostic_lines(diagnostic: Diagnostic) -> list[str]:
     lines = [said[0], *(f"{CONTINUED}{part}" for part in said[1:])]
     code = timeline.printable(diagnostic.code.strip())
     if code and code not in diagnostic.message:
-        where = "" if diagnostic.line is None else f"{diagnostic.line} "
+        where = "" if diagnostic.line is None else f"{words.gutter(diagnostic)} "
         lines.append(f"    {where}| {code}")
     return lines
 

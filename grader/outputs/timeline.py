@@ -120,12 +120,15 @@ class _Layout:
         return min(self.bar - 1, max(0, round(_clean(seconds) / self.end * (self.bar - 1))))
 
 
-def render_timeline(timeline: Timeline, width: int | None = None, indent: str = "") -> list[str]:
+def render_timeline(
+    timeline: Timeline, width: int | None = None, indent: str = "", rows: int = MAX_ROWS
+) -> list[str]:
     """The timeline as lines of at most `width` columns (the terminal's by default).
 
     Rows of the measured spans, then under them, on the same axis, the
     expected shape when the check gave one, then a legend of the marks used;
-    nothing at all for a timeline without any span.
+    nothing at all for a timeline without any span. At most `rows` rows per
+    section are drawn (a compact view shows fewer).
     """
     if not drawable(timeline):
         return []
@@ -141,10 +144,12 @@ def render_timeline(timeline: Timeline, width: int | None = None, indent: str = 
     layout = _Layout(indent, label_w, bar_w, note_w, end, step)
 
     lines = _axis(layout)
-    lines += _rows(timeline.spans, layout) or [f"{indent}{'':<{label_w}} (nothing was recorded)"]
+    lines += _rows(timeline.spans, layout, rows) or [
+        f"{indent}{'':<{label_w}} (nothing was recorded)"
+    ]
     if timeline.expected:
         lines.append(f"{indent}expected (right code):")
-        lines += _rows(timeline.expected, layout)
+        lines += _rows(timeline.expected, layout, rows)
     lines += [f"{indent}{part}" for part in _legend(timeline, room)]
     return [line.rstrip() for line in lines]
 
@@ -167,10 +172,10 @@ def _axis(layout: _Layout) -> list[str]:
     return [head + "".join(labels), f"{layout.indent}{'':<{layout.label}} " + "".join(ruler)]
 
 
-def _rows(spans: Sequence[Span], layout: _Layout) -> list[str]:
-    rows = [_row(span, layout) for span in spans[:MAX_ROWS]]
-    if len(spans) > MAX_ROWS:
-        rows.append(f"{layout.indent}{'':<{layout.label}} ... and {len(spans) - MAX_ROWS} more")
+def _rows(spans: Sequence[Span], layout: _Layout, most: int = MAX_ROWS) -> list[str]:
+    rows = [_row(span, layout) for span in spans[:most]]
+    if len(spans) > most:
+        rows.append(f"{layout.indent}{'':<{layout.label}} ... and {len(spans) - most} more")
     return rows
 
 

@@ -44,8 +44,26 @@ def located(diagnostic: Diagnostic) -> str:
     """The diagnostic's sentence, `line 6: ` before it unless it names its line already."""
     message = diagnostic.message
     if diagnostic.line is not None and f"line {diagnostic.line}" not in message:
-        message = f"line {diagnostic.line}: {message}"
+        message = f"{where(diagnostic)}: {message}"
     return message
+
+
+def where(diagnostic: Diagnostic) -> str:
+    """`line 6`, or in a notebook `cell 3, line 2`."""
+    line = f"line {diagnostic.line}"
+    return line if diagnostic.cell is None else f"cell {diagnostic.cell}, {line}"
+
+
+def gutter(diagnostic: Diagnostic) -> str:
+    """What stands before a quoted line of code: `6`, or in a notebook `cell 3, line 2`."""
+    return str(diagnostic.line) if diagnostic.cell is None else where(diagnostic)
+
+
+def notebook_notes(report: Report) -> list[str]:
+    """What of a notebook was left out of the submission, one line each (none for a .py file)."""
+    if report.notebook is None:
+        return []
+    return [entry.note for entry in report.notebook.left_out]
 
 
 def inconclusive_of(report: Report) -> str | None:

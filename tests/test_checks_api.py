@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import random
+import sys
 
 import pytest
 
@@ -16,6 +18,7 @@ from grader.checks import (
     expect_entries,
     expect_no_other_loop,
 )
+from grader.course import kit
 from grader.sandbox import Call
 
 
@@ -25,14 +28,21 @@ def test_every_exported_name_is_importable_from_grader_checks() -> None:
         assert getattr(grader.checks, name) is not None, name
 
 
-def test_old_import_paths_serve_the_same_objects() -> None:
-    """Released kits froze `from grader.timing import ...` and friends into students' folders."""
-    old_timing = importlib.import_module("grader.timing")
-    old_proxy = importlib.import_module("grader.proxy")
-    old_pools = importlib.import_module("grader.pools")
-    assert old_timing.TimingError is TimingError and old_timing.Durations is Durations
-    assert old_proxy.coroutine is grader.checks.coroutine
-    assert old_pools.expect_slots_busy is grader.checks.expect_slots_busy
+def test_no_import_hook_serves_module_paths_from_before_the_split() -> None:
+    """Kits pin the grader's version: importing `grader` installs no finder of its own.
+
+    Every process that imports `grader` imports it, the children running student
+    code too: a finder there would be grader code on every import they make.
+    """
+    for old in ("grader.timing", "grader.proxy", "grader.pools", "grader.compat"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(old)
+    assert not [f for f in sys.meta_path if type(f).__module__.startswith("grader")]
+
+
+def test_the_version_is_the_installed_distributions() -> None:
+    assert grader.__version__ == importlib.metadata.version("asyncio-grader")
+    assert grader.__version__ == kit.version()
 
 
 def test_a_timing_failure_is_a_check_failure_with_its_numbers() -> None:

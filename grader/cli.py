@@ -1,4 +1,4 @@
-"""The `grader` command: thin Click commands over the core in `grader.runner` and friends.
+"""The `grader` command: thin Click commands over the core in `grader.grading` and friends.
 
 Commands parse their arguments, call one core function and render what it
 returns. Bad input becomes one line on stderr and exit status 2; nothing the

@@ -45,7 +45,7 @@ from grader.course import catalog
 from grader.errors import GraderError
 from grader.grading import observer, retries
 from grader.grading.observations import Diagnostic, Timeline
-from grader.grading.report import CheckResult, CheckStatus, Visibility
+from grader.grading.report import CheckResult, CheckStatus, Failure, Visibility
 from grader.grading.runner import derive_seed
 from grader.sandbox import (
     ImportFailed,
@@ -438,10 +438,12 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         diagnostics=outcome.diagnostics,
         timeline=outcome.timeline,
         observed=outcome.observed,
-        expected=clipped(expected),
-        measured=clipped(measured),
-        hint=failed.hint if failed is not None else "",
-        bounds=failed.bounds if failed is not None else None,
+        failure=Failure(
+            expected=clipped(expected),
+            measured=clipped(measured),
+            hint=failed.hint if failed is not None else "",
+            bounds=failed.bounds if failed is not None else None,
+        ),
     )
 
 

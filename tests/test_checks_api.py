@@ -20,6 +20,7 @@ from grader.checks import (
 )
 from grader.course import kit
 from grader.sandbox import Call
+from grader.sandbox.records import Said
 
 
 def test_every_exported_name_is_importable_from_grader_checks() -> None:
@@ -93,10 +94,10 @@ def test_slowest_first_puts_the_slowest_first_and_shuffles_the_rest() -> None:
 
 def test_a_call_that_made_loops_of_its_own_fails_the_loop_check() -> None:
     expect_no_other_loop(Call("make_breakfast", 0.0), what="make_breakfast", hint="h")
-    threaded = Call("make_breakfast", 0.0, loops=[{"closed": True}] * 3, runners=3)
+    threaded = Call("make_breakfast", 0.0, said=Said(loops=[{"closed": True}] * 3, runners=3))
     with pytest.raises(CheckFailed, match=r"created asyncio\.run 3 time"):
         expect_no_other_loop(threaded, what="make_breakfast", hint="use tasks")
-    looped = Call("make_breakfast", 0.0, loops=[{"closed": False}])
+    looped = Call("make_breakfast", 0.0, said=Said(loops=[{"closed": False}]))
     with pytest.raises(CheckFailed, match=r"created 1 event loop\(s\) of its own; use tasks"):
         expect_no_other_loop(looped, what="make_breakfast", hint="use tasks")
 

@@ -384,18 +384,18 @@ class Sandbox:
         """A plain function called in the loop returned: the first word of it counts."""
         current = self._calls.current
         if current is not None and current.returned_at is None and self._calls.is_current(message):
-            current.returned_at = at
-            current.returned = {k: v for k, v in message.items() if k != "op"}
+            current.said.returned_at = at
+            current.said.returned = {k: v for k, v in message.items() if k != "op"}
 
     def _on_done(self, message: dict[str, Any], at: float) -> None:
         """The call's coroutine finished, the child says: the first word of it counts."""
         current = self._calls.current
         if current is not None and current.done_at is None and self._calls.is_current(message):
-            current.done_at = at
+            current.said.done_at = at
             # What the child says is pending is a claim; an async callable it still
             # awaits is a task pending, whatever it says.
             claimed = int(message.get("pending", 0))
-            current.pending = max(claimed, len(self._callbacks.open_async))
+            current.said.pending = max(claimed, len(self._callbacks.open_async))
 
     def _on_callback(self, message: dict[str, Any], at: float) -> None:
         if self._calls.current is not None:
@@ -488,11 +488,12 @@ def _import_error(error: BaseException, timeout: float) -> BaseException:
 
 def _note_said(record: Call, reply: dict[str, Any]) -> None:
     """What the child says it saw during the call, as records (a claim: forged at most)."""
-    record.diagnostics = _records(reply.get("diagnostics"))
-    record.blocked_lines = _records(reply.get("blocked"))
-    record.loops = _records(reply.get("loops"))
+    said = record.said
+    said.diagnostics = _records(reply.get("diagnostics"))
+    said.blocked_lines = _records(reply.get("blocked"))
+    said.loops = _records(reply.get("loops"))
     runners = reply.get("runners")
-    record.runners = runners if isinstance(runners, int) else 0
+    said.runners = runners if isinstance(runners, int) else 0
 
 
 def _answer(name: str, reply: dict[str, Any], record: Call, memory_mb: int) -> Call:

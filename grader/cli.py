@@ -29,7 +29,7 @@ from grader.errors import GraderError, GradingFailed
 from grader.grading import session
 from grader.grading.report import Report
 from grader.grading.runner import grade as grade_submission
-from grader.grading.runner import require_hidden_checks
+from grader.grading.runner import require_file, require_hidden_checks
 from grader.outputs import gradescope
 from grader.outputs.text import render_text
 from grader.sandbox import isolation
@@ -114,8 +114,8 @@ def _exercise(ctx: click.Context, exercise_id: str) -> Exercise:
 
 def _file(path: str) -> Path:
     file = Path(path)
-    if not file.is_file():
-        raise CommandError(f"no file at {path}")
+    with _reported():
+        require_file(file)
     return file
 
 
@@ -396,21 +396,43 @@ def _verify_draws(
 @click.option("--force", is_flag=True, help="Write into OUT_DIR even if it is not empty.")
 @click.option(
     "--install", metavar="REQUIREMENT", default=None,
-    help="What the kit's README has students pip install "
-    f"(default: {kit.DISTRIBUTION}==THIS VERSION).",
+    help="The grader is published on a package index: the kit's README has students pip "
+    f"install REQUIREMENT from it, and the kit carries no wheel (default: {kit.DISTRIBUTION}"
+    "==THIS VERSION, from the wheel the kit carries).",
+)  # fmt: skip
+@click.option(
+    "--offline", is_flag=True,
+    help="Also carry the wheels of the grader's dependencies, made for this system: students "
+    "install with no package index at all.",
+)  # fmt: skip
+@click.option(
+    "--wheel", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="The grader's wheel to carry (default: built now from the grader's source tree).",
 )  # fmt: skip
 @_exercises_option
 @click.pass_context
-def release(ctx: click.Context, out_dir: Path, force: bool, install: str | None) -> None:
-    """Write the student kit: stubs, task texts and public checks, nothing hidden."""
+def release(
+    ctx: click.Context, out_dir: Path, force: bool, install: str | None, offline: bool,
+    wheel: Path | None,
+) -> None:  # fmt: skip
+    """Write the student kit: stubs, task texts, public checks and the grader's wheel."""
+    if install is not None and (offline or wheel is not None):
+        raise CommandError("--install names a published grader: the kit then carries no wheel")
+    carry = kit.Carry.EVERYTHING if offline else kit.Carry.GRADER
     with _reported():
         exercises = catalog.catalog(_exercises_dir(ctx))
     with _reported(), _writing(out_dir):
-        kit.release(exercises, out_dir, force=force, install=install)
+        kit.release(exercises, out_dir, force=force, install=install, carry=carry, wheel=wheel)
     count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
     click.echo(f"wrote the kit for {count} to {out_dir}")
     requirement = install or kit.install_requirement()
-    click.echo(f"its README.md tells students how to install the grader: pip install {requirement}")
+    if install is not None:
+        where = "from the package index"
+    elif offline:
+        where = f"from its {kit.WHEELS} folder alone (made for {kit.this_system()})"
+    else:
+        where = f"from its {kit.WHEELS} folder, the dependencies from the package index"
+    click.echo(f"its README.md tells students to pip install {requirement} {where}")
     click.echo(f"students run: grader check EXERCISE FILE --exercises {out_dir}")
 
 
@@ -518,6 +540,11 @@ def _show(
     "--public-only", is_flag=True,
     help="Grade on the public checks alone (needed for exercises without hidden checks).",
 )  # fmt: skip
+@click.option(
+    "--student-pages", is_flag=True,
+    help="Also write OUT/hand-back/<student>/: each student's own pages to hand back, with "
+    "the public checks' feedback and the hidden checks' names and points only.",
+)  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @_isolation
 @_no_isolation
@@ -526,12 +553,13 @@ def _show(
 def batch(
     ctx: click.Context, class_dir: Path, out_dir: Path, resume: bool, workers: int | None,
     scheduler: str | None, only: tuple[str, ...], strict_timing: bool, seed: int | None,
-    roster_file: Path | None, public_only: bool, quiet: bool, isolation_name: str,
-    no_isolation: bool,
+    roster_file: Path | None, public_only: bool, student_pages: bool, quiet: bool,
+    isolation_name: str, no_isolation: bool,
 ) -> None:  # fmt: skip
     """Grade a whole class: CLASS_DIR/<student>/<exercise>.py, several at a time.
 
-    Writes OUT/grades.csv, OUT/index.html, and OUT/<student>/<exercise>.json
+    Writes OUT/grades.csv, OUT/index.html (the class, each student's name
+    linking to OUT/<student>/index.html), and OUT/<student>/<exercise>.json
     with an .html page beside it; exit 1 when some
     file could not be graded (run again with --resume).
     Ctrl-C finishes the gradings in flight, writes what was graded and exits
@@ -547,6 +575,8 @@ def batch(
         exercises = catalog.catalog(folder)
         found = classroom.scan(class_dir, exercises, only=only, skip=out_dir)
         members = roster.read(roster_file) if roster_file is not None else None
+        if members is not None:  # before grading: a roster of another class costs a line
+            roster.require_a_match(members, found.students)
     stop = batching.Stop()
     try:
         # Outermost, so that a second Ctrl-C is answered until the workers are gone.
@@ -561,6 +591,7 @@ def batch(
                 found, out_dir, folder, executor, resume=resume, seed=seed,
                 strict_timing=strict_timing, progress=None if quiet else _progress(stack),
                 public_only=public_only, isolation=chosen, throttle=throttle, stop=stop,
+                heartbeat=HEARTBEAT, student_pages=student_pages,
             )  # fmt: skip
     except OSError as error:
         if error.filename is None:  # not a file the batch wrote: a grader fault, said as one
@@ -642,8 +673,10 @@ def _say_now(line: str) -> None:
     os.write(fd, f"{line}\n".encode(errors="replace"))
 
 
-#: Outside a terminal, a progress line at most this often (seconds), and at the end.
+#: Outside a terminal, a progress line about this often (seconds), and at the end.
 PROGRESS_EVERY = 10.0
+#: How often the batch tells the progress callback that it is alive, a grading done or not.
+HEARTBEAT = 1.0
 
 
 def _progress(stack: contextlib.ExitStack) -> Callable[[batching.Progress], None]:
@@ -661,10 +694,13 @@ def _progress_lines() -> Callable[[batching.Progress], None]:
     regrading = [""]
 
     def update(progress: batching.Progress) -> None:
+        for line in progress.news:
+            click.echo(f"note: {line}", err=True)
         at = time.monotonic()
         finished = progress.done == progress.total and not progress.current
         changed = progress.current != regrading[0]
-        if not (finished or changed or at - printed_at[0] >= PROGRESS_EVERY):
+        # A heartbeat early rather than one late: a line at least every PROGRESS_EVERY s.
+        if not (finished or changed or at - printed_at[0] >= PROGRESS_EVERY - HEARTBEAT):
             return
         printed_at[0], regrading[0] = at, progress.current
         doing = f"; re-grading {progress.current} alone" if progress.current else ""
@@ -692,6 +728,8 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], 
         )
 
     def update(progress: batching.Progress) -> None:
+        for line in progress.news:
+            click.echo(f"\nnote: {line}", err=True)
         if not bars:
             bar = click.progressbar(
                 length=progress.total, label="grading", item_show_func=show, show_pos=True,

@@ -33,7 +33,7 @@ from grader.cli import cli
 from grader.course import catalog
 from grader.errors import BadClass, GradingFailed, MissingFile, UnknownExercise
 from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
-from grader.outputs import gradebook, summary
+from grader.outputs import classpage, gradebook, summary
 
 CLASS = REPO / "examples" / "class"
 EXERCISE_IDS = ["count-sync", "count-async"]
@@ -99,7 +99,9 @@ def test_batch_grades_equal_each_file_graded_alone(
 def test_batch_writes_each_report_as_grade_prints_it(uninterrupted: Path) -> None:
     reports = sorted(p.relative_to(uninterrupted).as_posix() for p in uninterrupted.glob("*/*"))
     expected = sorted(f"{s}/{e}.{x}" for s, e, _ in class_files() for x in ("json", "html"))
-    assert reports == expected  # erin's count_sync.py is stored as count-sync.json
+    students = sorted(f"{s}/index.html" for s in {s for s, _, _ in class_files()})
+    # erin's count_sync.py is stored as count-sync.json; each student has a page of scores
+    assert reports == sorted(expected + students)
     index = (uninterrupted / "index.html").read_text(encoding="utf-8")
     for student, exercise, _ in class_files():
         assert f'href="{student}/{exercise}.html"' in index
@@ -497,8 +499,15 @@ def test_the_batch_writes_a_page_per_report_and_the_class_page(
     result, _ = grade_class(class_dir, out)
     assert result.index_html == out / "index.html"
     stored = sorted(p.relative_to(out).with_suffix("").as_posix() for p in out.glob("*/*.json"))
-    pages = sorted(p.relative_to(out).with_suffix("").as_posix() for p in out.glob("*/*.html"))
+    pages = sorted(
+        p.relative_to(out).with_suffix("").as_posix()
+        for p in out.glob("*/*.html")
+        if p.name != classpage.INDEX  # each student's page of scores
+    )
     assert pages == stored and len(pages) == 8
+    assert sorted(p.parent.name for p in out.glob(f"*/{classpage.INDEX}")) == [
+        "ann", "ben", "cat", "dan", "eve",
+    ]  # fmt: skip
     ben = (out / "ben" / "count-async.html").read_text()
     assert batch.REGRADED_ONLY_TIMING in ben  # the page shows the final, re-graded report
     index = result.index_html.read_text()

@@ -386,10 +386,55 @@ def test_the_class_page_loads_cleanly_and_links_to_each_page(
     histogram = decode_png(browser.screenshot(browser.element("figure.histogram svg")))
     assert histogram.width >= 300 and histogram.share(is_call_blue) > 0.01, "no histogram bars"
     links = browser.run(
-        "return [...document.querySelectorAll('table.students a')].map(a => a.href)"
+        "return [...document.querySelectorAll('table.students td.num a')].map(a => a.href)"
     )
     assert links == [(pages / s / "gather.html").as_uri() for s in ("ann", "ben")]
-    browser.click(browser.element("table.students a"))
+    browser.click(browser.element("table.students td.num a"))
     assert browser.url() == (pages / "ann" / "gather.html").as_uri()
     assert browser.title() == "gather: ann/gather.py"
+    assert browser.errors() == []
+
+
+def test_the_pages_link_both_ways(browser: WebDriver, pages: Path) -> None:
+    """The class table first, each name a link; a student's pages lead back up (issue 19)."""
+    browser.open(pages / "index.html")
+    first = browser.run("return document.querySelector('h2').textContent")
+    assert first == "Students", "the students' table is not the first thing on the page"
+    names = browser.run(
+        "return [...document.querySelectorAll('table.students td.name a')]"
+        ".map(a => [a.textContent, a.href])"
+    )
+    assert names == [[s, (pages / s / "index.html").as_uri()] for s in ("ann", "ben", "cat")]
+    browser.click(browser.element("table.students td.name a"))
+    assert browser.title() == "ann: results" and browser.errors() == []
+    browser.click(browser.element("table.exercises a"))
+    assert browser.url() == (pages / "ann" / "gather.html").as_uri()
+    # Inline code in a message is code on the page, not backticks.
+    code = browser.run("return [...document.querySelectorAll('.diagnostics code')]"
+                       ".map(c => c.textContent)")  # fmt: skip
+    assert code == ["time.sleep(0.3)"]
+    assert "`" not in browser.run("return document.querySelector('.diagnostics').innerText")
+    browser.click(browser.element("nav a"))  # the first link: the class
+    assert browser.url() == (pages / "index.html").as_uri() and browser.errors() == []
+
+
+def test_a_page_to_hand_back_shows_no_hidden_detail(browser: WebDriver, pages: Path) -> None:
+    book = gradebook.build(pages, ["ann", "ben", "cat"], {"gather": 10},
+                           [("ann", "gather"), ("ben", "gather")])  # fmt: skip
+    reports = {(s, "gather"): failing_report(s) for s in ("ann", "ben")}
+    folder = classpage.write_hand_back(pages, book, reports) / "ann"
+    browser.open(folder / "index.html")
+    browser.hook_errors()
+    assert browser.title() == "ann: results"
+    links = browser.run("return [...document.querySelectorAll('a')].map(a => a.href)")
+    assert links == [(folder / "gather.html").as_uri()], "a way out of the student's own pages"
+    browser.click(browser.element("table.exercises a"))
+    shown = browser.run("return document.body.innerText")
+    assert "raises what a fetch raised" in shown, "the hidden check's name is not shown"
+    assert "took 0.92 s" in shown, "the public feedback is missing"
+    hidden = browser.run("return document.querySelectorAll('.check.hidden').length")
+    details = browser.run("return document.querySelectorAll('.check.hidden .message').length")
+    assert hidden == 1 and details == 0
+    assert shown.count("console.error('injected')") == 1, "the hidden check's message is shown"
+    assert "ben" not in shown
     assert browser.errors() == []

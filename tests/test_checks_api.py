@@ -5,9 +5,12 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import random
+import shutil
 import sys
+from pathlib import Path
 
 import pytest
+from support import EXERCISES, SOLUTIONS
 
 import grader.checks
 from grader.checks import (
@@ -18,7 +21,8 @@ from grader.checks import (
     expect_entries,
     expect_no_other_loop,
 )
-from grader.course import kit
+from grader.course import catalog, kit
+from grader.grading.runner import grade
 from grader.sandbox import Call
 from grader.sandbox.records import Said
 
@@ -113,3 +117,43 @@ def test_a_mismatch_a_busy_machine_can_cause_is_retried() -> None:
     with pytest.raises(CheckFailed) as wrong:
         expect_entries({"a": 2}, {"a": 1}, what="f", mismatch=lambda k, g: "wrong", load=late)
     assert not isinstance(wrong.value, TimingError)
+
+
+def test_sibling_loads_the_helper_module_beside_a_check_file_once(tmp_path: Path) -> None:
+    """Deprecated, kept a release for check folders that are not packages (no __init__.py)."""
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "common.py").write_text(f"WHERE = {name!r}\n")
+    before = set(sys.modules)
+    try:
+        with pytest.deprecated_call():
+            one = grader.checks.sibling(str(tmp_path / "one" / "test_public.py"))
+        with pytest.deprecated_call():
+            again = grader.checks.sibling(str(tmp_path / "one" / "test_hidden.py"))
+        with pytest.deprecated_call():
+            two = grader.checks.sibling(str(tmp_path / "two" / "test_public.py"))
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+    assert (one.WHERE, two.WHERE) == ("one", "two") and again is one
+
+
+def test_a_checks_folder_that_is_no_package_still_grades_with_sibling(tmp_path: Path) -> None:
+    """Check folders written before `checks/__init__.py` load `common.py` with `sibling`."""
+    root = tmp_path / "count-sync"
+    shutil.copytree(EXERCISES / "count-sync", root)
+    (root / "checks" / "__init__.py").unlink()
+    for name in ("test_public.py", "test_hidden.py"):
+        check = root / "checks" / name
+        text = check.read_text()
+        assert "from .common import pauses_on\n" in text
+        text = text.replace("from .common import pauses_on\n", OLD_STYLE)
+        check.write_text(text)
+    report = grade(catalog.load(root), SOLUTIONS / "count-sync.py")
+    assert report.message == "" and report.score == report.max_score == 10, report.message
+
+
+OLD_STYLE = """from grader.checks import sibling
+
+pauses_on = sibling(__file__).pauses_on
+"""

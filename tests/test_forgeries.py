@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from support import grade_file, left_behind, lost
+from support import exercise, explain, grade_file, left_behind, lost
 
-from grader.grading.report import ReportStatus
+from grader.grading.report import CheckStatus, ReportStatus
+from grader.grading.runner import grade
 from grader.outputs.text import render_text
 from grader.sandbox import Limits
 
@@ -123,6 +124,21 @@ def test_workers_left_pending_cannot_be_hidden() -> None:
     claimed = grade_file("pipeline", FORGERS / "workers_pending_hidden.py", seed=7)
     assert honest.score < honest.max_score
     assert claimed.score <= honest.score
+
+
+@pytest.mark.parametrize("forged", ["self_made_load_threads.py", "self_made_load.py"])
+def test_load_the_submission_makes_itself_is_not_forgiven(forged: str) -> None:
+    """Threads or processes spinning beside sequential code: its late times fail, not `busy`."""
+    gather = exercise("gather")
+    plain = grade(gather, FORGERS / "sequential_fetch_all.py", hidden=False, seed=7)
+    claimed = grade(gather, FORGERS / forged, hidden=False, seed=7)
+    slowest = "takes about as long as the slowest fetch, not the sum"
+    assert slowest in lost(plain), "the plain code must miss the bound, or this means nothing"
+    statuses = {c.name: c.status for c in claimed.checks}
+    assert statuses[slowest] is CheckStatus.FAILED, explain(claimed)
+    assert CheckStatus.INCONCLUSIVE not in statuses.values(), explain(claimed)
+    assert claimed.score <= plain.score
+    assert "load it makes itself does not excuse a late time" in explain(claimed)
 
 
 def test_a_sandbox_failure_the_submission_claims_is_its_own_fault() -> None:

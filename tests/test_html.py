@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from support import EXERCISES, SOLUTIONS
+from test_batch import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
 
 from grader import cli as cli_module
 from grader.cli import cli
@@ -220,7 +221,9 @@ def test_every_check_has_its_status_visibility_message_and_diagnostics() -> None
         "took 0.90 s; concurrent code takes about 0.30 s"
     )
     (item,) = failed.find("ul", "diagnostics")[0].find("li")
-    assert item.all_text().startswith("line 6: `time.sleep(0.3)` blocked the event loop")
+    # Markdown's inline code is shown as code, not as backticks (issue 19).
+    assert item.all_text().startswith("line 6: time.sleep(0.3) blocked the event loop")
+    assert item.find("code")[0].all_text() == "time.sleep(0.3)"
     assert item.find("pre")[0].all_text() == "6 | time.sleep(0.3)"
     assert found[2].find("div", "message")[0].all_text() == "fetch_all() raised ValueError"
 
@@ -412,8 +415,9 @@ def test_the_class_page_escapes_and_quotes_names() -> None:
     page = classpage.render_class(book, {(odd, "gather"): graded(odd, {HOSTILE: True})})
     root = parse(page)
     assert_self_contained(root, page)
-    (link,) = root.find("table", "students")[0].find("a")
-    assert link.attrs["href"] == "a%20b%3C%22%26%3E/gather.html"
+    name, score = root.find("table", "students")[0].find("a")
+    assert name.attrs["href"] == "a%20b%3C%22%26%3E/index.html" and name.all_text() == odd
+    assert score.attrs["href"] == "a%20b%3C%22%26%3E/gather.html"
     assert odd in root.all_text() and HOSTILE in root.all_text() and "<script>" not in page
 
 
@@ -502,3 +506,60 @@ def test_check_refuses_output_with_github_in_one_line(tmp_path: Path) -> None:
         "Error: --output does not apply to --format github (it prints to the log)"
     )
     assert not (tmp_path / "x").exists()
+
+
+# -- Markdown in messages, pages to hand back (issue 19) -------------------------------------
+
+
+def test_inline_code_renders_and_stays_escaped() -> None:
+    message = (
+        "use `asyncio.sleep(seconds)`, not `time.sleep(seconds)`; "
+        f"it raised `{HOSTILE}` and a lone ` backtick"
+    )
+    check = CheckResult("c", CheckStatus.FAILED, 0, 1, Visibility.PUBLIC, message)
+    page = html.render_report(report(checks=[check]))
+    root = parse(page)
+    assert_self_contained(root, page)
+    shown = root.find("div", "message")[0]
+    assert [c.all_text() for c in shown.find("code")] == [
+        "asyncio.sleep(seconds)", "time.sleep(seconds)", HOSTILE,
+    ]  # fmt: skip
+    assert "a lone ` backtick" in shown.all_text()
+    assert not root.find("script") and not root.find("img") and "<script>" not in page
+
+
+def test_batch_student_pages_hand_back_each_students_own(
+    tmp_path: Path,
+    fake: FakeGrader,  # noqa: F811
+) -> None:
+    class_dir = small_class(tmp_path / "class")  # ann..eve; cat's count-async cannot be graded
+    out = tmp_path / "out"
+    done = CliRunner().invoke(cli, ["batch", str(class_dir), "--out", str(out), "--student-pages"])
+    assert done.exit_code == 0, done.output
+    assert f"wrote {out / 'hand-back'}: a folder per student to hand back" in done.output
+    back = out / "hand-back"
+    assert sorted(p.name for p in back.iterdir()) == ["ann", "ben", "cat", "dan", "eve"]
+    for folder in back.iterdir():
+        for page_file in folder.glob("*.html"):
+            text = page_file.read_text()
+            root = parse(text)
+            assert_self_contained(root, text)
+            hrefs = [a.attrs["href"] for a in root.find("a")]
+            assert all((folder / h).is_file() for h in hrefs), (page_file, hrefs)
+            others = {"ann", "ben", "cat", "dan", "eve"} - {folder.name}
+            assert not [o for o in others if f"{o}/" in text], page_file
+    ben = parse((back / "ben" / "count-async.html").read_text())
+    hidden = [s for s in ben.find("section") if "hidden" in s.attrs.get("class", "")]
+    assert hidden and all(not s.find("div", "message") for s in hidden)
+    # The teacher's pages: the class links each name to a student page, which links back.
+    index = parse((out / "index.html").read_text())
+    names = [a.attrs["href"] for a in index.find("td", "name")[0].find("a")]
+    assert names == ["ann/index.html"]
+    student = parse((out / "ann" / "index.html").read_text())
+    hrefs = [a.attrs["href"] for a in student.find("a")]
+    assert hrefs == ["../index.html", "count-sync.html"], hrefs  # the class, her one report
+    assert all((out / "ann" / href).is_file() for href in hrefs), hrefs
+    report_page = parse((out / "ann" / "count-sync.html").read_text())
+    assert [a.attrs["href"] for a in report_page.find("nav")[0].find("a")] == [
+        "../index.html", "index.html",
+    ]  # fmt: skip

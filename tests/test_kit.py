@@ -1,12 +1,14 @@
-"""A student with a kit and nothing else: the grader from a built wheel, the kit's README.
+"""A student with a kit and nothing else: the grader's wheel in the kit, the kit's README.
 
 The grader is built as a teacher would publish it (an sdist, and a wheel
-built from that sdist), a kit is released, and a fresh virtual environment
-follows the kit's README to the letter: its install block (pip finds the
-wheel built here through PIP_FIND_LINKS, the dependencies in the usual
-index), then its start and check commands with relative paths. Neither the
-kit, nor the built distributions, nor the installed package may hold a hidden
-check, a hidden check's name or a reference solution.
+built from that sdist) and checked for course content. A kit is released
+with `--offline`: it carries the grader's wheel, built from the source tree
+at release time, and its dependencies' wheels. A fresh virtual environment
+follows the kit's README to the letter, with no package index reachable and
+no pip configuration of this machine: its install block, then its start and
+check commands with relative paths. Neither the kit, nor the built
+distributions, nor the installed package may hold a hidden check, a hidden
+check's name or a reference solution.
 """
 
 from __future__ import annotations
@@ -85,19 +87,32 @@ def test_the_distributions_carry_no_course_content(dist: Path, tmp_path: Path) -
     assert leaks(tmp_path / "wheel") == []
 
 
-def test_a_student_follows_the_kit_readme(dist: Path, tmp_path: Path) -> None:
+def offline_env() -> dict[str, str]:
+    """A new terminal on a machine with no package index: no pip settings, no index to reach."""
+    env = {k: v for k, v in clean_env().items() if not k.startswith("PIP_")}
+    # No configuration file (this machine's names local indexes and wheel folders), and an
+    # index that answers nothing: a README that needs one fails here.
+    return env | {"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": "http://127.0.0.1:9/simple"}
+
+
+def test_a_student_installs_from_the_kit_alone(tmp_path: Path) -> None:
     home = tmp_path / "student"
     home.mkdir()
     released = CliRunner().invoke(
-        cli, ["--exercises", str(EXERCISES), "release", str(home / "kit")]
+        cli, ["--exercises", str(EXERCISES), "release", str(home / "kit"), "--offline"]
     )
     assert released.exit_code == 0, released.output
+    assert "from its wheels folder alone" in released.output
+    wheels = {p.name.split("-")[0].lower() for p in (home / "kit" / "wheels").glob("*.whl")}
+    assert {"asyncio_grader", "pytest", "aiohttp", "click", "pyyaml"} <= wheels, wheels
     assert leaks(home / "kit") == []
     readme = (home / "kit" / "README.md").read_text(encoding="utf-8")
-    assert f"pip install 'asyncio-grader=={kit.version()}'" in readme
     install, work = blocks(readme)
+    wheel = f"kit/wheels/asyncio_grader-{kit.version()}-py3-none-any.whl"
+    assert install[-1] == f"pip install --no-index --find-links kit/wheels {wheel}"
+    assert "Windows" in readme and "WSL" in readme and "Scripts\\activate" not in readme
 
-    env = clean_env(PIP_FIND_LINKS=f"{dist} {os.environ.get('PIP_FIND_LINKS', '')}".strip())
+    env = offline_env()
     for line in install:
         done = shell(line, home, env)
         assert done.returncode == 0, f"{line}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
@@ -154,3 +169,39 @@ def test_release_install_names_what_students_pip_install(tmp_path: Path) -> None
     install, work = blocks(readme)
     assert install[-1] == f"pip install '{spec}'"
     assert work[0] == "grader list --exercises 'my kit'"  # quoted for the shell
+    assert not (tmp_path / "my kit" / "wheels").exists(), "a published grader needs no wheel"
+
+
+def test_a_kit_carries_the_given_wheel_and_says_where_dependencies_come_from(
+    tmp_path: Path,
+) -> None:
+    # Carried as it is, never opened: any bytes will do (and no second build of the tree,
+    # which would race the `dist` fixture's on another xdist worker).
+    wheel = tmp_path / f"asyncio_grader-{kit.version()}-py3-none-any.whl"
+    wheel.write_bytes(b"PK\x05\x06" + bytes(18))
+    args = ["--exercises", str(EXERCISES), "release", str(tmp_path / "kit"), "--wheel", str(wheel)]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in (tmp_path / "kit" / "wheels").iterdir()] == [wheel.name]
+    assert (tmp_path / "kit" / "wheels" / wheel.name).read_bytes() == wheel.read_bytes()
+    readme = (tmp_path / "kit" / "README.md").read_text(encoding="utf-8")
+    install, _ = blocks(readme)
+    assert install[-1] == f"pip install kit/wheels/{wheel.name}"  # this file, not a name
+    assert "its dependencies (pytest, aiohttp, ...) from the package" in readme
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--install", "asyncio-grader", "--offline"], "the kit then carries no wheel"),
+        (["--wheel", "missing.whl"], "no wheel at missing.whl"),
+        (["--wheel", "asyncio_grader-0.0.1-py3-none-any.whl"], "is not a wheel of asyncio-grader"),
+    ],
+)
+def test_release_refuses_what_cannot_make_a_kit(
+    tmp_path: Path, extra: list[str], says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "asyncio_grader-0.0.1-py3-none-any.whl").write_bytes(b"PK")
+    done = CliRunner().invoke(cli, ["--exercises", str(EXERCISES), "release", "kit", *extra])
+    assert done.exit_code == 2 and says in done.output, done.output

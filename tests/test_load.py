@@ -70,6 +70,33 @@ def test_a_thread_kept_from_the_cpu_is_measured_waiting() -> None:
     assert during >= 0.05, f"its thread waited {during:.3f} s for a CPU"
 
 
+def test_a_childs_spinning_threads_count_for_the_cpu_they_use_not_their_waits() -> None:
+    """Six threads spinning on one CPU wait for it more than they run: load of its own."""
+    cpu = min(os.sched_getaffinity(0))
+    spinner = (
+        "import threading, time\n"
+        "def spin():\n    while True: pass\n"
+        "for _ in range(6): threading.Thread(target=spin, daemon=True).start()\n"
+        "time.sleep(5)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", spinner], preexec_fn=lambda: os.sched_setaffinity(0, {cpu})
+    )
+    try:
+        meter = load.Meter()
+        meter.watch(child.pid)
+        time.sleep(0.2)  # its threads started
+        before = meter.reading()
+        time.sleep(0.5)
+        after = meter.reading()
+    finally:
+        child.kill()
+        child.wait()
+    made, waited = after.made - before.made, after.waited - before.waited
+    assert made >= 0.2, f"its threads ran {made:.3f} s"
+    assert waited < made / 4, f"{waited:.3f} s of waits counted beside {made:.3f} s of its CPU"
+
+
 def test_the_meter_keeps_what_an_ended_thread_waited() -> None:
     """Every thread of this process counts; one that ends takes nothing back."""
     meter = load.Meter()
@@ -108,6 +135,15 @@ def test_a_miss_is_judged_by_the_load_measured(
     bounds: dict[str, float] | None, waited: float, last: bool, decision: Decision
 ) -> None:
     assert retries.decide(bounds, waited, last=last) is decision
+
+
+def test_load_the_submission_makes_itself_is_no_excuse() -> None:
+    """What the child used of the CPU is taken off the load that may explain its miss."""
+    bounds = {"measured": 0.6, "at_most": 0.45}
+    assert retries.decide(bounds, 0.2, made=0.02, last=False) is Decision.RETRY
+    assert retries.decide(bounds, 0.2, made=0.15, last=False) is Decision.FAIL  # 0.05 s left
+    assert retries.decide(bounds, 0.2, made=retries.SELF_MADE, last=False) is Decision.FAIL
+    assert retries.decide(bounds, 0.2, made=retries.SELF_MADE, last=True) is Decision.FAIL
 
 
 def grade_on_one_busy_cpu(exercise: str, path: str) -> Report:

@@ -109,3 +109,17 @@ def test_a_pending_future_needs_the_loop_seen_waiting_for_it() -> None:
     unobserved = call(Observation(missing={Facet.LOOP_THREAD: "-"}), returned_at=0.002,
                       returned=said)  # fmt: skip
     assert returned_pending_at(unobserved) == 0.002
+
+
+def test_a_pending_future_is_not_taken_on_a_thread_load_kept_from_spinning() -> None:
+    """Ready to run, little on a CPU: load may have hidden a spin, so it is judged as timing."""
+    said = {"pending": True, "future": True}
+    spun = call(Observation(polled_at=0.004, busy=0.3, cpu=BUSY), returned_at=0.002, returned=said)
+    assert returned_pending_at(spun) is None  # its own CPU time: not free, at once
+    hidden = call(Observation(polled_at=0.004, busy=0.3, cpu=0.04), returned_at=0.002,
+                  returned=said)  # fmt: skip
+    with pytest.raises(TimingError, match=r"ready to run for 0\.30 s"):
+        returned_pending_at(hidden)
+    waited = call(Observation(polled_at=0.004, busy=0.01, cpu=0.004), returned_at=0.002,
+                  returned=said)  # fmt: skip
+    assert returned_pending_at(waited) == 0.004

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import EXERCISES, SOLUTIONS, grade_file, one_line_error, run
+from support import EXERCISES, SOLUTIONS, explain, grade_file, one_line_error, run
 from test_batch import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
 
 import grader.cli
@@ -67,6 +67,8 @@ def test_an_empty_file_is_told_what_it_lacks_not_that_it_raised(tmp_path: Path) 
     messages = {c.message for c in report.checks}
     assert messages == {"your file does not define count()"}, messages
     assert report.score == 0
+    # The same cause, the same verdict: every check failed, none "errored" (issue 19).
+    assert {c.status for c in report.checks} == {"failed"}, explain(report)
 
 
 def test_a_syntax_error_is_out_of_the_public_points_in_check(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def test_a_new_exercise_verifies_and_releases(here: Path) -> None:
     written = {p.relative_to(here / "course").as_posix() for p in (here / "course").rglob("*.*")}
     assert written == {
         "exercises/wait-all/exercise.yaml", "exercises/wait-all/task.md",
-        "exercises/wait-all/stub.py", "exercises/wait-all/checks/test_public.py",
+        "exercises/wait-all/stub.py", "exercises/wait-all/checks/__init__.py",
+        "exercises/wait-all/checks/test_public.py",
         "exercises/wait-all/checks/test_hidden.py", "solutions/wait-all.py",
     }  # fmt: skip
     assert made.output.strip().endswith("grader verify wait-all --exercises course/exercises")

@@ -42,3 +42,35 @@ def test_sessions_in_one_process_keep_each_exercise_to_its_own_checks() -> None:
     assert [s[1] for s in scores] == [10, 10, scores[2][1], 10] and scores[2][1] < 10
     assert scores[0][2] == scores[3][2] and scores[0][2] != scores[1][2]  # its own checks
     assert left == []  # each session forgot the check modules it imported
+
+
+FOREIGN = """
+import json, sys, tempfile
+from pathlib import Path
+from grader.course import catalog
+from grader.grading import runner, session
+
+# A package named `checks` of this process's own, as a host application might have.
+mine = Path(tempfile.mkdtemp()) / "checks"
+mine.mkdir()
+(mine / "__init__.py").write_text("")
+(mine / "common.py").write_text("MINE = True")
+sys.path.insert(0, str(mine.parent))
+import checks.common
+
+session.allow()
+report = runner.grade(catalog.find("count-async", Path(sys.argv[1])), Path(sys.argv[2]))
+print(json.dumps([report.score, report.message, sys.modules["checks.common"].MINE]))
+"""
+
+
+def test_a_package_named_checks_in_the_process_neither_stands_in_nor_is_lost() -> None:
+    """The exercise's checks import `.common` as `checks.common`: theirs, not the process's."""
+    done = subprocess.run(
+        [sys.executable, "-c", FOREIGN, str(EXERCISES), str(SOLUTIONS / "count-async.py")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    score, message, kept = json.loads(done.stdout.splitlines()[-1])
+    assert score == 10, message
+    assert kept is True  # the process's own `checks` is back once the session ends

@@ -6,6 +6,7 @@ anything else is listed as ignored, with the reason, so a teacher sees it.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from grader.course.catalog import Exercise
 from grader.errors import BadClass, BadOutput, MissingFile, UnknownExercise
 from grader.outputs import gradebook
-from grader.outputs.words import shown
+from grader.outputs.words import kind_of, shown
 
 #: A file every batch writes in its output folder before any report, so that a later
 #: batch of a class folder that holds that folder knows it is no student, even when the
@@ -82,6 +83,7 @@ def scan(
     students: list[str] = []
     found: list[Job] = []
     ignored: list[Ignored] = []
+    course = course_files(exercises)
     for entry in sorted(root.iterdir()):
         if _skipped(entry):
             continue
@@ -100,7 +102,7 @@ def scan(
             continue
         _refuse_a_name_no_page_can_show(entry.name)
         students.append(entry.name)
-        jobs, left_out = _student_files(entry, known)
+        jobs, left_out = _student_files(entry, known, course)
         found += jobs
         ignored += left_out
     if only:
@@ -169,12 +171,43 @@ def _earlier_output(folder: Path) -> bool:
     return (folder / gradebook.FILE).is_file() and not any(folder.glob("*.py"))
 
 
+def _a_course_file(file: Path, course: set[tuple[int, int]]) -> bool:
+    """Whether `file` is hard-linked to a course file (only a file with several links can be)."""
+    try:
+        info = file.stat()
+    except OSError:
+        return False
+    return info.st_nlink > 1 and (info.st_dev, info.st_ino) in course
+
+
 def _skipped(path: Path) -> bool:
     """Hidden files and folders, and Python's caches, are not the class's work."""
     return path.name.startswith(".") or path.name == "__pycache__"
 
 
-def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job], list[Ignored]]:
+def course_files(exercises: Sequence[Exercise]) -> set[tuple[int, int]]:
+    """The (device, inode) of every file of the course: exercises' folders and solutions.
+
+    A hard link has no target to resolve, unlike a symbolic link: it *is* the
+    file. The only sound test is identity, so a student's file that is one of
+    these is the course's, not the student's. A file with other links that are
+    none of these (a teacher's `cp -al` backup of the class) is the student's.
+    """
+    found: set[tuple[int, int]] = set()
+    for exercise in exercises:
+        for path in [exercise.solution, *exercise.root.rglob("*")]:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.add((info.st_dev, info.st_ino))
+    return found
+
+
+def _student_files(
+    folder: Path, known: dict[str, Exercise], course: set[tuple[int, int]]
+) -> tuple[list[Job], list[Ignored]]:
     by_exercise: dict[str, list[Path]] = {}
     ignored: list[Ignored] = []
     own = folder.resolve()
@@ -183,13 +216,22 @@ def _student_files(folder: Path, known: dict[str, Exercise]) -> tuple[list[Job],
             continue
         label = f"{folder.name}/{shown(file.name)}"
         exercise = file.stem if file.stem in known else file.stem.replace("_", "-")
-        if not file.is_file() or file.suffix != ".py" or exercise not in known:
+        named = file.suffix == ".py" and exercise in known
+        kind = kind_of(file)
+        if named and kind is not None:
+            # `kitchen.py/`, a folder, is no submission, though named like one: say so.
+            ignored.append(Ignored(label, f"{kind}, not a file"))
+            continue
+        if not file.is_file() or not named:
             ignored.append(Ignored(label, "matches no exercise"))
             continue
         if not file.resolve().is_relative_to(own):
             # A link handed in, to a classmate's file, a solution or the hidden checks: its
             # text would be graded, and could be printed into the report, as this student's.
             ignored.append(Ignored(label, f"a link to a file outside {folder.name}'s folder"))
+            continue
+        if _a_course_file(file, course):
+            ignored.append(Ignored(label, "a hard link to a file of the course, not the student's"))
             continue
         by_exercise.setdefault(exercise, []).append(file)
     jobs: list[Job] = []

@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-from collections.abc import Iterator
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from typing import Any
 
 from grader.batch.throttle import Throttle
 from grader.batch.workers import Workers
@@ -80,6 +81,53 @@ def dask_executor(address: str) -> Iterator[Executor]:
         ) from None
     try:
         # pure=False: the same file graded twice must be graded twice, not served from a cache.
-        yield client.get_executor(pure=False)
+        yield ClusterExecutor(client.get_executor(pure=False), lambda: _workers(client))
     finally:
         client.close()
+
+
+def _workers(client: Any) -> set[str]:
+    """The addresses of the cluster's workers now (one round trip to the scheduler)."""
+    return set(client.scheduler_info()["workers"])
+
+
+class ClusterExecutor(Executor):
+    """A cluster's executor that also tells when a worker leaves the cluster mid-batch.
+
+    dask runs a lost worker's tasks again elsewhere, silently: the teacher
+    should know the batch lost a machine (and that it is slower for it), so
+    `news` compares the workers with those seen last time.
+    """
+
+    def __init__(self, inner: Executor, workers: Callable[[], set[str]]) -> None:
+        self.inner = inner
+        self.workers = workers
+        self.seen = self._ask()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.inner.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def _ask(self) -> set[str] | None:
+        try:
+            return self.workers()
+        except Exception:  # the scheduler busy or gone: ask again next time
+            return None
+
+    def news(self) -> list[str]:
+        """One line per worker lost (or joined) since the last call."""
+        now = self._ask()
+        if now is None or self.seen is None:
+            self.seen = now if now is not None else self.seen
+            return []
+        lost, joined = sorted(self.seen - now), sorted(now - self.seen)
+        self.seen = now
+        left = f"{len(now)} worker{'s' if len(now) != 1 else ''} left"
+        lines = [
+            f"dask worker {address} was lost; its gradings run again on the others ({left})"
+            for address in lost
+        ]
+        lines += [f"dask worker {address} joined ({len(now)} now)" for address in joined]
+        return lines

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.roster import Match, Member, Roster, match
+from grader.batch.roster import Match, Member, Roster, match, require_a_match
 from grader.batch.runner import BatchResult
 from grader.outputs import canvas, gradebook, moodle
 
@@ -38,6 +38,7 @@ def export(result: BatchResult, roster: Roster) -> LmsExport:
     `=HYPERLINK(...)`) is left out and listed: quoting it would change the
     name or the id the LMS finds the student by.
     """
+    require_a_match(roster, result.classroom.students)  # no empty files for the LMS
     lined_up = match(roster, result.classroom.students)
     done = LmsExport(lined_up)
     done.formulas = [m for m in lined_up.matched if _has_a_formula(m)]

@@ -157,6 +157,31 @@ def _members(path: Path, rows: list[list[str]], where: dict[str, int]) -> list[M
     return members
 
 
+#: How many of a long list of names a message quotes.
+QUOTED = 3
+
+
+def require_a_match(roster: Roster, students: Iterable[str]) -> None:
+    """A roster that names none of the class's folders is the wrong one: BadRoster, at once.
+
+    Its gradebook files would be empty, which an LMS takes without a word.
+    """
+    folders = list(students)
+    if not roster.members:
+        raise BadRoster(f"{roster.path} has a header and no student rows")
+    if match(roster, folders).matched:
+        return
+    named = ", ".join(repr(m.folder) for m in roster.members[:QUOTED])
+    present = ", ".join(repr(f) for f in folders[:QUOTED])
+    more = "..." if len(roster.members) > QUOTED else ""
+    raise BadRoster(
+        f"{roster.path} names none of the class's {len(folders)} student folders "
+        f"({len(roster.members)} rows, the first naming {named}{more}; the class has "
+        f"{present}{'...' if len(folders) > QUOTED else ''}): is it this class's roster, "
+        "with each student's folder name in its 'folder' column?"
+    )
+
+
 def match(roster: Roster, students: Iterable[str]) -> Match:
     """Line the roster up with the class's student folders."""
     folders = list(students)

@@ -27,11 +27,11 @@ are written for what was graded, and the result lists what was not."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from grader.batch.classroom import OUT_MARKER, Classroom, Job
 from grader.batch.throttle import Throttle
@@ -83,6 +83,7 @@ class Progress:
     students_done: int
     failed: int  # reports of this run that lost points
     current: str = ""  # what is being re-graded alone, if anything
+    news: tuple[str, ...] = ()  # what the executor said since the last progress (a lost worker)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ class BatchResult:
     in_flight: list[int] = field(default_factory=list)  # the limits the throttle went through
     stopped: bool = False  # a `Stop` was asked for: what had not started was left
     not_started: list[str] = field(default_factory=list)  # the files it left, by label
+    news: list[str] = field(default_factory=list)  # what the executor said (a lost worker)
+    hand_back: Path | None = None  # the folder of pages to hand back, when asked for
 
     @property
     def grades_csv(self) -> Path:
@@ -210,7 +213,7 @@ def _ours(report: Report | None, job: Job) -> bool:
     return report is not None and (report.exercise, report.submission) == (job.exercise, job.label)
 
 
-def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
+def _prepare(out_dir: Path, jobs: Sequence[Job], student_pages: bool = False) -> None:
     """Make `out_dir`, prove it takes files, and that nothing is in the way of one.
 
     Everything a batch will write is checked before anything is graded, so a
@@ -229,8 +232,11 @@ def _prepare(out_dir: Path, jobs: Sequence[Job]) -> None:
             f"--out {out_dir} cannot hold the results: {error.strerror or error}"
         ) from None
     own = [gradebook.FILE, classpage.INDEX, canvas.FILE, moodle.FILE]
+    own += [classpage.HAND_BACK] if student_pages else []
     files = [out_dir / gradebook.FILE, out_dir / classpage.INDEX]
     for job in jobs:
+        if f"{job.exercise}.html" == classpage.INDEX:
+            raise BadOutput(f"an exercise named {job.exercise} would overwrite a student's page")
         if job.student in own:
             raise BadOutput(
                 f"the student folder {job.student} has the name of a file the batch writes "
@@ -264,6 +270,8 @@ def run(
     public_only: bool = False,
     throttle: Throttle | None = None,
     stop: Stop | None = None,
+    heartbeat: float | None = None,
+    student_pages: bool = False,
 ) -> BatchResult:
     """Grade the class's files through `executor`, writing each report as soon as it is final.
 
@@ -280,29 +288,38 @@ def run(
     as they finish, the files never started are `result.not_started`, and one
     still to be graded alone is unfinished (its grading under load could
     have cost it points). `grades.csv` and `index.html` are written either way.
+    With `heartbeat`, `progress` hears from the batch at least that often
+    (seconds), a grading finished or not, so that a long grading still shows
+    a live batch; an executor that has `news` (a cluster that lost a worker)
+    is asked for it then, and what it says goes out with the progress and
+    into `result.news`.
+    With `student_pages`, each student's pages to hand back are written too
+    (`classpage.write_hand_back`: public details only).
     """
     if not public_only:
         for exercise in classroom.exercises:
             require_hidden_checks(exercise)
-    _prepare(out_dir, classroom.jobs)
+    _prepare(out_dir, classroom.jobs, student_pages)
     gradebook.remove_leftovers(out_dir)
     todo = _todo(classroom, out_dir, resume)
     chosen = isolation or choose_isolation(None, allow_none=True)
     result = BatchResult(classroom, out_dir, gradebook.Gradebook([], {}), isolation=chosen)
     result.resumed = len(classroom.jobs) - len(todo)
-    tracker = _Tracker(classroom, todo, progress)
+    tracker = _Tracker(classroom, todo, progress, executor, result)
     tracker.send()
 
     submit = _submitter(
         executor, str(exercises_dir.resolve()), seed, str(chosen.backend), public_only
     )
-    rounds = _Rounds(out_dir, submit, result, tracker, stop or Stop(), throttle, strict_timing)
+    rounds = _Rounds(
+        out_dir, submit, result, tracker, stop or Stop(), throttle, strict_timing, heartbeat
+    )
     again = rounds.together(todo)
     if throttle is not None:
         result.in_flight = list(throttle.history)
     rounds.alone(again)
     result.stopped = rounds.stop.requested
-    _write_outputs(classroom, out_dir, result, public_only)
+    _write_outputs(classroom, out_dir, result, public_only, student_pages)
     return result
 
 
@@ -334,6 +351,15 @@ class _Rounds:
     stop: Stop
     throttle: Throttle | None
     strict_timing: bool
+    heartbeat: float | None = None
+
+    def _wait(self, pending: Iterable[Future[Any]]) -> set[Future[Any]]:
+        """Wait for a grading of `pending` to finish; tell the tracker each heartbeat meanwhile."""
+        while True:
+            finished, _ = wait(pending, timeout=self.heartbeat, return_when=FIRST_COMPLETED)
+            if finished:
+                return finished
+            self.tracker.send(current=self.tracker.current)
 
     def together(self, todo: list[Job]) -> dict[Job, bool]:
         """Grade `todo`; the jobs to grade again alone -> whether timing was their only failure."""
@@ -343,7 +369,7 @@ class _Rounds:
         try:
             while pending or (waiting and not self.stop.requested):
                 self._hand_out(waiting, pending)
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                finished = self._wait(pending)
                 for future in finished:
                     job = pending.pop(future)
                     self.stop.in_flight = len(pending)  # this one is graded: it is only saved
@@ -386,7 +412,9 @@ class _Rounds:
                 self.tracker.finish(job, failed=True)
                 continue
             self.stop.in_flight = 1
-            outcome = _outcome(self.submit(job), job, self.result)
+            future = self.submit(job)
+            self._wait([future])
+            outcome = _outcome(future, job, self.result)
             if outcome is None:
                 self.tracker.finish(job, failed=True)
             else:
@@ -401,7 +429,11 @@ class _Rounds:
 
 
 def _write_outputs(
-    classroom: Classroom, out_dir: Path, result: BatchResult, public_only: bool
+    classroom: Classroom,
+    out_dir: Path,
+    result: BatchResult,
+    public_only: bool,
+    student_pages: bool = False,
 ) -> None:
     """`grades.csv` and `index.html`, from every report in `out_dir`, this run's or not."""
     handed_in = [(j.student, j.exercise) for j in classroom.jobs]
@@ -415,6 +447,9 @@ def _write_outputs(
     )
     gradebook.write_atomic(result.grades_csv, result.gradebook.to_csv())
     classpage.write_index(out_dir, result.gradebook, handed_in, reports)
+    if student_pages:
+        found = {key: report for key, report in reports.items() if report is not None}
+        result.hand_back = classpage.write_hand_back(out_dir, result.gradebook, found)
 
 
 def _max_scores(
@@ -469,13 +504,28 @@ def _save(out_dir: Path, job: Job, report: Report, result: BatchResult, tracker:
     tracker.finish(job, failed=not report.passed)
 
 
+@runtime_checkable
+class Watched(Protocol):
+    """An executor that can say what happened to it (a cluster's lost worker), as lines."""
+
+    def news(self) -> list[str]: ...
+
+
 class _Tracker:
     """Counts what is done, per student too, and tells the caller's callback."""
 
     def __init__(
-        self, classroom: Classroom, todo: list[Job], callback: Callable[[Progress], None] | None
+        self,
+        classroom: Classroom,
+        todo: list[Job],
+        callback: Callable[[Progress], None] | None,
+        executor: Executor | None = None,
+        result: BatchResult | None = None,
     ) -> None:
         self.callback = callback
+        self.watched = executor if isinstance(executor, Watched) else None
+        self.result = result
+        self.current = ""
         self.total = len(todo)
         self.left = Counter(job.student for job in todo)
         self.students = len(classroom.students)
@@ -489,6 +539,10 @@ class _Tracker:
         self.send()
 
     def send(self, current: str = "") -> None:
+        self.current = current
+        news = tuple(self.watched.news()) if self.watched is not None else ()
+        if self.result is not None:
+            self.result.news += news
         if self.callback is None:
             return
         busy = sum(1 for left in self.left.values() if left > 0)
@@ -500,5 +554,6 @@ class _Tracker:
                 students_done=self.students - busy,
                 failed=self.failed,
                 current=current,
+                news=news,
             )
         )

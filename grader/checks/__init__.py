@@ -14,8 +14,9 @@ whichever module of the package holds it (the modules behind it may move).
 - whether a call ran on its event loop, from what the grader saw from
   outside the child (`loop`);
 - correctness helpers (`assertions`), pools of slots (`pools`), cut-offs
-  (`cutoffs`), a local HTTP server (`httpserver`), and `sibling`, which loads
-  a check folder's shared `common.py`.
+  (`cutoffs`), a local HTTP server (`httpserver`), and `sibling`, which loaded
+  a check folder's shared `common.py` before the folder was a package
+  (deprecated: check files now write `from .common import ...`).
 
 Names are loaded on first use, so a check file that needs no HTTP server does
 not pay for importing aiohttp.

@@ -266,6 +266,11 @@ def returned_pending_at(call: Call) -> float | None:
     future that is not done yet. The later of the two counts; None if the
     loop never waited (what came back was done already, or nothing), or was
     not free meanwhile (held or busy: the function had not returned at once).
+
+    A thread that was ready to run that long, though it ran less, may have
+    been kept from its work by load alone: that is a `TimingError`, judged
+    by the load measured meanwhile, never a pass (a spinning thread runs
+    little on a busy machine).
     """
     observed = call.observed
     if observed is None or not observed.sees(Facet.LOOP_THREAD):
@@ -273,7 +278,16 @@ def returned_pending_at(call: Call) -> float | None:
     if observed.polled_at is None or call.returned_at is None or not call.returned.get("pending"):
         return None
     if observed.blocked >= HELD or observed.cpu >= BUSY:
-        return None  # the loop was not free while the future was pending (ready time is load)
+        return None  # the loop was not free while the future was pending
+    if observed.busy >= BUSY:
+        raise TimingError(
+            f"the loop's thread was ready to run for {observed.busy:.2f} s of the call "
+            f"({observed.cpu:.2f} s on a CPU): too busy a machine to tell whether it waited",
+            expected=f"the loop's thread waits in the loop (at most {BUSY:.2f} s running or "
+            "ready to run)",
+            measured=f"it ran, or was ready to run, for {observed.busy:.2f} s",
+            bounds={"measured": observed.busy, "at_most": BUSY},
+        )
     return max(call.returned_at, observed.polled_at)
 
 

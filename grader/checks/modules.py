@@ -1,10 +1,13 @@
-"""Helpers an exercise's public and hidden checks share, in `checks/common.py`.
+"""Deprecated: `sibling`, the way check files loaded `checks/common.py` before it was imported.
 
-Checks are imported with `--import-mode=importlib`, which puts no check folder
-on `sys.path`, so one check module cannot `import` another. `sibling` loads a
-helper module beside a check file by its path, once, under a name unique to
-that path (two exercises may both have a `common.py`). Helper modules go into
-the student kit with the public checks: keep hidden checks' specifics out.
+An exercise's checks folder is now a package (`checks/__init__.py`): the
+grader runs pytest with `--import-mode=importlib` and the exercise's folder
+as rootdir, so pytest imports it as the package `checks`, and a check file
+imports its helpers as any module does, `from .common import make_urls`,
+typed for mypy. `sibling` stays for one release, for check folders written
+before (no `__init__.py`): it loads a helper module beside a check file by
+its path, once, under a name unique to that path (two exercises may both
+have a `common.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
+import warnings
 from pathlib import Path
 from types import ModuleType
 
@@ -20,7 +24,13 @@ PREFIX = "_grader_checks_"
 
 
 def sibling(check_file: str, name: str = "common") -> ModuleType:
-    """The module `name`.py in the folder of `check_file`."""
+    """The module `name`.py in the folder of `check_file` (deprecated: import it instead)."""
+    warnings.warn(
+        "sibling(__file__) is deprecated and goes in the next release: add an empty "
+        "checks/__init__.py and write `from .common import ...` instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     path = Path(check_file).resolve().parent / f"{name}.py"
     key = f"{PREFIX}{hashlib.sha1(str(path).encode()).hexdigest()[:12]}_{name}"
     if key not in sys.modules:

@@ -58,6 +58,7 @@ def new(exercise_id: str, exercises_dir: Path, *, title: str | None = None) -> S
         ),
         root / "task.md": _TASK.format(id=exercise_id, title=title),
         root / "stub.py": _STUB.format(id=exercise_id, title=title),
+        root / "checks" / "__init__.py": _PACKAGE.format(id=exercise_id),
         root / "checks" / "test_public.py": _PUBLIC.format(id=exercise_id),
         root / "checks" / "test_hidden.py": _HIDDEN.format(id=exercise_id),
         solution: _SOLUTION.format(id=exercise_id, title=title),
@@ -146,6 +147,12 @@ async def wait_all(pauses: list[float]) -> list[float]:
 
     await asyncio.gather(*(wait(pause) for pause in pauses))
     return ended
+'''
+
+# The checks folder is a package, so that a `common.py` added later is imported as
+# `from .common import ...` (see docs/checks.md).
+_PACKAGE = '''\
+"""The checks of {id}: a package, so that they import their helpers from `.common`."""
 '''
 
 _PUBLIC = '''\

@@ -53,6 +53,7 @@ from grader.sandbox import (
     SandboxFailed,
     SubmissionFault,
     SubmissionTimeout,
+    Undefined,
     forkserver,
     isolation,
     load,
@@ -270,12 +271,13 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         # The check's verdicts note the shape they expect; its task sees this list.
         shape = item.stash[shape_key] = []
         expected.noted.set(shape)
-        before = load.METER.in_calls
+        before, made_before = load.METER.in_calls, load.METER.made_in_calls
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
         outcome = item.stash[outcome_key]
         if not outcome.retryable:
             break
-        if judge_miss(outcome, load.METER.in_calls - before, last=attempt == attempts):
+        waited, made = load.METER.in_calls - before, load.METER.made_in_calls - made_before
+        if judge_miss(outcome, waited, made=made, last=attempt == attempts):
             break
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
@@ -345,10 +347,15 @@ def _isolation_record(chosen: isolation.Isolation) -> dict[str, Any]:
     return {"backend": str(chosen.backend), "missing": [str(p) for p in chosen.missing]}
 
 
-def judge_miss(outcome: Outcome, waited: float, *, last: bool) -> bool:
+def judge_miss(outcome: Outcome, waited: float, *, made: float = 0.0, last: bool) -> bool:
     """A missed time bound, judged by the load measured meanwhile; True: no more attempts."""
     bounds = outcome.failed.bounds if outcome.failed is not None else None
-    decision = retries.decide(bounds, waited, last=last)
+    decision = retries.decide(bounds, waited, made=made, last=last)
+    if decision is retries.Decision.FAIL and made >= retries.SELF_MADE:
+        outcome.message += (
+            f" (your program itself used {made:.2f} s of CPU time during the check's calls: "
+            "load it makes itself does not excuse a late time)"
+        )
     if decision is retries.Decision.INCONCLUSIVE:
         outcome.status = CheckStatus.INCONCLUSIVE
         outcome.message = (
@@ -379,6 +386,8 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
         return Outcome(CheckStatus.ERROR, str(error), import_failed=True)
     if isinstance(error, SandboxFailed):
         return Outcome(CheckStatus.ERROR, str(error), broken=True)
+    if isinstance(error, Undefined):  # as `expect_plain` says it: the contract is not met
+        return Outcome(CheckStatus.FAILED, str(error))
     if isinstance(error, SubmissionFault):
         return Outcome(CheckStatus.ERROR, str(error))
     text = str(error)

@@ -8,7 +8,9 @@ not) and judges the miss by it:
 
 - a quiet attempt (they hardly waited), or a miss larger than load can
   explain (`EXPLAINS` times what they waited): the submission's; it fails at
-  once, without a retry;
+  once, without a retry. The CPU time the submission itself used meanwhile
+  is taken off what they waited first: spinning threads or processes make
+  the very load they would be forgiven for;
 - a miss load can explain: the check runs again, with the very same draws;
 - still explained by load on its last attempt: `inconclusive`. The machine
   was too busy to time it; the check is graded again, never failed for it.
@@ -31,10 +33,19 @@ class Decision(enum.StrEnum):
 EXPLAINS = 2.0
 #: An attempt whose threads waited less than this for a CPU ran on a quiet machine.
 QUIET = 0.01
+#: A child that used this many seconds of CPU in an attempt's calls made load of its own, and
+#: is told so: an asyncio submission uses about 0.02 s a check, quiet or loaded.
+SELF_MADE = 0.25
 
 
-def decide(bounds: Mapping[str, float | None] | None, waited: float, *, last: bool) -> Decision:
-    """Retry, fail or give up as inconclusive, for a miss with `bounds` after `waited` s of load."""
+def decide(
+    bounds: Mapping[str, float | None] | None, waited: float, *, made: float = 0.0, last: bool
+) -> Decision:
+    """Retry, fail or give up as inconclusive, for a miss with `bounds` after `waited` s of load.
+
+    `made`: the CPU time the submission itself used meanwhile, which excuses nothing.
+    """
+    waited -= made
     if waited < QUIET:
         return Decision.FAIL
     excess = overrun(bounds)

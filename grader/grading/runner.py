@@ -23,6 +23,7 @@ from grader.course.catalog import Exercise
 from grader.errors import GraderError, GradingFailed, MissingFile
 from grader.grading import session
 from grader.grading.report import CheckResult, Report, ReportStatus, Resources
+from grader.outputs.words import kind_of
 from grader.sandbox import Limits, cgroup
 from grader.sandbox.isolation import Isolation
 from grader.sandbox.isolation import best as best_isolation
@@ -58,6 +59,20 @@ def require_hidden_checks(exercise: Exercise) -> None:
         )
 
 
+class NotAFile(GraderError):
+    """The path given as a submission is there, but is no regular file (a folder, a FIFO)."""
+
+
+def require_file(path: Path) -> None:
+    """`path` is a regular file to grade; else MissingFile or NotAFile, saying what it is."""
+    kind = kind_of(path)
+    if kind is not None:
+        # A FIFO would block the grader's read forever; a folder is the wrong path given.
+        raise NotAFile(f"{path} is {kind}, not a file: give the path of the submission file itself")
+    if not path.is_file():
+        raise MissingFile(f"no file at {path}")
+
+
 def grade(
     exercise: Exercise,
     path: Path,
@@ -80,8 +95,7 @@ def grade(
     (`bench/instrumentation.py` measures what it costs); without `observe`,
     nothing of the child is observed from outside (`bench/observation.py`).
     """
-    if not path.is_file():
-        raise MissingFile(f"no file at {path}")
+    require_file(path)
     if seed is None:
         seed = derive_seed(exercise.id, path.read_bytes())
     started = now()

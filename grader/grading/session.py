@@ -6,9 +6,10 @@ command line, which grades one file and exits, and a batch's worker
 processes, which grade one file after another, run the session here instead
 (`allow` says this process may). Each session starts clean: the check
 modules it imported are forgotten when it ends, so the next exercise's
-`checks/test_public.py` is its own. Sessions run one at a time, from the main
-thread only (pytest and its signal-based timeouts need it); anywhere else the
-runner starts a process as before.
+`checks/test_public.py` (the module `checks.test_public`) is its own.
+Sessions run one at a time, from the main thread only (pytest and its
+signal-based timeouts need it); anywhere else the runner starts a process as
+before.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ import os
 import sys
 import threading
 from pathlib import Path
+
+#: The package pytest's importlib mode imports an exercise's checks folder as (rootdir: the
+#: exercise's folder; `checks/__init__.py` makes it a package, so its modules import each other).
+CHECKS_PACKAGE = "checks"
 
 #: The width pytest's own output is drawn at, whatever the terminal's.
 SESSION_COLUMNS = "100"
@@ -49,6 +54,9 @@ def run(args: list[str], course: Path) -> tuple[int, str]:
     from grader.checks.modules import PREFIX
 
     with _lock:
+        # pytest imports the exercise's checks folder as the package `checks`: one of that
+        # name that this process imported before must not stand in for it, nor be lost.
+        aside = {name: sys.modules.pop(name) for name in list(sys.modules) if _checks(name)}
         before = set(sys.modules)
         printed = io.StringIO()
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -68,7 +76,13 @@ def run(args: list[str], course: Path) -> tuple[int, str]:
             for name in set(sys.modules) - before:
                 if name.startswith(PREFIX) or _within(sys.modules.get(name), course):
                     del sys.modules[name]
+            sys.modules.update(aside)
         return int(code), printed.getvalue()
+
+
+def _checks(name: str) -> bool:
+    """Whether `name` is, or is in, the package an exercise's checks are imported as."""
+    return name == CHECKS_PACKAGE or name.startswith(f"{CHECKS_PACKAGE}.")
 
 
 def _within(module: object, course: Path) -> bool:

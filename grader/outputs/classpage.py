@@ -6,6 +6,13 @@ class fail (those say what to teach again: every exercise's checks sorted by
 pass rate, lowest first), and where is each student's page. Like the
 gradebook, it is built from the JSON reports alone, so a resumed batch ends
 with the same page as one that ran straight through.
+
+The pages link both ways: the class page's table (at the top) names each
+student with a link to that student's page (`OUT/<student>/index.html`: a
+row of scores, each linking to its report's page), and every such page
+links back up. Pages to hand back (`write_hand_back`, `OUT/hand-back/
+<student>/`) are each student's own, with no way to the class and with
+hidden checks' names and points only: a folder a teacher can send as it is.
 """
 
 from __future__ import annotations
@@ -19,10 +26,12 @@ from urllib.parse import quote
 from grader.grading.report import CheckStatus, Report, ReportStatus, Visibility
 from grader.outputs import gradebook
 from grader.outputs.gradebook import CellState, Gradebook
-from grader.outputs.html import esc, number, page, render_report
+from grader.outputs.html import esc, nav, number, page, render_report
 from grader.outputs.words import plural
 
 INDEX = "index.html"
+#: The folder of `OUT` that holds the pages to hand back, one folder per student.
+HAND_BACK = "hand-back"
 #: A check passed by fewer than this share of the class is one to teach again.
 WEAK = 0.5
 #: Exercises worth at most this many points get one bar per whole point.
@@ -147,10 +156,10 @@ def render_class(book: Gradebook, reports: Mapping[tuple[str, str], Report]) -> 
         f"{plural(handed, 'submission')} graded over {plural(len(stats), 'exercise')}"
         f"{_also(stats)}</p></header>",
     ]
+    body += _students(book, reports)
     body += _teach_again(stats)
     for s in stats:
         body += _exercise_section(s)
-    body += _students(book, reports)
     return page("The class at a glance", body)
 
 
@@ -282,19 +291,74 @@ def _students(book: Gradebook, reports: Mapping[tuple[str, str], Report]) -> lis
                 cells.append(f'<td class="num"><a href="{esc(href)}">{esc(cell.text)}</a></td>')
             else:
                 cells.append(f'<td class="num muted">{esc(cell.text)}</td>')
+        name = f'<a href="{esc(quote(student, safe=""))}/{INDEX}">{esc(student)}</a>'
         out.append(
-            f"<tr><td>{esc(student)}</td>{''.join(cells)}"
+            f'<tr><td class="name">{name}</td>{"".join(cells)}'
             f'<td class="num">{number(book.total(student))}</td></tr>'
         )
     out.append("</table>")
     return out
 
 
+def render_student(
+    book: Gradebook,
+    reports: Mapping[tuple[str, str], Report],
+    student: str,
+    links: Sequence[tuple[str, str]] = (),
+) -> str:
+    """One student's page: a row per exercise, its score linking to that report's page."""
+    row = book.rows[student]
+    total = sum(book.max_scores[e] for e in book.exercises)
+    body = [
+        "<header>",
+        *([nav(links)] if links else []),
+        f"<h1>{esc(student)}</h1>",
+        f'<p class="score">{number(book.total(student))} / {number(total)}</p>',
+        "</header>",
+        '<table class="exercises"><tr><th>exercise</th><th class="num">score</th>'
+        '<th class="num">out of</th></tr>',
+    ]
+    for exercise in book.exercises:
+        cell = row[exercise]
+        shown = esc(cell.text)
+        if (student, exercise) in reports:
+            shown = f'<a href="{esc(quote(exercise, safe=""))}.html">{shown}</a>'
+        body.append(
+            f'<tr><td>{esc(exercise)}</td><td class="num">{shown}</td>'
+            f'<td class="num">{number(book.max_scores[exercise])}</td></tr>'
+        )
+    body.append("</table>")
+    return page(f"{student}: results", body)
+
+
+def _teacher_links(student: str) -> list[tuple[str, str]]:
+    """A teacher's page of `student`'s: the way up to the class, and across to the student."""
+    return [(f"../{INDEX}", "the class"), (INDEX, f"{student}'s results")]
+
+
 def write_page(out_dir: Path, student: str, exercise: str, report: Report) -> Path:
     """Write a report's page beside its JSON report, atomically."""
     path = page_path(out_dir, student, exercise)
-    gradebook.write_atomic(path, render_report(report))
+    gradebook.write_atomic(path, render_report(report, _teacher_links(student)))
     return path
+
+
+def write_hand_back(
+    out_dir: Path, book: Gradebook, reports: Mapping[tuple[str, str], Report]
+) -> Path:
+    """Write `OUT/hand-back/<student>/`: each student's own pages, hidden details withheld."""
+    root = out_dir / HAND_BACK
+    for student in book.rows:
+        folder = root / student
+        folder.mkdir(parents=True, exist_ok=True)
+        gradebook.write_atomic(folder / INDEX, render_student(book, reports, student))
+        for exercise in book.exercises:
+            report = reports.get((student, exercise))
+            if report is None:
+                continue
+            text = render_report(report, [(INDEX, "your results")], withhold_hidden=True)
+            gradebook.write_atomic(folder / f"{exercise}.html", text)
+    return root
 
 
 def write_index(
@@ -324,6 +388,10 @@ def write_index(
         found[key] = report
         if not page_path(out_dir, student, exercise).is_file():
             write_page(out_dir, student, exercise, report)
+    for student in book.rows:  # every name in the class table links to one
+        (out_dir / student).mkdir(exist_ok=True)
+        text = render_student(book, found, student, [(f"../{INDEX}", "the class")])
+        gradebook.write_atomic(out_dir / student / INDEX, text)
     path = out_dir / INDEX
     gradebook.write_atomic(path, render_class(book, found))
     return path

@@ -94,6 +94,10 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bar > span { display: block; height: 100%; background: var(--pass); }
 tr.weak td { background: #fff5f5; } tr.weak .bar > span { background: var(--fail); }
 footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
+nav { margin-bottom: .6rem; font-size: .9rem; }
+a { color: var(--call); }
+.message code, .diagnostics li > code { background: #eff1f3; padding: .05rem .3rem;
+  border-radius: 4px; }
 """
 
 # C0 controls other than tab and newline, and DEL: not allowed in HTML text.
@@ -103,6 +107,26 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def esc(text: object) -> str:
     """Text safe in an HTML element or a quoted attribute: markup characters escaped."""
     return html.escape(_CONTROLS.sub("\ufffd", str(text)), quote=True)
+
+
+#: Inline code in a message, as Markdown writes it: `limit`, `time.sleep(seconds)`.
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def rich(text: object) -> str:
+    """`esc`, with Markdown's inline code (backticks) shown as code.
+
+    Each piece is escaped on its own, the code spans too, so a backtick in a
+    student's exception text makes a `<code>` element at most, never markup.
+    """
+    parts = _CODE.split(str(text))  # text, code, text, code, ..., text
+    return "".join(esc(p) if k % 2 == 0 else f"<code>{esc(p)}</code>" for k, p in enumerate(parts))
+
+
+def nav(links: Sequence[tuple[str, str]]) -> str:
+    """A row of links (href, text) above a page's title: the way back, the way across."""
+    items = " · ".join(f'<a href="{esc(href)}">{esc(text)}</a>' for href, text in links)
+    return f'<nav class="muted">{items}</nav>'
 
 
 def number(value: float) -> str:
@@ -132,21 +156,28 @@ def page(title: str, body: Iterable[str]) -> str:
     )
 
 
-def render_report(report: Report) -> str:
-    """One graded submission as a page: the score, then every check with its feedback."""
+def render_report(
+    report: Report, links: Sequence[tuple[str, str]] = (), *, withhold_hidden: bool = False
+) -> str:
+    """One graded submission as a page: the score, then every check with its feedback.
+
+    `links` (href, text) go above the title. With `withhold_hidden`, a hidden
+    check shows its name and points alone (a page to hand back to a student).
+    """
     which = " on the public checks" if report.public_only else ""
     body = [
         "<header>",
+        *([nav(links)] if links else []),
         f"<h1>{esc(report.exercise)}</h1>",
         f'<div class="muted mono">{esc(report.submission)}</div>',
         f'<p class="score">{number(report.score)} / {number(report.max_score)}{which}</p>',
     ]
     if report.status is ReportStatus.ERROR:
         body.append(
-            f'<p class="message"><strong>Could not be run:</strong> {esc(report.message)}</p>'
+            f'<p class="message"><strong>Could not be run:</strong> {rich(report.message)}</p>'
         )
     elif report.message:
-        body.append(f'<p class="message muted">{esc(report.message)}</p>')
+        body.append(f'<p class="message muted">{rich(report.message)}</p>')
     unsure = words.inconclusive_of(report)
     if unsure is not None:
         body.append(f'<p class="message"><strong>{esc(unsure)}</strong></p>')
@@ -162,15 +193,18 @@ def render_report(report: Report) -> str:
             "same task; their details are for the teacher.</p>"
         )
     body.append("</header>")
-    body += [check_section(check) for check in report.checks]
+    body += [check_section(check, withhold=withhold_hidden) for check in report.checks]
     observed = words.observation_of(report)
     seen = f"<br>observed: {esc(observed)}" if observed is not None else ""
     body.append(f"<footer>isolation: {esc(words.isolation_of(report))}{seen}</footer>")
     return page(f"{report.exercise}: {report.submission}", body)
 
 
-def check_section(check: CheckResult) -> str:
-    """One check: a folded `<details>` when it passed, open when it did not."""
+def check_section(check: CheckResult, *, withhold: bool = False) -> str:
+    """One check: a folded `<details>` when it passed, open when it did not.
+
+    With `withhold`, a hidden check is its head alone: name, status, points.
+    """
     status = str(check.status)  # also the CSS class: passed, failed, error, timeout
     hidden = check.visibility is Visibility.HIDDEN
     classes = f"check {status}{' hidden' if hidden else ''}"
@@ -182,8 +216,10 @@ def check_section(check: CheckResult) -> str:
         f'<span class="points">{number(check.score)} / {number(check.max_score)}</span>'
     )
     inner: list[str] = []
+    if hidden and withhold:
+        return f'<section class="{classes}"><div class="head">{head}</div></section>'
     if check.message:
-        inner.append(f'<div class="message">{esc(check.message)}</div>')
+        inner.append(f'<div class="message">{rich(check.message)}</div>')
     if check.diagnostics:
         inner.append('<ul class="diagnostics">')
         inner += [f"<li>{diagnostic_item(d)}</li>" for d in check.diagnostics]
@@ -200,7 +236,7 @@ def check_section(check: CheckResult) -> str:
 
 def diagnostic_item(diagnostic: Diagnostic) -> str:
     """`line 6: ...` (the line named once), then the line's code when there is any."""
-    item = esc(words.located(diagnostic))
+    item = rich(words.located(diagnostic))
     if diagnostic.code.strip():
         where = "" if diagnostic.line is None else f"{diagnostic.line} | "
         item += f"<pre>{esc(where + diagnostic.code.strip())}</pre>"

@@ -35,7 +35,7 @@ def render_text(report: Report, width: int | None = None) -> str:
         retried = f" [after {check.attempts} attempts]" if check.attempts > 1 else ""
         lines.append(f"  {_MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
         if check.message:
-            lines.extend(f"{INDENT}{_shown(part)}" for part in check.message.splitlines())
+            lines.extend(_feedback(check.message.splitlines()))
         for diagnostic in check.diagnostics:
             lines.extend(f"{INDENT}{_shown(part)}" for part in diagnostic_lines(diagnostic))
         if check.timeline is not None and check.status is not CheckStatus.PASSED:
@@ -56,13 +56,31 @@ def render_text(report: Report, width: int | None = None) -> str:
 
 
 def diagnostic_lines(diagnostic: Diagnostic) -> list[str]:
-    """`line 6: ... is never awaited`, and the line's code when the sentence does not quote it."""
-    lines = words.located(diagnostic).splitlines() or [""]
+    """`line 6: ... is never awaited`, and the line's code when the sentence does not quote it.
+
+    Further lines of the sentence are quoted, as a message's are (`_feedback`).
+    """
+    said = words.located(diagnostic).splitlines() or [""]
+    lines = [said[0], *(f"{CONTINUED}{part}" for part in said[1:])]
     code = timeline.printable(diagnostic.code.strip())
     if code and code not in diagnostic.message:
         where = "" if diagnostic.line is None else f"{diagnostic.line} "
         lines.append(f"    {where}| {code}")
     return lines
+
+
+#: Before each further line of one message: it goes on the line above, it says nothing new.
+CONTINUED = "  > "
+
+
+def _feedback(parts: list[str]) -> list[str]:
+    """A message's lines under its check, every line after the first quoted.
+
+    A message quotes what the submission raised, and an exception's text may
+    hold newlines: unquoted, its lines would read like the grader's own
+    (`score: 10/10`, `isolation: ...`) under the check.
+    """
+    return [f"{INDENT}{'' if k == 0 else CONTINUED}{_shown(part)}" for k, part in enumerate(parts)]
 
 
 def _shown(text: str) -> str:

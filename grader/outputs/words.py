@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.grading.report import CheckStatus
@@ -11,6 +14,25 @@ from grader.sandbox import isolation
 if TYPE_CHECKING:
     from grader.grading.observations import Diagnostic
     from grader.grading.report import Report
+
+
+def kind_of(path: Path) -> str | None:
+    """What `path` is when it is there but no regular file (`a folder`, `a FIFO`); else None.
+
+    None too when nothing is there: the caller says "no file at" then.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (a named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ]
+    return next((name for test, name in kinds if test(mode)), None)
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from grader.sandbox.faults import SubmissionFault as SubmissionFault
     from grader.sandbox.faults import SubmissionRaised as SubmissionRaised
     from grader.sandbox.faults import SubmissionTimeout as SubmissionTimeout
+    from grader.sandbox.faults import Undefined as Undefined
     from grader.sandbox.handle import Sandbox as Sandbox
     from grader.sandbox.limits import Limits as Limits
     from grader.sandbox.records import Call as Call
@@ -53,6 +54,7 @@ _EXPORTS = {
     "SubmissionFault": "grader.sandbox.faults",
     "SubmissionRaised": "grader.sandbox.faults",
     "SubmissionTimeout": "grader.sandbox.faults",
+    "Undefined": "grader.sandbox.faults",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -63,6 +63,7 @@ class Group:
     version: Version
     folders: list[Path]
     memory: Path  # the folder holding the memory controller's files
+    usage: Path | None = None  # the file counting its processes' CPU time, where there is one
 
     def joiners(self) -> list[int]:
         """Descriptors of each folder's `cgroup.procs`, for the child to write itself to."""
@@ -92,6 +93,19 @@ class Group:
                     return int(value)
         return 0
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time its processes have used so far, those that ended included; None: unknown."""
+        if self.usage is None:
+            return None
+        with contextlib.suppress(OSError, ValueError):
+            if self.version is Version.V1:
+                return int(self.usage.read_text()) / 1e9  # cpuacct.usage: nanoseconds
+            for line in self.usage.read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "usage_usec":
+                    return int(value) / 1e6
+        return None
+
     def remove(self) -> None:
         """Remove the group once nothing is left in it; retried later if something still is."""
         left = [folder for folder in self.folders if not _rmdir(folder)]
@@ -119,7 +133,16 @@ def create(limits: Limits) -> Group | str:
         for folder in made:
             _rmdir(folder)
         return f"its control group could not be set up ({error.strerror or error})"
-    return Group(where.version, folders, memory)
+    return Group(where.version, folders, memory, _usage(where, name))
+
+
+def _usage(where: Hierarchy, name: str) -> Path | None:
+    """The file that counts the group's CPU time: v2's cpu.stat, v1's cpuacct.usage."""
+    if where.version is Version.V2:
+        return where.bases["memory"] / name / "cpu.stat"
+    if "cpuacct" in where.bases:
+        return where.bases["cpuacct"] / name / "cpuacct.usage"
+    return None
 
 
 def _limit(
@@ -221,7 +244,8 @@ def _v2_base(home: Path) -> Path | None:
 
 def _v1(mounts: list[tuple[str, str, set[str]]], own: dict[str, str]) -> Hierarchy | str:
     bases = {}
-    for controller in ("memory", "pids", "cpu"):
+    # cpu and cpuacct are niceties (a share; the CPU time the load measure discounts).
+    for controller in ("memory", "pids", "cpu", "cpuacct"):
         points = (point for kind, point, opts in mounts if kind == "cgroup" and controller in opts)
         where = next(points, None)
         if where is None:

@@ -36,6 +36,16 @@ class SubmissionRaised(SubmissionFault):
         super().__init__(text + place)
 
 
+class Undefined(SubmissionFault):
+    """The submission has no function of the name a check calls: a failed check, not an error.
+
+    The check that looks the name up first (`expect_async`, `expect_plain`)
+    fails; every other check of the file must say the same, for the same cause.
+    """
+
+    status = "failed"
+
+
 class SubmissionTimeout(SubmissionFault):
     """A call ran past its deadline; the child was killed."""
 

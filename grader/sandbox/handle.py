@@ -45,6 +45,7 @@ from grader.sandbox.faults import (
     SubmissionFault,
     SubmissionRaised,
     SubmissionTimeout,
+    Undefined,
 )
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.limits import Limits
@@ -202,7 +203,7 @@ class Sandbox:
         await asyncio.shield(asyncio.wrap_future(spawned))
         await self._witness.attach(
             ends.observing, observe=self.forkserver.observe, nudge=self.forkserver.diagnose,
-            written=self._written, fail=self._fail,
+            written=self._written, fail=self._fail, group=self._life.group,
         )  # fmt: skip
         if ends.handoff is not None:
             self._life.listener = await asyncio.to_thread(spawner.receive_listener, ends.handoff)
@@ -499,7 +500,7 @@ def _note_said(record: Call, reply: dict[str, Any]) -> None:
 def _answer(name: str, reply: dict[str, Any], record: Call, memory_mb: int) -> Call:
     """The call's record with its value, or the fault its answer stands for."""
     if reply["op"] == Op.UNDEFINED:
-        raise SubmissionFault(f"your file does not define {name}()")
+        raise Undefined(f"your file does not define {name}()")
     if reply["op"] == Op.RAISE:
         if reply["type"] == "SystemExit":
             code = reply.get("message") or "0"

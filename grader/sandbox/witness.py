@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.clock import now
-from grader.sandbox import boot, load, observation, wire
+from grader.sandbox import boot, cgroup, load, observation, wire
 from grader.sandbox.faults import SubmissionDied
 from grader.sandbox.observation import Facet, Observation, Watcher
 from grader.sandbox.observation.listener import MOST
@@ -41,7 +41,7 @@ class Witness:
         self.watcher: Watcher | None = None  # what the grader sees of the child from outside
         self.probe = LoopProbe()
         self._server_pid = 0  # the child's server, as the kernel named it (0: not known)
-        self._waits_began = 0.0  # `load.METER.total()` when the current call was sent
+        self._waits_began = load.Reading(0.0, 0.0)  # the load meter when the call was sent
 
     async def attach(
         self,
@@ -51,12 +51,14 @@ class Witness:
         nudge: bool,
         written: Callable[[], int],
         fail: Callable[[SubmissionDied], None],
+        group: cgroup.Group | None = None,
     ) -> None:
         """Watch the child from outside: its listener, and its server's pid as the kernel says.
 
         The child installs the observer's filter and sends its listener before
         the submission is imported, so everything the submission starts is seen.
-        `written` says how many bytes of messages the child has written so far.
+        `written` says how many bytes of messages the child has written so far;
+        `group` is the check's control group, which counts the CPU its processes use.
         """
         watcher = self.watcher = observation.watcher()
         if not observe:
@@ -73,7 +75,8 @@ class Witness:
             return
         watcher.attach(fds[0], pid, written, boot.FD_IN)
         self._server_pid = pid
-        load.METER.watch(pid)  # its threads' waits for a CPU explain its checks' late times
+        # Its waits for a CPU explain its checks' late times; the CPU it uses does not.
+        load.METER.watch(pid, group)
         watcher.nudge = nudge
         loop = asyncio.get_running_loop()
         flood = SubmissionDied(
@@ -87,7 +90,7 @@ class Witness:
         self.probe.clear()
         if self.watcher is not None:
             self.watcher.begin(own_loop=looped)
-        self._waits_began = load.METER.total()
+        self._waits_began = load.METER.reading()
 
     async def settled(self, replied: float, deadline: float) -> float:
         """When the call was over: its answer, or later, once the child was seen idle.
@@ -115,7 +118,7 @@ class Witness:
         """What the grader saw of the call that just ended, from outside the child."""
         # What load cost the call, read before the child may be killed: a late time of it
         # is weighed against this (`grader.grading.retries`).
-        load.METER.spent_in_call(load.METER.total() - self._waits_began)
+        load.METER.spent_in_call(self._waits_began)
         if self.watcher is None:
             return None
         return self.watcher.end(own_loop=looped, replied=replied, handled=handled)

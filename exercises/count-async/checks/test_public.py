@@ -17,10 +17,9 @@ from grader.checks import (
     expect_uses,
     expect_waited,
     printed_numbers,
-    sibling,
 )
 
-pauses_on = sibling(__file__).pauses_on
+from .common import pauses_on
 
 
 def pick(durations: Durations) -> tuple[int, dict[int, float]]:

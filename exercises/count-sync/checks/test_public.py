@@ -11,10 +11,9 @@ from grader.checks import (
     expect_printed_on_time,
     expect_type,
     printed_numbers,
-    sibling,
 )
 
-pauses_on = sibling(__file__).pauses_on
+from .common import pauses_on, taken
 
 
 def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:
@@ -46,11 +45,20 @@ async def test_pauses_before_numbers(submission: Submission, durations: Duration
     pauses = pauses_on(durations, n, [*waits, durations.between(0.04, 0.08)])
     await submission.count(n, pauses)
     call = submission.last
-    printed = printed_numbers(call)
-    assert printed == list(range(1, n + 1)), f"count({n}, {pauses}) printed {printed}"
+    # Which numbers print is the order check's business: this one times those that did,
+    # so a count that is off by one (range(n)) loses that check alone, not this one too.
+    printed = set(printed_numbers(call))
+    timed = {k: due for k, due in numbered(pauses, n).items() if int(k) in printed}
+    # An end of the count missed is forgiven here; a count that leaves out more of the
+    # paused numbers leaves their pauses untimed, and cannot pass for timing them right.
+    untimed = sorted(k for k in pauses if k not in printed)
+    assert len(untimed) <= 1, (
+        f"count({n}, {pauses}) never printed {', '.join(map(str, untimed))}, numbers it "
+        "should pause before, so those pauses could not be timed"
+    )
     expect_printed_on_time(
         call,
-        numbered(pauses, n),
+        timed,
         early_hint="sleep pauses[k] seconds before printing k",
         late_hint="was there a pause that should not be there?",
     )
@@ -63,7 +71,7 @@ async def test_returns_elapsed(submission: Submission, durations: Durations) -> 
     pauses = pauses_on(durations, n, durations.distinct(3, 0.05, 0.2))
     returned = await submission.count(n, pauses)
     expect_type(returned, (float, int), what=f"the value count({n}, {pauses}) returned")
-    waited, measured = sum(pauses.values()), submission.last.elapsed
+    waited, measured = taken(pauses, submission.last), submission.last.elapsed
     assert returned >= waited - 0.005, (
         f"count returned {returned:.3f} s, but its pauses alone take {waited:.3f} s; "
         "return the end time minus the start time, read from time.perf_counter()"

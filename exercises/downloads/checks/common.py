@@ -29,6 +29,14 @@ def one_long_first(durations: Durations, limit: int) -> list[float]:
     return [durations.between(0.35, 0.45), *shorts]
 
 
+def slowest_first(
+    durations: Durations, urls: list[str], shortest: float, longest: float
+) -> dict[str, float]:
+    """A distinct wait for each url, the slowest first: results never come back in url order."""
+    drawn = durations.distinct(len(urls), shortest, longest, gap=0.008)
+    return dict(zip(urls, durations.slowest_first(drawn), strict=True))
+
+
 def result_of(url: str, tag: int) -> str:
     return f"<contents of {url} #{tag}>"
 
@@ -39,6 +47,24 @@ async def download_all(
     """download_all(download, urls, limit) with a recorded download."""
     download = recorder.sleeper(waits, result=lambda url: result_of(url, tag))
     return await submission.download_all(download, list(waits), limit)
+
+
+async def download_every_url(
+    submission: Submission,
+    durations: Durations,
+    recorder: Recorder,
+    waits: dict[str, float],
+    limit: int,
+    tag: int | None = None,
+) -> None:
+    """download_all, which must download every url once and map each to its own result.
+
+    The results carry `tag`, drawn when not given.
+    """
+    if tag is None:
+        tag = durations.rng.randrange(1000, 9999)
+    returned = await download_all(submission, recorder, waits, limit, tag)
+    expect_results(returned, recorder, list(waits), tag)
 
 
 def expect_results(returned: Any, recorder: Recorder, urls: list[str], tag: int) -> None:

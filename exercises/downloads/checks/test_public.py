@@ -13,13 +13,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_slots_busy,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-make_urls = common.make_urls
-download_all = common.download_all
-expect_results = common.expect_results
+from .common import download_all, download_every_url, make_urls, one_long_first, slowest_first
 
 
 @pytest.mark.points(1)
@@ -30,11 +26,8 @@ async def test_downloads_every_url_once(
     await expect_async(submission, "download_all")
     limit = durations.rng.randint(2, 3)
     urls = make_urls(durations, limit * 3 + durations.rng.randint(0, limit - 1))
-    drawn = durations.distinct(len(urls), 0.02, 0.12, gap=0.008)
-    waits = dict(zip(urls, durations.slowest_first(drawn), strict=True))
-    tag = durations.rng.randrange(1000, 9999)
-    returned = await download_all(submission, recorder, waits, limit, tag)
-    expect_results(returned, recorder, urls, tag)
+    waits = slowest_first(durations, urls, 0.02, 0.12)
+    await download_every_url(submission, durations, recorder, waits, limit)
 
 
 @pytest.mark.points(2)
@@ -44,11 +37,8 @@ async def test_at_most_limit_in_flight(
     """never has more than `limit` downloads in flight"""
     limit = durations.rng.randint(2, 4)
     urls = make_urls(durations, limit * 2 + durations.rng.randint(1, limit))
-    drawn = durations.distinct(len(urls), 0.03, 0.15, gap=0.008)
-    waits = dict(zip(urls, durations.slowest_first(drawn), strict=True))
-    tag = durations.rng.randrange(1000, 9999)
-    returned = await download_all(submission, recorder, waits, limit, tag)
-    expect_results(returned, recorder, urls, tag)
+    waits = slowest_first(durations, urls, 0.03, 0.15)
+    await download_every_url(submission, durations, recorder, waits, limit)
     expect_at_most(
         recorder,
         limit,
@@ -64,12 +54,10 @@ async def test_keeps_the_slots_busy(
 ) -> None:
     """keeps `limit` downloads in flight while urls are waiting"""
     limit = durations.rng.randint(2, 3)
-    waits = common.one_long_first(durations, limit)
+    waits = one_long_first(durations, limit)
     urls = make_urls(durations, len(waits))
     plan = dict(zip(urls, waits, strict=True))
-    tag = durations.rng.randrange(1000, 9999)
-    returned = await download_all(submission, recorder, plan, limit, tag)
-    expect_results(returned, recorder, urls, tag)
+    await download_every_url(submission, durations, recorder, plan, limit)
     expect_slots_busy(
         recorder,
         limit,
@@ -86,8 +74,7 @@ async def test_runs_on_the_loop(
     """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
     limit = durations.rng.randint(2, 3)
     urls = make_urls(durations, limit * 2 + durations.rng.randint(1, limit))
-    drawn = durations.distinct(len(urls), 0.04, 0.12, gap=0.008)
-    waits = dict(zip(urls, durations.slowest_first(drawn), strict=True))
+    waits = slowest_first(durations, urls, 0.04, 0.12)
     await download_all(submission, recorder, waits, limit, durations.rng.randrange(1000, 9999))
     what = f"download_all with {len(urls)} urls and limit {limit}"
     expect_waited(

@@ -8,6 +8,7 @@ from grader.checks import (
     Durations,
     Made,
     Recorder,
+    Submission,
     coroutine,
     expect_type,
     loops_left_open,
@@ -32,6 +33,24 @@ def coroutines(
     failures = {names[i]: error for i, error in (fail or {}).items()}
     job = recorder.sleeper(delays, result_of, fail=failures)
     return [coroutine(job, name) for name in names], delays
+
+
+async def run_coroutines(
+    submission: Submission,
+    durations: Durations,
+    recorder: Recorder,
+    waits: list[float],
+    *,
+    in_order: bool = False,
+) -> dict[str, float]:
+    """run_in_new_loop on `coroutines` that wait `waits`: it must return every result.
+
+    In their order, when `in_order`; what comes back is each coroutine's wait.
+    """
+    coros, delays = coroutines(durations, recorder, waits)
+    returned = await submission.run_in_new_loop(coros)
+    expect_results(returned, delays, in_order=in_order)
+    return delays
 
 
 def result_of(name: str) -> str:

@@ -10,20 +10,14 @@ from grader.checks import (
     Submission,
     SubmissionRaised,
     loops_made,
-    sibling,
 )
+
+from .common import coroutines, expect_closed, expect_results, run_coroutines
 
 #: What drives a loop for the caller: the exercise asks to do it by hand.
 RUNNERS = ("asyncio.run", "asyncio.Runner", "asyncio.runners.run", "asyncio.runners.Runner")
 #: Exceptions a coroutine raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
-
-
-common = sibling(__file__)
-coroutines = common.coroutines
-result_of = common.result_of
-expect_closed = common.expect_closed
-expect_results = common.expect_results
 
 
 async def run_failing(
@@ -60,9 +54,8 @@ async def test_no_asyncio_run(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """drives the loop itself, without asyncio.run"""
-    coros, delays = coroutines(durations, recorder, durations.distinct(3, 0.04, 0.15, gap=0.03))
-    returned = await submission.run_in_new_loop(coros)
-    expect_results(returned, delays, in_order=False)
+    waits = durations.distinct(3, 0.04, 0.15, gap=0.03)
+    await run_coroutines(submission, durations, recorder, waits)
     # asyncio.run and a loop driven by hand look alike from outside: the file says which.
     lines = submission.source.lines_naming(*RUNNERS)
     where = f" (line {', '.join(map(str, lines))})" if lines else ""

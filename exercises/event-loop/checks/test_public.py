@@ -12,14 +12,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_plain,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-coroutines = common.coroutines
-result_of = common.result_of
-expect_closed = common.expect_closed
-expect_results = common.expect_results
+from .common import coroutines, expect_closed, expect_one_loop, run_coroutines
 
 
 @pytest.mark.points(1)
@@ -28,9 +23,8 @@ async def test_results_in_order(
 ) -> None:
     """returns the coroutines' results in the order of the list"""
     await expect_plain(submission, "run_in_new_loop")
-    coros, delays = coroutines(durations, recorder, durations.distinct(4, 0.04, 0.25, gap=0.06))
-    returned = await submission.run_in_new_loop(coros)
-    expect_results(returned, delays)
+    waits = durations.distinct(4, 0.04, 0.25, gap=0.06)
+    await run_coroutines(submission, durations, recorder, waits, in_order=True)
 
 
 @pytest.mark.points(2)
@@ -38,9 +32,8 @@ async def test_takes_the_slowest(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """runs the coroutines concurrently: takes about as long as the slowest"""
-    coros, delays = coroutines(durations, recorder, durations.spread(shortest=0.04, longest=0.3))
-    returned = await submission.run_in_new_loop(coros)
-    expect_results(returned, delays, in_order=False)
+    waits = durations.spread(shortest=0.04, longest=0.3)
+    delays = await run_coroutines(submission, durations, recorder, waits)
     expect_concurrent(
         submission.last.elapsed,
         max(delays.values()),
@@ -56,11 +49,10 @@ async def test_closes_its_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """creates one new event loop for all the coroutines and closes it before returning"""
-    coros, delays = coroutines(durations, recorder, durations.distinct(3, 0.04, 0.15, gap=0.03))
-    returned = await submission.run_in_new_loop(coros)
-    expect_results(returned, delays, in_order=False)
+    waits = durations.distinct(3, 0.04, 0.15, gap=0.03)
+    await run_coroutines(submission, durations, recorder, waits)
     expect_closed(submission.last, "run_in_new_loop")
-    common.expect_one_loop(submission.last, "run_in_new_loop", len(coros))
+    expect_one_loop(submission.last, "run_in_new_loop", len(waits))
 
 
 @pytest.mark.points(2)

@@ -92,9 +92,61 @@ def expect_first(
     raise TimingError(message, bounds={"measured": late, "at_most": 0.0})
 
 
+def expect_others_cancelled(recorder: Recorder, winner: str, call: str) -> None:
+    """No awaitable but the winner ran to its end: first_done cancelled them when it was done.
+
+    The losers end at least 0.15 s after the winner (`race`); one that ran to
+    its end was not cancelled in that time. A machine too busy to let the
+    submission run that long may be why: the miss is load's to explain
+    (`TimingError`, by how long after the winner the last one ended).
+    """
+    ended = {s.key: s.ended for s in recorder.spans if s.ended is not None and not s.cancelled}
+    finished = [key for key in ended if key != winner]
+    if not finished:
+        return
+    message = (
+        f"{call} let {len(finished)} of the others run to their end; cancel them as soon as "
+        "the first one is done"
+    )
+    won = ended.get(winner)
+    if won is None:
+        raise CheckFailed(message)
+    late = max(ended[key] for key in finished) - won
+    raise TimingError(
+        message,
+        expected="every other awaitable cancelled once the first is done",
+        measured=f"{len(finished)} ran to their end, the last {late:.2f} s after the first",
+        bounds={"measured": late, "at_most": 0.0},
+    )
+
+
 def which(returned: object, delays: dict[str, float]) -> str:
     """What a wrong answer of first_done was, for its message."""
     for name, wait in delays.items():
         if returned == result_of(name):
             return f"{returned!r}, the result of the one done after {wait} s"
     return repr(returned)
+
+
+async def first_done(
+    submission: Submission,
+    durations: Durations,
+    recorder: Recorder,
+    winner: str | None = None,
+    detail: str = "",
+) -> tuple[str, dict[str, float], str]:
+    """first_done on a `race`, which must return the winner's result (see `expect_first`).
+
+    The call as a student reads it, the delays and the winner's name come
+    back; `detail` says more of the winner in the failure's message, where
+    `{after}` stands for the seconds it takes.
+    """
+    aws, delays, won = race(durations, recorder, winner)
+    returned = await submission.first_done(aws)
+    call = f"first_done({describe(aws, delays)})"
+    expect_first(
+        returned, won, delays, recorder,
+        f"{call} should return {result_of(won)!r}{detail.format(after=delays[won])}, but returned "
+        f"{which(returned, delays)}",
+    )  # fmt: skip
+    return call, delays, won

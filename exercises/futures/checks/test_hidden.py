@@ -10,16 +10,9 @@ from grader.checks import (
     Submission,
     expect_waited,
     expect_within,
-    sibling,
 )
 
-common = sibling(__file__)
-KINDS = common.KINDS
-result_of = common.result_of
-race = common.race
-describe = common.describe
-which = common.which
-expect_first = common.expect_first
+from .common import KINDS, first_done
 
 
 @pytest.mark.points(1)
@@ -27,13 +20,7 @@ async def test_takes_the_fastest(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """first_done takes about as long as the fastest awaitable"""
-    aws, delays, winner = race(durations, recorder)
-    returned = await submission.first_done(aws)
-    call = f"first_done({describe(aws, delays)})"
-    expect_first(
-        returned, winner, delays, recorder,
-        f"{call} should return {result_of(winner)!r}, but returned {which(returned, delays)}",
-    )  # fmt: skip
+    call, delays, winner = await first_done(submission, durations, recorder)
     elapsed, fastest = submission.last.elapsed, delays[winner]
     expect_waited(elapsed, fastest, what=call, hint="it cannot have a result before one is done")
     expect_within(
@@ -52,10 +39,5 @@ async def test_any_kind_can_win(
 ) -> None:
     """first_done works whether a coroutine, a task or a future finishes first"""
     for kind in KINDS:
-        aws, delays, winner = race(durations, recorder, winner=kind)
-        returned = await submission.first_done(aws)
-        expect_first(
-            returned, winner, delays, recorder,
-            f"first_done({describe(aws, delays)}) should return {result_of(winner)!r} (the "
-            f"{kind} done after {delays[winner]} s), but returned {which(returned, delays)}",
-        )  # fmt: skip
+        detail = f" (the {kind} done after {{after}} s)"
+        await first_done(submission, durations, recorder, kind, detail)

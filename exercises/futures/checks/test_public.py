@@ -16,17 +16,9 @@ from grader.checks import (
     expect_waited,
     expect_within,
     returned_pending_at,
-    sibling,
 )
 
-common = sibling(__file__)
-VALUES = common.VALUES
-deliver = common.deliver
-result_of = common.result_of
-race = common.race
-describe = common.describe
-which = common.which
-expect_first = common.expect_first
+from .common import VALUES, deliver, describe, expect_others_cancelled, first_done, race
 
 
 @pytest.mark.points(1)
@@ -68,12 +60,9 @@ async def test_first_result(
 ) -> None:
     """first_done returns the result of whichever awaitable finishes first"""
     await expect_async(submission, "first_done")
-    aws, delays, winner = race(durations, recorder)
-    returned = await submission.first_done(aws)
-    expect_first(
-        returned, winner, delays, recorder,
-        f"first_done({describe(aws, delays)}) should return {result_of(winner)!r} (the "
-        f"result of the one done after {delays[winner]} s), but returned {which(returned, delays)}",
+    await first_done(
+        submission, durations, recorder,
+        detail=" (the result of the one done after {after} s)",
     )  # fmt: skip
 
 
@@ -82,18 +71,8 @@ async def test_cancels_the_others(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """first_done cancels all the others before it returns"""
-    aws, delays, winner = race(durations, recorder)
-    returned = await submission.first_done(aws)
-    call = f"first_done({describe(aws, delays)})"
-    expect_first(
-        returned, winner, delays, recorder,
-        f"{call} should return {result_of(winner)!r}, but returned {which(returned, delays)}",
-    )  # fmt: skip
-    finished = [s.key for s in recorder.spans if s.key != winner and s.ended and not s.cancelled]
-    assert not finished, (
-        f"{call} let {len(finished)} of the others run to their end; cancel them as soon as "
-        "the first one is done"
-    )
+    call, _, winner = await first_done(submission, durations, recorder)
+    expect_others_cancelled(recorder, winner, call)
     left = submission.last.pending
     assert not left, (
         f"when {call} returned, {left} task(s) it started were still pending: cancel every "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from grader.checks import CheckFailed, Durations, Recorder, TimingError, expect_type
+from typing import Any
+
+from grader.checks import CheckFailed, Durations, Recorder, Submission, TimingError, expect_type
 
 WORDS = [
     "profile", "friends", "inbox", "photos", "news", "weather", "calendar", "music",
@@ -22,6 +24,19 @@ def keys_with_waits(durations: Durations, waits: list[float]) -> dict[str, float
     if len(keys) > 1 and keys == sorted(keys):
         keys[0], keys[-1] = keys[-1], keys[0]
     return dict(zip(keys, waits, strict=True))
+
+
+async def fetch_all(
+    submission: Submission, durations: Durations, recorder: Recorder, waits: list[float]
+) -> tuple[dict[str, float], list[str], Any]:
+    """fetch_all(fetch, keys) on `keys_with_waits`, the fetch recorded.
+
+    The fetch time of each key, the keys, and what fetch_all returned.
+    """
+    delays = keys_with_waits(durations, waits)
+    keys = list(delays)
+    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    return delays, keys, returned
 
 
 def result_of(key: object) -> str:

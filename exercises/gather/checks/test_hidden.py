@@ -11,14 +11,9 @@ from grader.checks import (
     SubmissionRaised,
     expect_concurrent,
     expect_type,
-    sibling,
 )
 
-common = sibling(__file__)
-WORDS = common.WORDS
-keys_with_waits = common.keys_with_waits
-result_of = common.result_of
-
+from .common import expect_all_in_flight, fetch_all, keys_with_waits, result_of
 
 #: Exceptions a fetch raises; builtins, so the submission sees the very same type.
 FAILURES = [ValueError, LookupError, ConnectionError, PermissionError]
@@ -55,9 +50,8 @@ async def test_raises_what_fetch_raised(
 @pytest.mark.points(1)
 async def test_many_keys(submission: Submission, durations: Durations, recorder: Recorder) -> None:
     """with many keys, fetches each once, all at once, in about the slowest fetch's time"""
-    delays = keys_with_waits(durations, durations.distinct(12, 0.12, 0.3, gap=0.015))
-    keys = list(delays)
-    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    waits = durations.distinct(12, 0.12, 0.3, gap=0.015)
+    delays, keys, returned = await fetch_all(submission, durations, recorder, waits)
     call = f"fetch_all(fetch, <{len(keys)} keys>)"
     expect_type(returned, list, what=f"the value {call} returned")
     assert isinstance(returned, list)
@@ -68,7 +62,7 @@ async def test_many_keys(submission: Submission, durations: Durations, recorder:
     assert sorted(recorder.keys) == sorted(keys), (
         f"fetch should be called once for each of {keys}, but was called for {recorder.keys}"
     )
-    common.expect_all_in_flight(recorder, keys, "start every fetch before awaiting any")
+    expect_all_in_flight(recorder, keys, "start every fetch before awaiting any")
     expect_concurrent(
         submission.last.elapsed,
         max(delays.values()),

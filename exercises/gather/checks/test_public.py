@@ -12,14 +12,9 @@ from grader.checks import (
     expect_concurrent,
     expect_on_the_loop,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-WORDS = common.WORDS
-keys_with_waits = common.keys_with_waits
-result_of = common.result_of
-expect_results = common.expect_results
+from .common import expect_all_in_flight, expect_results, fetch_all
 
 
 @pytest.mark.points(2)
@@ -28,9 +23,8 @@ async def test_order_of_keys(
 ) -> None:
     """returns the results in the order of keys, not in the order they finished"""
     await expect_async(submission, "fetch_all")
-    delays = keys_with_waits(durations, durations.distinct(4, 0.04, 0.34, gap=0.09))
-    keys = list(delays)
-    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    waits = durations.distinct(4, 0.04, 0.34, gap=0.09)
+    _, keys, returned = await fetch_all(submission, durations, recorder, waits)
     expect_results(returned, keys, f"fetch_all(fetch, {keys})")
     assert sorted(recorder.keys) == sorted(keys), (
         f"fetch should be called once for each of {keys}, but was called for {recorder.keys}"
@@ -43,11 +37,10 @@ async def test_all_in_flight(
 ) -> None:
     """calls fetch for every key with all the calls in flight at once"""
     # Every fetch takes at least 0.15 s: a concurrent fetch_all starts them all long before.
-    delays = keys_with_waits(durations, durations.distinct(5, 0.15, 0.35, gap=0.04))
-    keys = list(delays)
-    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    waits = durations.distinct(5, 0.15, 0.35, gap=0.04)
+    _, keys, returned = await fetch_all(submission, durations, recorder, waits)
     expect_results(returned, keys, f"fetch_all(fetch, {keys})", in_order=False)
-    common.expect_all_in_flight(
+    expect_all_in_flight(
         recorder, keys, "start every fetch before awaiting any of them (asyncio.gather does that)"
     )
 
@@ -57,9 +50,8 @@ async def test_takes_the_slowest(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """takes about as long as the slowest fetch, not the sum"""
-    delays = keys_with_waits(durations, durations.spread(shortest=0.04, longest=0.3))
-    keys = list(delays)
-    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    waits = durations.spread(shortest=0.04, longest=0.3)
+    delays, keys, returned = await fetch_all(submission, durations, recorder, waits)
     expect_results(returned, keys, f"fetch_all(fetch, {keys})", in_order=False)
     expect_concurrent(
         submission.last.elapsed,
@@ -75,9 +67,8 @@ async def test_runs_on_the_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
-    delays = keys_with_waits(durations, durations.distinct(4, 0.12, 0.3, gap=0.04))
-    keys = list(delays)
-    await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    waits = durations.distinct(4, 0.12, 0.3, gap=0.04)
+    delays, keys, _ = await fetch_all(submission, durations, recorder, waits)
     what = f"fetch_all(fetch, {keys}) with fetches taking {list(delays.values())} s"
     expect_waited(
         submission.last.elapsed, min(delays.values()), what=what, hint="did it skip the waiting?"

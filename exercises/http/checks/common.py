@@ -10,9 +10,12 @@ import pytest_asyncio
 from grader.checks import CheckFailed, HttpServer, Submission, expect_entries
 
 
-@pytest_asyncio.fixture
-async def server(submission: Submission) -> AsyncIterator[HttpServer]:
-    """A local HTTP server for this check, reachable by its submission alone."""
+@pytest_asyncio.fixture(name="server")
+async def serve(submission: Submission) -> AsyncIterator[HttpServer]:
+    """The fixture `server`: a local HTTP server for this check, reachable by its submission alone.
+
+    A check file makes it available to its checks by importing `serve`.
+    """
     http = HttpServer()
     await http.start(await submission.listener())
     try:
@@ -38,6 +41,14 @@ def expect_statuses(returned: Any, expected: dict[str, int], server: HttpServer)
         key_text=str,
         mismatch=lambda url, got: _mismatch(url, got, expected[url]),
     )
+
+
+async def fetch_statuses(
+    submission: Submission, server: HttpServer, expected: dict[str, int]
+) -> None:
+    """fetch_statuses on the urls of `expected`: it must map each to the status it answered."""
+    returned = await submission.fetch_statuses(list(expected))
+    expect_statuses(returned, expected, server)
 
 
 def _mismatch(url: str, got: object, status: int) -> str:

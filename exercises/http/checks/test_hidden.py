@@ -23,13 +23,14 @@ from grader.checks import (
     Submission,
     TimingError,
     expect_uses,
-    sibling,
     slack,
 )
 
-common = sibling(__file__)
-server = common.server
-expect_statuses = common.expect_statuses
+from .common import (
+    UNCLOSED,
+    fetch_statuses,
+    serve,  # noqa: F401 (the fixture `server`)
+)
 
 
 @pytest.mark.points(2)
@@ -47,8 +48,7 @@ async def test_one_session(
         server.route(final, delay=durations.between(0.0, 0.01), status=status)
         url = server.route(f"/go/{number}", delay=wait, status=302, redirect=final, close=True)
         expected[url] = status
-    returned = await submission.fetch_statuses(list(expected))
-    expect_statuses(returned, expected, server)
+    await fetch_statuses(submission, server, expected)
     expect_uses(
         submission,
         ("aiohttp.ClientSession", "aiohttp.client.ClientSession"),
@@ -78,9 +78,8 @@ async def test_closes_its_session(
         server.route(f"/status/{number}", delay=wait): 200
         for number, wait in zip(numbers, waits, strict=True)
     }
-    returned = await submission.fetch_statuses(list(expected))
-    expect_statuses(returned, expected, server)
-    warned = [text for text in common.UNCLOSED if text in submission.last.stderr]
+    await fetch_statuses(submission, server, expected)
+    warned = [text for text in UNCLOSED if text in submission.last.stderr]
     if warned:
         # Not a matter of time: the session was left to the garbage collector.
         raise CheckFailed(

@@ -18,12 +18,13 @@ from grader.checks import (
     expect_concurrent,
     expect_on_the_loop,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-server = common.server
-expect_statuses = common.expect_statuses
+from .common import (
+    expect_statuses,
+    fetch_statuses,
+    serve,  # noqa: F401 (the fixture `server`)
+)
 
 
 def pages(durations: Durations, count: int) -> list[str]:
@@ -44,8 +45,7 @@ async def test_returns_each_status(
         server.route(path, delay=wait, status=status): status
         for path, wait, status in zip(paths, waits, statuses, strict=True)
     }
-    returned = await submission.fetch_statuses(list(expected))
-    expect_statuses(returned, expected, server)
+    await fetch_statuses(submission, server, expected)
 
 
 @pytest.mark.points(2)
@@ -86,8 +86,7 @@ async def test_takes_the_slowest_response(
     expected = {
         server.route(path, delay=wait): 200 for path, wait in zip(paths, waits, strict=True)
     }
-    returned = await submission.fetch_statuses(list(expected))
-    expect_statuses(returned, expected, server)
+    await fetch_statuses(submission, server, expected)
     expect_concurrent(
         submission.last.elapsed,
         max(waits),

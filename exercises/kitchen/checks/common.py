@@ -50,3 +50,20 @@ def expect_all_cooked(elapsed: float, menu: dict[str, float]) -> None:
     """make_breakfast took at least as long as the slowest dish."""
     expect_waited(elapsed, max(menu.values()), what=f"make_breakfast({menu})",
                   hint="did it really cook (wait for) every dish?")  # fmt: skip
+
+
+async def cook(
+    submission: Submission, durations: Durations, shortest: float, longest: float
+) -> tuple[str, float]:
+    """cook(dish, seconds) on a drawn dish: it must return the dish, after waiting its seconds.
+
+    The call as a student reads it and its seconds come back; what the
+    grader saw of it is `submission.last`.
+    """
+    dish, seconds = durations.choose(DISHES, 1)[0], durations.between(shortest, longest)
+    returned = await submission.cook(dish, seconds)
+    what = f"cook({dish!r}, {seconds})"
+    assert returned == dish, f"{what} should return {dish!r}, but returned {returned!r}"
+    expect_waited(submission.last.elapsed, seconds, what=what,
+                  hint=f"it should wait {seconds} s before it returns the dish")  # fmt: skip
+    return what, seconds

@@ -10,25 +10,15 @@ from grader.checks import (
     expect_concurrent,
     expect_in_order,
     expect_on_the_loop,
-    expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-DISHES = common.DISHES
-breakfast = common.breakfast
-expect_all_cooked = common.expect_all_cooked
+from .common import breakfast, cook, expect_all_cooked
 
 
 @pytest.mark.points(1)
 async def test_cook_does_not_block(submission: Submission, durations: Durations) -> None:
     """cook waits on the event loop it was called on, and never blocks it"""
-    dish, seconds = durations.choose(DISHES, 1)[0], durations.between(0.2, 0.3)
-    returned = await submission.cook(dish, seconds)
-    what = f"cook({dish!r}, {seconds})"
-    assert returned == dish, f"{what} should return {dish!r}, but returned {returned!r}"
-    expect_waited(submission.last.elapsed, seconds, what=what,
-                  hint=f"it should wait {seconds} s before it returns the dish")  # fmt: skip
+    what, _ = await cook(submission, durations, 0.2, 0.3)
     expect_on_the_loop(
         submission.last, what=what, hint="wait with `await asyncio.sleep(seconds)`, not time.sleep"
     )

@@ -15,25 +15,16 @@ from grader.checks import (
     expect_uses,
     expect_waited,
     expect_within,
-    sibling,
 )
 
-common = sibling(__file__)
-DISHES = common.DISHES
-breakfast = common.breakfast
-expect_all_cooked = common.expect_all_cooked
+from .common import breakfast, cook, expect_all_cooked, menu_of
 
 
 @pytest.mark.points(1)
 async def test_cook_returns_the_dish(submission: Submission, durations: Durations) -> None:
     """cook(dish, seconds) returns the dish after waiting its seconds"""
     await expect_async(submission, "cook")
-    dish, seconds = durations.choose(DISHES, 1)[0], durations.between(0.1, 0.25)
-    returned = await submission.cook(dish, seconds)
-    what = f"cook({dish!r}, {seconds})"
-    assert returned == dish, f"{what} should return {dish!r}, but returned {returned!r}"
-    expect_waited(submission.last.elapsed, seconds, what=what,
-                  hint=f"it should wait {seconds} s before it returns the dish")  # fmt: skip
+    what, seconds = await cook(submission, durations, 0.1, 0.25)
     expect_within(submission.last.elapsed, seconds, what=what, about="it should take about",
                   hint="does it wait longer than `seconds`?")  # fmt: skip
 
@@ -74,7 +65,7 @@ async def test_takes_the_slowest_dish(submission: Submission, durations: Duratio
 @pytest.mark.points(2)
 async def test_runs_on_the_loop(submission: Submission, durations: Durations) -> None:
     """make_breakfast cooks the dishes as tasks on its loop: no threads, never blocked"""
-    menu = common.menu_of(durations, durations.distinct(3, 0.15, 0.3, gap=0.04))
+    menu = menu_of(durations, durations.distinct(3, 0.15, 0.3, gap=0.04))
     await submission.make_breakfast(menu)
     expect_waited(submission.last.elapsed, min(menu.values()), what=f"make_breakfast({menu})",
                   hint="did it really cook (wait for) the dishes?")  # fmt: skip

@@ -9,13 +9,9 @@ from grader.checks import (
     Recorder,
     Submission,
     SubmissionRaised,
-    sibling,
 )
 
-common = sibling(__file__)
-make_lines = common.make_lines
-make_write = common.make_write
-expect_each_written_once = common.expect_each_written_once
+from .common import expect_each_written_once, make_lines, make_write
 
 
 @pytest.mark.points(3)

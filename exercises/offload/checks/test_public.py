@@ -15,13 +15,9 @@ from grader.checks import (
     expect_type,
     expect_uses,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-make_lines = common.make_lines
-make_write = common.make_write
-expect_each_written_once = common.expect_each_written_once
+from .common import expect_each_written_once, make_lines, make_write
 
 
 @pytest.mark.points(2)

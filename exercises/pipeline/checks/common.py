@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from grader.checks import (
     Durations,
+    Feed,
     Recorder,
+    Submission,
     expect_type,
+    iterator,
 )
 
 DISHES = [
@@ -57,3 +61,27 @@ def expect_every_result(returned: object, jobs: list[str], what: str) -> None:
         f"{what} should return the result of every job ({expected}, in arrival order), "
         f"but returned {returned}"
     )
+
+
+async def process_all(
+    submission: Submission,
+    recorder: Recorder,
+    feed: Feed,
+    seconds: Mapping[str, float],
+    n_workers: int,
+    *,
+    scene: str = "",
+) -> Any:
+    """process(source, worker, n_workers) on the feed's jobs, the worker recorded.
+
+    Every job's result must come back; the failure names the call and its
+    jobs, then `scene`.
+    """
+    returned = await submission.process(
+        iterator(feed.next), make_worker(recorder, seconds), n_workers
+    )
+    shown = show(feed.jobs, feed.arrivals, seconds)
+    expect_every_result(
+        returned, feed.jobs, f"process(source, worker, {n_workers}) with jobs {shown}{scene}"
+    )
+    return returned

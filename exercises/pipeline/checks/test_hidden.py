@@ -13,15 +13,9 @@ from grader.checks import (
     expect_type,
     iterator,
     plan,
-    sibling,
 )
 
-common = sibling(__file__)
-make_jobs = common.make_jobs
-result_of = common.result_of
-make_worker = common.make_worker
-show = common.show
-expect_every_result = common.expect_every_result
+from .common import make_jobs, make_worker, process_all, show
 
 #: How long before a new job arrives a worker should be done, in the checks
 #: that want a worker free for every job the moment it arrives.
@@ -69,11 +63,8 @@ async def test_starts_each_job_on_arrival(
     done = max(a + s for a, s in zip(arrivals, waits, strict=True))
     feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
     what = f"process(source, worker, {n_workers})"
-    returned = await submission.process(
-        iterator(feed.next), make_worker(recorder, seconds), n_workers
-    )
+    await process_all(submission, recorder, feed, seconds, n_workers)
     described = f"{what} with jobs {show(jobs, arrivals, seconds)}"
-    expect_every_result(returned, jobs, described)
     assert feed.started is not None
     started = {span.key: span.started - feed.started for span in reversed(recorder.spans)}
     for job, arrival in zip(jobs, arrivals, strict=True):
@@ -106,10 +97,7 @@ async def test_no_task_left_pending(
     done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))
     feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
     what = f"process(source, worker, {n_workers})"
-    returned = await submission.process(
-        iterator(feed.next), make_worker(recorder, seconds), n_workers
-    )
-    expect_every_result(returned, jobs, f"{what} with jobs {show(jobs, arrivals, seconds)}")
+    await process_all(submission, recorder, feed, seconds, n_workers)
     call = submission.last
     end = call.done_at if call.done_at is not None else call.ended
     working = sorted(str(s.key) for s in recorder.spans if s.running or (s.ended or 0) > end)

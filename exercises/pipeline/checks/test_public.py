@@ -17,15 +17,9 @@ from grader.checks import (
     expect_waited,
     iterator,
     plan,
-    sibling,
 )
 
-common = sibling(__file__)
-make_jobs = common.make_jobs
-result_of = common.result_of
-make_worker = common.make_worker
-show = common.show
-expect_every_result = common.expect_every_result
+from .common import make_jobs, make_worker, process_all, result_of, show
 
 
 @pytest.mark.points(1)
@@ -48,10 +42,7 @@ async def test_results_in_arrival_order(
     seconds = dict(zip(jobs, waits, strict=True))
     feed = Feed(jobs, arrivals)  # the source ends right after the last job
     what = f"process(source, worker, {n_workers})"
-    returned = await submission.process(
-        iterator(feed.next), make_worker(recorder, seconds), n_workers
-    )
-    expect_every_result(returned, jobs, f"{what} with jobs {show(jobs, arrivals, seconds)}")
+    returned = await process_all(submission, recorder, feed, seconds, n_workers)
     expected = [result_of(job) for job in jobs]
     assert returned == expected, (
         f"with jobs {show(jobs, arrivals, seconds)}, {what} should return {expected} "
@@ -72,15 +63,10 @@ async def test_finishes_queued_jobs(
     seconds = {job: durations.between(0.03, 0.15) for job in jobs}
     feed = Feed(jobs, arrivals)  # ends right after the last job, long before the work is done
     what = f"process(source, worker, {n_workers})"
-    returned = await submission.process(
-        iterator(feed.next), make_worker(recorder, seconds), n_workers
-    )
-    expect_every_result(
-        returned,
-        jobs,
-        f"{what} with jobs {show(jobs, arrivals, seconds)} (the source ends right after "
-        "the last one, while most are still queued)",
-    )
+    await process_all(
+        submission, recorder, feed, seconds, n_workers,
+        scene=" (the source ends right after the last one, while most are still queued)",
+    )  # fmt: skip
     unfinished = sorted(str(span.key) for span in recorder.spans if span.cancelled or span.running)
     assert not unfinished, (
         f"{what} cancelled the work on {unfinished}: wait until the queue is drained "
@@ -109,10 +95,7 @@ async def test_n_workers_busy(
     done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))
     feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
     what = f"process(source, worker, {n_workers})"
-    returned = await submission.process(
-        iterator(feed.next), make_worker(recorder, seconds), n_workers
-    )
-    expect_every_result(returned, jobs, f"{what} with jobs {show(jobs, arrivals, seconds)}")
+    await process_all(submission, recorder, feed, seconds, n_workers)
     scene = f"with {len(jobs)} jobs arriving at once ({show(jobs, arrivals, seconds)}), {what}"
     workers = (
         f"start exactly {n_workers} worker tasks, each taking the next job from the queue "

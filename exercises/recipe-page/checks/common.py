@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from grader.checks import (
@@ -46,3 +47,25 @@ async def load(
     show = shown.watch_blocking(lambda part, content: None)
     returned = await submission.load_page(fetch, parts, show)
     return returned, shown, submission.last
+
+
+@dataclass
+class Loaded:
+    """A load_page of a drawn `page`: its parts, their waits and contents, and what it did."""
+
+    parts: list[str]
+    delays: dict[str, float]
+    contents: dict[str, str]
+    returned: Any
+    shown: Recorder  # the calls of show
+    call: Call
+
+
+async def load_page(
+    submission: Submission, durations: Durations, recorder: Recorder, longest: float = 0.3
+) -> Loaded:
+    """load_page on a drawn `page` whose parts have `contents_for` them, fetch and show recorded."""
+    parts, delays = page(durations, longest)
+    contents = contents_for(durations, parts)
+    returned, shown, call = await load(submission, recorder, parts, delays, contents)
+    return Loaded(parts, delays, contents, returned, shown, call)

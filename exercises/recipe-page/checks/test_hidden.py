@@ -7,28 +7,20 @@ from typing import Any
 import pytest
 
 from grader.checks import (
-    Call,
     Durations,
     Recorder,
     Submission,
     expect_on_time,
     expect_type,
     expect_within,
-    sibling,
 )
 
-common = sibling(__file__)
-page = common.page
-contents_for = common.contents_for
+from .common import load, load_page
 
 
-async def load(
-    submission: Submission, recorder: Recorder, parts: list[str], delays: dict[str, float],
-    contents: dict[str, str],
-) -> tuple[Any, list[Any], Call]:  # fmt: skip
-    """Run load_page with a recorded fetch; return its value, what it showed, and the call."""
-    returned, shown, call = await common.load(submission, recorder, parts, delays, contents)
-    return returned, [span.key for span in shown.spans], call
+def keys_of(shown: Recorder) -> list[Any]:
+    """What show was called with, call by call."""
+    return [span.key for span in shown.spans]
 
 
 def expect_all_shown(shows: list[Any], contents: dict[str, str]) -> None:
@@ -45,10 +37,9 @@ async def test_returns_how_many_parts_it_showed(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """returns how many parts it showed"""
-    parts, delays = page(durations, longest=0.2)
-    contents = contents_for(durations, parts)
-    returned, shows, _ = await load(submission, recorder, parts, delays, contents)
-    expect_all_shown(shows, contents)
+    loaded = await load_page(submission, durations, recorder, longest=0.2)
+    returned, shows = loaded.returned, keys_of(loaded.shown)
+    expect_all_shown(shows, loaded.contents)
     expect_type(returned, int, what="the value load_page returned")
     assert returned == len(shows), (
         f"load_page showed {len(shows)} parts, so it should return {len(shows)}, "
@@ -59,7 +50,8 @@ async def test_returns_how_many_parts_it_showed(
 @pytest.mark.points(1)
 async def test_empty_page(submission: Submission, recorder: Recorder) -> None:
     """shows nothing and returns 0 for a page without parts"""
-    returned, shows, call = await load(submission, recorder, [], {}, {})
+    returned, shown, call = await load(submission, recorder, [], {}, {})
+    shows = keys_of(shown)
     assert not shows, f"with no parts, load_page should not call show, but it did: {shows}"
     assert not recorder.spans, "with no parts, load_page should not call fetch"
     expect_type(returned, int, what="the value load_page([]) returned")
@@ -73,13 +65,11 @@ async def test_starts_every_fetch_at_once(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """starts fetching every part right away"""
-    parts, delays = page(durations, longest=0.15)
-    contents = contents_for(durations, parts)
-    _, shows, call = await load(submission, recorder, parts, delays, contents)
-    expect_all_shown(shows, contents)
+    loaded = await load_page(submission, durations, recorder, longest=0.15)
+    expect_all_shown(keys_of(loaded.shown), loaded.contents)
     for span in recorder.spans:
         expect_on_time(
-            span.started - call.started,
+            span.started - loaded.call.started,
             0.0,
             what=f"the call fetch({span.key!r})",
             early="",

@@ -16,13 +16,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_on_time,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-page = common.page
-contents_for = common.contents_for
-load = common.load
+from .common import load_page
 
 
 def shows_of(shown: Recorder) -> list[tuple[Any, Any]]:
@@ -62,12 +58,10 @@ async def test_shows_each_part_with_its_content(
 ) -> None:
     """shows every part once, with that part's own content"""
     await expect_async(submission, "load_page")
-    parts, delays = page(durations)
-    contents = contents_for(durations, parts)
-    _, shown, _ = await load(submission, recorder, parts, delays, contents)
-    expect_every_content_once(shown, contents)
-    owner = {content: part for part, content in contents.items()}
-    for part, content in shows_of(shown):
+    loaded = await load_page(submission, durations, recorder)
+    expect_every_content_once(loaded.shown, loaded.contents)
+    owner = {content: part for part, content in loaded.contents.items()}
+    for part, content in shows_of(loaded.shown):
         if part != owner[content]:
             raise AssertionError(
                 f"show({part!r}, {content!r}) shows the content of {owner[content]!r} under "
@@ -81,12 +75,11 @@ async def test_shows_each_part_as_soon_as_it_arrives(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """shows each part as soon as it has arrived, in arrival order"""
-    parts, delays = page(durations)
-    contents = contents_for(durations, parts)
-    _, shown, call = await load(submission, recorder, parts, delays, contents)
-    expect_every_content_once(shown, contents)
+    loaded = await load_page(submission, durations, recorder)
+    shown, call = loaded.shown, loaded.call
+    expect_every_content_once(shown, loaded.contents)
     arrived = {span.key: span.ended - call.started for span in recorder.spans if span.ended}
-    owner = {content: part for part, content in contents.items()}
+    owner = {content: part for part, content in loaded.contents.items()}
     for span in shown.spans:
         part = owner[span.key[1]]
         expect_on_time(
@@ -100,7 +93,7 @@ async def test_shows_each_part_as_soon_as_it_arrives(
     # the submission together on a busy machine: their swap is retried, not final.
     expect_in_order(
         [owner[content] for _, content in shows_of(shown)],
-        {part: arrived[part] for part in parts},
+        {part: arrived[part] for part in loaded.parts},
         what="the parts load_page showed",
         hint="they arrived in that order: show each part as it arrives",
     )
@@ -111,12 +104,11 @@ async def test_takes_the_slowest_part(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """fetches all parts at once: takes about as long as the slowest part"""
-    parts, delays = page(durations)
-    contents = contents_for(durations, parts)
-    _, shown, call = await load(submission, recorder, parts, delays, contents)
-    expect_every_content_once(shown, contents)
+    loaded = await load_page(submission, durations, recorder)
+    delays = loaded.delays
+    expect_every_content_once(loaded.shown, loaded.contents)
     expect_concurrent(
-        call.elapsed,
+        loaded.call.elapsed,
         max(delays.values()),
         what=f"load_page with parts taking {delays}",
         sequential=sum(delays.values()),
@@ -130,9 +122,9 @@ async def test_runs_on_the_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
-    parts, delays = page(durations)
-    _, _, call = await load(submission, recorder, parts, delays, contents_for(durations, parts))
-    what = f"load_page(fetch, {parts}, show) with parts taking {list(delays.values())} s"
+    loaded = await load_page(submission, durations, recorder)
+    call, delays = loaded.call, loaded.delays
+    what = f"load_page(fetch, {loaded.parts}, show) with parts taking {list(delays.values())} s"
     expect_waited(call.elapsed, min(delays.values()), what=what, hint="did it skip the waiting?")
     expect_on_the_loop(
         call,

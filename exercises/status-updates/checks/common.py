@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from grader.checks import CheckFailed, Recorder
+from grader.checks import CheckFailed, Recorder, Submission
 
 SERVICES = [
     "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",
@@ -37,6 +37,18 @@ def describe(delays: Mapping[str, float], fail: Mapping[str, Exception] | None =
         else:
             parts.append(f"{name!r}: ok after {delay:.2f} s")
     return "{" + ", ".join(parts) + "}"
+
+
+async def run_all(
+    submission: Submission,
+    recorder: Recorder,
+    delays: Mapping[str, float],
+    fail: Mapping[str, Exception] | None = None,
+    returns: Mapping[str, Any] | None = None,
+) -> tuple[Any, str]:
+    """run_all on `make_jobs` of these delays: what it returned, and the jobs as `describe`d."""
+    returned = await submission.run_all(make_jobs(recorder, delays, fail, returns))
+    return returned, describe(delays, fail)
 
 
 def expect_each_ran_once(recorder: Recorder, names: list[str]) -> None:

@@ -12,14 +12,9 @@ from grader.checks import (
     Recorder,
     Submission,
     expect_type,
-    sibling,
 )
 
-common = sibling(__file__)
-SERVICES = common.SERVICES
-make_jobs = common.make_jobs
-describe = common.describe
-expect_each_ran_once = common.expect_each_ran_once
+from .common import SERVICES, describe, expect_each_ran_once, run_all
 
 FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),
@@ -43,8 +38,7 @@ async def test_ok_whatever_returned(
     falsy = durations.choose([None, 0, False, ""], 1)[0]
     returns[names[0]] = falsy  # always at least one falsy result
     delays = {name: durations.between(0.02, 0.15) for name in names}
-    jobs = make_jobs(recorder, delays, returns=returns)
-    returned = await submission.run_all(jobs)
+    returned, _ = await run_all(submission, recorder, delays, returns=returns)
     expect_type(returned, dict, what="the value run_all returned")
     expected = {name: "ok" for name in names}
     assert returned == expected, (
@@ -68,9 +62,7 @@ async def test_failure_cancels_nothing(
     delays[first] = durations.between(0.02, 0.05)  # fails long before the others end
     later = rng.choice(names[1:])  # and one more, later on
     fail = {first: rng.choice(FAILURES)(), later: rng.choice(FAILURES)()}
-    jobs = make_jobs(recorder, delays, fail=fail)
-    described = describe(delays, fail)
-    returned = await submission.run_all(jobs)
+    returned, described = await run_all(submission, recorder, delays, fail)
     call = submission.last
     expect_type(returned, dict, what=f"the value run_all({described}) returned")
     assert sorted(returned) == sorted(names), (

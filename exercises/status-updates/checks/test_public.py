@@ -15,14 +15,9 @@ from grader.checks import (
     expect_on_the_loop,
     expect_type,
     expect_waited,
-    sibling,
 )
 
-common = sibling(__file__)
-SERVICES = common.SERVICES
-make_jobs = common.make_jobs
-describe = common.describe
-expect_each_ran_once = common.expect_each_ran_once
+from .common import SERVICES, expect_each_ran_once, run_all
 
 BUILTIN_FAILURES: list[Callable[[], Exception]] = [
     lambda: ConnectionError("service down"),
@@ -51,9 +46,7 @@ async def test_reports_type_names(
         failing = rng.choice(names)
         delays = {name: durations.between(0.02, 0.12) for name in names}
         delays[failing] = durations.between(0.16, 0.22)
-        jobs = make_jobs(recorder, delays, fail={failing: failure})
-        described = describe(delays, {failing: failure})
-        returned = await submission.run_all(jobs)
+        returned, described = await run_all(submission, recorder, delays, {failing: failure})
         expect_type(returned, dict, what=f"the value run_all({described}) returned")
         expected = {name: "ok" for name in names}
         expected[failing] = f"error: {type(failure).__name__}"
@@ -77,9 +70,7 @@ async def test_runs_jobs_concurrently(
     waits = durations.spread(shortest=0.04, longest=0.3)
     names = durations.choose(SERVICES, len(waits))
     delays = dict(zip(names, waits, strict=True))
-    jobs = make_jobs(recorder, delays)
-    described = describe(delays)
-    returned = await submission.run_all(jobs)
+    returned, described = await run_all(submission, recorder, delays)
     expected = {name: "ok" for name in names}
     assert returned == expected, f"run_all({described}) should return {expected}, not {returned}"
     expect_each_ran_once(recorder, names)
@@ -100,8 +91,7 @@ async def test_runs_on_the_loop(
     """runs on the event loop it was called on: no threads or loops of its own, never blocked"""
     names = durations.choose(SERVICES, durations.rng.randint(3, 5))
     delays = {name: durations.between(0.1, 0.25) for name in names}
-    described = describe(delays)
-    await submission.run_all(make_jobs(recorder, delays))
+    _, described = await run_all(submission, recorder, delays)
     expect_waited(submission.last.elapsed, min(delays.values()), what=f"run_all({described})",
                   hint="did it wait for the jobs?")  # fmt: skip
     expect_on_the_loop(

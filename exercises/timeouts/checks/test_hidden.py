@@ -17,6 +17,8 @@ from grader.checks import (
     expect_type,
 )
 
+from .common import fetch_with_timeout, price
+
 
 def fast_shops(durations: Durations) -> tuple[float, dict[str, float]]:
     """Shops that all answer well within the timeout; the first in the list is a slow one."""
@@ -29,13 +31,16 @@ def fast_shops(durations: Durations) -> tuple[float, dict[str, float]]:
 
 
 async def fetch_all_fast(
-    submission: Submission, recorder: Recorder, plan: dict[str, float], timeout: float
-) -> None:
-    """Run fetch_with_timeout; every fetch is in time, so every result must be there."""
-    fetch = recorder.sleeper(plan, result=lambda key: f"price from {key}")
-    returned: Any = await submission.fetch_with_timeout(fetch, list(plan), timeout)
+    submission: Submission, durations: Durations, recorder: Recorder
+) -> tuple[float, dict[str, float]]:
+    """Run fetch_with_timeout on `fast_shops`: all are in time, so every result must be there.
+
+    The timeout and how long each shop takes.
+    """
+    timeout, plan = fast_shops(durations)
+    returned: Any = await fetch_with_timeout(submission, recorder, plan, timeout)
     expect_type(returned, dict, what="the value fetch_with_timeout returned")
-    expected = {key: f"price from {key}" for key in plan}
+    expected = {key: price(key) for key in plan}
     if returned != expected:
         message = (
             f"with fetches taking {plan}, all within the timeout of {timeout} s, "
@@ -56,6 +61,7 @@ async def fetch_all_fast(
             expected="no fetch cancelled",
             measured=f"cancelled: {cancelled}",
         )
+    return timeout, plan
 
 
 @pytest.mark.points(1)
@@ -63,8 +69,7 @@ async def test_fast_fetches_take_the_slowest(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """when every fetch is in time, returns all results after about the slowest one"""
-    timeout, plan = fast_shops(durations)
-    await fetch_all_fast(submission, recorder, plan, timeout)
+    timeout, plan = await fetch_all_fast(submission, durations, recorder)
     expect_concurrent(
         submission.last.elapsed,
         max(plan.values()),
@@ -80,8 +85,7 @@ async def test_starts_every_fetch_at_once(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """starts every fetch at once"""
-    timeout, plan = fast_shops(durations)
-    await fetch_all_fast(submission, recorder, plan, timeout)
+    await fetch_all_fast(submission, durations, recorder)
     call = submission.last
     for span in recorder.spans:
         expect_on_time(

@@ -1,0 +1,1 @@
+"""The checks of count-sync: a package, so that they import their helpers from `.common`."""

@@ -1,0 +1,1 @@
+"""The checks of event-loop: a package, so that they import their helpers from `.common`."""

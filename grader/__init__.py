@@ -15,8 +15,15 @@ The packages, from the bottom up:
 `grader.cli` is the command line over them.
 """
 
-from grader import compat
 
-__version__ = "0.1.0"
+def __getattr__(name: str) -> str:
+    """`grader.__version__`: the installed distribution's, read only when asked for.
 
-compat.install()
+    The version is written once, in pyproject.toml; importing `importlib.metadata`
+    costs every command's start a few milliseconds, so it waits until needed.
+    """
+    if name == "__version__":
+        import importlib.metadata
+
+        return importlib.metadata.version("asyncio-grader")
+    raise AttributeError(f"module 'grader' has no attribute {name!r}")

@@ -188,15 +188,22 @@ def test_dask_cluster_gives_the_same_grades(
                 assert row[exercise] == "missing"
 
 
-def test_the_job_is_plain_data_in_and_out() -> None:
-    """What a cluster needs: a top-level function, picklable, taking and giving plain data."""
+def test_the_job_is_plain_data_in_and_a_record_out() -> None:
+    """What a cluster needs: a top-level function, picklable, taking plain data.
+
+    Its answer is a typed record that pickles (dask) and crosses a worker's pipe
+    as JSON (local workers) unchanged.
+    """
     import pickle
 
     assert pickle.loads(pickle.dumps(batch.grade_job)) is batch.grade_job
     file = CLASS / "dave" / "count-sync.py"
     outcome = batch.grade_job(str(EXERCISES), "count-sync", str(file), "dave/count-sync.py")
-    assert json.loads(json.dumps(outcome)) == outcome
-    assert outcome["report"]["status"] == "error" and outcome["timing_only"] is False
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
+    crossed = batch.Graded.from_dict(json.loads(json.dumps(outcome.to_dict())))
+    assert crossed.to_dict() == outcome.to_dict()
+    assert outcome.report.status is ReportStatus.ERROR
+    assert (outcome.timing, outcome.timing_only, outcome.inconclusive) == (False, False, False)
 
 
 # -- the class folder ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import random
 import shutil
 import sys
@@ -20,9 +21,10 @@ from grader.checks import (
     expect_entries,
     expect_no_other_loop,
 )
-from grader.course import catalog
+from grader.course import catalog, kit
 from grader.grading.runner import grade
 from grader.sandbox import Call
+from grader.sandbox.records import Said
 
 
 def test_every_exported_name_is_importable_from_grader_checks() -> None:
@@ -31,14 +33,21 @@ def test_every_exported_name_is_importable_from_grader_checks() -> None:
         assert getattr(grader.checks, name) is not None, name
 
 
-def test_old_import_paths_serve_the_same_objects() -> None:
-    """Released kits froze `from grader.timing import ...` and friends into students' folders."""
-    old_timing = importlib.import_module("grader.timing")
-    old_proxy = importlib.import_module("grader.proxy")
-    old_pools = importlib.import_module("grader.pools")
-    assert old_timing.TimingError is TimingError and old_timing.Durations is Durations
-    assert old_proxy.coroutine is grader.checks.coroutine
-    assert old_pools.expect_slots_busy is grader.checks.expect_slots_busy
+def test_no_import_hook_serves_module_paths_from_before_the_split() -> None:
+    """Kits pin the grader's version: importing `grader` installs no finder of its own.
+
+    Every process that imports `grader` imports it, the children running student
+    code too: a finder there would be grader code on every import they make.
+    """
+    for old in ("grader.timing", "grader.proxy", "grader.pools", "grader.compat"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(old)
+    assert not [f for f in sys.meta_path if type(f).__module__.startswith("grader")]
+
+
+def test_the_version_is_the_installed_distributions() -> None:
+    assert grader.__version__ == importlib.metadata.version("asyncio-grader")
+    assert grader.__version__ == kit.version()
 
 
 def test_a_timing_failure_is_a_check_failure_with_its_numbers() -> None:
@@ -89,10 +98,10 @@ def test_slowest_first_puts_the_slowest_first_and_shuffles_the_rest() -> None:
 
 def test_a_call_that_made_loops_of_its_own_fails_the_loop_check() -> None:
     expect_no_other_loop(Call("make_breakfast", 0.0), what="make_breakfast", hint="h")
-    threaded = Call("make_breakfast", 0.0, loops=[{"closed": True}] * 3, runners=3)
+    threaded = Call("make_breakfast", 0.0, said=Said(loops=[{"closed": True}] * 3, runners=3))
     with pytest.raises(CheckFailed, match=r"created asyncio\.run 3 time"):
         expect_no_other_loop(threaded, what="make_breakfast", hint="use tasks")
-    looped = Call("make_breakfast", 0.0, loops=[{"closed": False}])
+    looped = Call("make_breakfast", 0.0, said=Said(loops=[{"closed": False}]))
     with pytest.raises(CheckFailed, match=r"created 1 event loop\(s\) of its own; use tasks"):
         expect_no_other_loop(looped, what="make_breakfast", hint="use tasks")
 

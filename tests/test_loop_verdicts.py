@@ -7,6 +7,8 @@ thread was not observed, the child's pings decide, retried like a time bound.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from grader.checks import CheckFailed, TimingError
@@ -24,10 +26,17 @@ from grader.checks.loop import (
 from grader.sandbox import Call
 from grader.sandbox.observation import Facet, Observation
 from grader.sandbox.observation.records import Start, Started, State, Stretch
+from grader.sandbox.records import Said
 
 
 def call(observed: Observation | None = None, **fields: object) -> Call:
-    return Call("count", started=0.0, ended=0.3, observed=observed, **fields)  # type: ignore[arg-type]
+    """A call of `count`, as the grader saw it; fields of what the child said go to `said`."""
+    words = {name: fields.pop(name) for name in list(fields) if name in SAID}
+    said = Said(**words)  # type: ignore[arg-type]
+    return Call("count", started=0.0, ended=0.3, observed=observed, said=said, **fields)  # type: ignore[arg-type]
+
+
+SAID = {f.name for f in dataclasses.fields(Said)}
 
 
 def test_without_observation_the_childs_pings_decide_and_are_retried() -> None:

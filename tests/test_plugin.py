@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import pytest_timeout
 
 from grader.course import catalog
 from grader.errors import GradingFailed
+from grader.grading.plugin import classify
 from grader.grading.report import CheckStatus
 from grader.grading.runner import derive_seed, grade
 
@@ -92,3 +94,38 @@ def test_checks_that_do_not_add_up_are_a_grading_error_not_a_score(tmp_path: Pat
     )  # fmt: skip
     assert done.returncode != 0 and "exercise.yaml says 6" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_check_pytest_timeout_stopped_is_a_timeout_and_nothing_else_is() -> None:
+    """pytest-timeout fails a check with the message it exports; only that one is a timeout."""
+    limit = pytest_timeout.PYTEST_FAILURE_MESSAGE % 300.0
+    stopped = classify(_raised(pytest.fail.Exception(limit)))
+    assert (stopped.status, stopped.message) == (CheckStatus.TIMEOUT,
+                                                 "the check did not finish in time")  # fmt: skip
+    # A failure or an error that merely quotes those words (a value the submission
+    # returned, say) is what it is, not a timeout.
+    quoted = pytest.fail.Exception(f"answer() returned {limit!r}")
+    assert classify(_raised(quoted)).status is CheckStatus.FAILED
+    assert classify(_raised(ValueError(f"{limit} and more"))).status is CheckStatus.ERROR
+
+
+def _raised(error: BaseException) -> pytest.ExceptionInfo[BaseException]:
+    """`error` as pytest holds it once a check raised it."""
+    with pytest.raises(BaseException) as info:
+        raise error
+    return info
+
+
+def test_an_exercise_yaml_that_cannot_be_read_stops_plain_pytest_with_why(
+    tmp_path: Path,
+) -> None:
+    """The checks never run on without the packages the exercise allows its submissions."""
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURES / "course" / "flaky", course / "flaky")
+    (course / "flaky" / "exercise.yaml").write_text("id: flaky\npoints: [6\n")
+    command = [sys.executable, "-m", "pytest", str(course / "flaky" / "checks"), "-q"]
+    command += ["-p", "no:cacheprovider", "--submission", str(FIXTURES / "answer.py")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "exercise.yaml is not valid YAML" in done.stderr, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr

@@ -1,10 +1,10 @@
 """Where a batch's gradings run: local worker processes, or a dask.distributed cluster.
 
-A job is `grader.batch.runner.grade_job`, a top-level function that takes and
-returns plain data, so it can be sent to a worker process or to another
-machine; dask workers find the course's files by path, so they need the
-exercises folder and the class folder at the same paths as here (a shared
-filesystem).
+A job is `grader.batch.runner.grade_job`, a top-level function that takes
+plain data and returns a picklable `Graded` record, so it can be sent to a
+worker process or to another machine; dask workers find the course's files
+by path, so they need the exercises folder and the class folder at the same
+paths as here (a shared filesystem).
 """
 
 from __future__ import annotations

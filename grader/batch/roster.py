@@ -94,6 +94,13 @@ def _key(name: str) -> str:
 
 def read(path: Path) -> Roster:
     """Read a roster file; a missing `folder` column or a repeated folder is a BadRoster."""
+    rows = _rows(path)
+    where = _columns(path, rows[0])
+    return Roster(path, _members(path, rows, where), set(where) - {"folder"})
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """The roster's rows, the header first (a file of none is a BadRoster)."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # spreadsheets often write a BOM
     except FileNotFoundError:
@@ -110,18 +117,28 @@ def read(path: Path) -> Roster:
         raise BadRoster(f"{path} is not a CSV file the grader can read: {error}") from None
     if not rows:
         raise BadRoster(f"{path} is empty: expected a header row with a 'folder' column")
-    header = [_key(h) for h in rows[0]]
+    return rows
+
+
+def _columns(path: Path, first: list[str]) -> dict[str, int]:
+    """Which column holds what, by the header row `first`; it must name the folder."""
+    header = [_key(h) for h in first]
     where: dict[str, int] = {}
     for name, aliases in COLUMNS.items():
         found = [i for i, h in enumerate(header) if h in aliases]
         if found:
             where[name] = found[0]
     if "folder" not in where:
-        shown = ", ".join(repr(h) for h in rows[0]) or "none"
+        shown = ", ".join(repr(h) for h in first) or "none"
         raise BadRoster(
             f"{path} has no 'folder' column (its columns: {shown}); add one that names each "
             "student's folder in the class folder"
         )
+    return where
+
+
+def _members(path: Path, rows: list[list[str]], where: dict[str, int]) -> list[Member]:
+    """A member for each row below the header; each folder on one row only."""
     members: list[Member] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
@@ -137,7 +154,7 @@ def read(path: Path) -> Roster:
             )
         seen[folder] = line
         members.append(Member(folder=folder, line=line, **values))
-    return Roster(path, members, set(where) - {"folder"})
+    return members
 
 
 #: How many of a long list of names a message quotes.

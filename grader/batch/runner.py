@@ -122,6 +122,40 @@ class BatchResult:
         return self.out_dir / classpage.INDEX
 
 
+@dataclass(frozen=True)
+class Graded:
+    """One job's outcome: its report, and what that says of the load it was graded under.
+
+    Which checks failed on time only is not part of a JSON report, so the two
+    timing flags are taken from the report where it was graded, and travel
+    with it.
+    """
+
+    report: Report
+    timing: bool  # load could have cost it points: a check failed only on time
+    timing_only: bool  # ...and those were its only failures (`Report.timing_only`)
+
+    @classmethod
+    def of(cls, report: Report) -> Graded:
+        """The outcome of a report just graded."""
+        return cls(report, _timing_failed(report), report.timing_only)
+
+    @property
+    def inconclusive(self) -> bool:
+        """Whether the machine was too busy to time one of its checks."""
+        return _inconclusive(self.report)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON, for a worker's answer (`grader.batch.workers`)."""
+        return {"report": self.report.to_dict(), "timing": self.timing,
+                "timing_only": self.timing_only}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Graded:
+        report = Report.from_dict(data["report"])
+        return cls(report, bool(data["timing"]), bool(data["timing_only"]))
+
+
 def grade_job(
     exercises_dir: str,
     exercise_id: str,
@@ -130,17 +164,14 @@ def grade_job(
     seed: int | None = None,
     isolation: str = "auto",
     public_only: bool = False,
-) -> dict[str, Any]:
-    """Grade one file, wherever an executor runs it: plain data in, plain data out.
+) -> Graded:
+    """Grade one file, wherever an executor runs it: plain data in, a picklable record out.
 
-    Returns ``{"report": Report.to_dict(), "timing": bool, "timing_only": bool,
-    "inconclusive": bool}``: whether a check failed on time only (what load can
-    cause), whether those were its only failures (`Report.timing_only`), and
-    whether the machine was too busy to time one (graded again alone). A grading the
-    grader could not complete for this file becomes an error report; a file or
-    exercise this machine cannot see, or an isolation it cannot give, raises,
-    since that is no fault of the file. `isolation` names the backend the batch
-    chose (`none` only when the teacher asked for no isolation).
+    A grading the grader could not complete for this file becomes an error
+    report; a file or exercise this machine cannot see, or an isolation it
+    cannot give, raises, since that is no fault of the file. `isolation` names
+    the backend the batch chose (`none` only when the teacher asked for no
+    isolation).
     """
     chosen = choose_isolation(isolation, allow_none=isolation == Backend.NONE)
     exercise = find(exercise_id, Path(exercises_dir))
@@ -160,12 +191,7 @@ def grade_job(
             message=f"the grader could not grade this file: {error}",
             public_only=public_only,
         )
-    return {
-        "report": report.to_dict(),
-        "timing": _timing_failed(report),
-        "timing_only": report.timing_only,
-        "inconclusive": _inconclusive(report),
-    }
+    return Graded.of(report)
 
 
 def _inconclusive(report: Report) -> bool:
@@ -367,18 +393,13 @@ class _Rounds:
         """Save a finished grading's report, or set it aside to be graded again alone."""
         outcome = _outcome(future, job, self.result)
         if self.throttle is not None:
-            self.throttle.observe(timing_failed=bool(outcome and outcome["timing"]))
+            self.throttle.observe(timing_failed=outcome is not None and outcome.timing)
         if outcome is None:
             self.tracker.finish(job, failed=True)
-        elif (
-            outcome["timing_only"]
-            or outcome.get("inconclusive")
-            or (self.strict_timing and outcome["timing"])
-        ):
-            again[job] = outcome["timing_only"]
+        elif outcome.timing_only or outcome.inconclusive or (self.strict_timing and outcome.timing):
+            again[job] = outcome.timing_only
         else:
-            report = Report.from_dict(outcome["report"])
-            _save(self.out_dir, job, report, self.result, self.tracker)
+            _save(self.out_dir, job, outcome.report, self.result, self.tracker)
 
     def alone(self, again: dict[Job, bool]) -> None:
         """Grade each job of `again` with nothing else running, one after another."""
@@ -397,7 +418,7 @@ class _Rounds:
             if outcome is None:
                 self.tracker.finish(job, failed=True)
             else:
-                report = Report.from_dict(outcome["report"])
+                report = outcome.report
                 note = REGRADED_ONLY_TIMING if only_timing else REGRADED_SOME_TIMING
                 report.message = f"{report.message} ({note})" if report.message else note
                 self.result.regraded_alone.append(job.label)
@@ -465,10 +486,10 @@ def _submitter(
     return submit
 
 
-def _outcome(future: Future[Any], job: Job, result: BatchResult) -> dict[str, Any] | None:
-    """The job's plain-data outcome, or None (noted in `result`) when it could not be had."""
+def _outcome(future: Future[Any], job: Job, result: BatchResult) -> Graded | None:
+    """The job's outcome, or None (noted in `result`) when it could not be had."""
     try:
-        outcome: dict[str, Any] = future.result()
+        outcome: Graded = future.result()
     except Exception as error:  # a lost worker costs one job, not the batch
         reason = str(error) or type(error).__name__
         result.unfinished.append(Unfinished(job.label, reason))

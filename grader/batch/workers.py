@@ -5,7 +5,7 @@ Starting a process per grading costs an interpreter and every import again
 grades file after file, each in a pytest session of its own
 (`grader.grading.session`) with one zygote for all of them. Each job is
 `grader.batch.runner.grade_job`'s plain data, sent as a JSON line; the
-answer comes back the same way.
+answer, a `Graded` record, comes back the same way.
 
 A worker that dies costs its job alone: the job's future fails (the batch
 counts it unfinished, for `--resume`), and the slot starts a new worker for
@@ -27,10 +27,13 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from grader.batch import processes
 from grader.errors import GraderError
+
+if TYPE_CHECKING:
+    from grader.batch.runner import Graded
 
 
 class WorkerFailed(GraderError):
@@ -53,7 +56,7 @@ class Worker:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Graded:
         """Send a job, wait for its answer."""
         stdin, stdout = self._process.stdin, self._process.stdout
         assert stdin is not None and stdout is not None
@@ -66,10 +69,12 @@ class Worker:
         if not line:
             self._process.wait()
             raise WorkerFailed(f"the grading worker ended unexpectedly ({self._tail()})")
+        from grader.batch.runner import Graded
+
         answer = json.loads(line)
         if "error" in answer:
             raise WorkerFailed(str(answer["error"]))
-        return answer["result"]
+        return Graded.from_dict(answer["result"])
 
     def _tail(self) -> str:
         self._log.seek(0)
@@ -155,7 +160,7 @@ def serve() -> None:
         job = json.loads(line)
         answer: dict[str, Any]
         try:
-            answer = {"result": grade_job(*job["args"], **job["kwargs"])}
+            answer = {"result": grade_job(*job["args"], **job["kwargs"]).to_dict()}
         except GraderError as error:  # a file or exercise this machine cannot see, say
             answer = {"error": str(error)}
         answers.write(json.dumps(answer) + "\n")

@@ -4,8 +4,7 @@
 
 Released student kits freeze their check files' imports, so this one module is
 the promise: every name in `__all__` stays importable from `grader.checks`,
-whichever module of the package holds it. (The older paths, `grader.timing`,
-`grader.proxy` and friends, keep working through `grader.compat`.)
+whichever module of the package holds it (the modules behind it may move).
 
 - the submission as a check calls it, and awaitables made in its child:
   `Submission`, `coroutine`, `task`, `future`, `iterator`;

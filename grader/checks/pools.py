@@ -13,8 +13,8 @@ retries. A pool that works in batches, or never fills its slots, leaves a slot
 idle for far longer than that.
 
 `Feed` is the trusted side of an async iterator of jobs that arrive over time
-(hand `grader.proxy.iterator(feed.next)` to the submission). Every time here is
-read on the trusted clock, like the rest of `grader.timing`.
+(hand `grader.checks.iterator(feed.next)` to the submission). Every time here is
+read on the trusted clock, like the rest of `grader.checks.timing`.
 """
 
 from __future__ import annotations

@@ -83,12 +83,7 @@ def start(exercise: Exercise, dest: Path, *, force: bool = False) -> list[Path]:
 
 def version() -> str:
     """The version of the grader that is running (the installed distribution's)."""
-    try:
-        import importlib.metadata  # only a kit's README needs it
-
-        return importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
-        return grader.__version__
+    return grader.__version__
 
 
 def install_requirement() -> str:

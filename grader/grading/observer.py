@@ -17,9 +17,9 @@ from grader.checks.expected import Expected
 from grader.checks.loop import BUSY, HELD, STALL
 from grader.checks.timing import Recorder
 from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
-from grader.sandbox.handle import BLOCKED as BLOCKED_DRAWN
 from grader.sandbox.observation.records import Facet, State
 from grader.sandbox.records import Call
+from grader.sandbox.witness import BLOCKED as BLOCKED_DRAWN
 
 #: Printed lines beyond these are left out of a timeline (a count to 30 is enough to see).
 MAX_LINES = 40

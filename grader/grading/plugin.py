@@ -1,6 +1,6 @@
 """pytest plugin: an exercise's checks, run against one submission.
 
-The grader's runner loads it with ``-p grader.plugin``; plain pytest loads it
+The grader's runner loads it with ``-p grader.grading.plugin``; plain pytest loads it
 through its entry point, so a teacher can run an exercise's checks by hand::
 
     pytest exercises/count-async/checks --submission alice/count-async.py
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from typing import IO, Any
 
 import pytest
 import pytest_asyncio
+import pytest_timeout
 from _pytest.runner import runtestprotocol
 
 from grader.checks import expected
@@ -40,10 +42,11 @@ from grader.checks.failures import CheckFailed, TimingError
 from grader.checks.submission import Spares, Submission
 from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
+from grader.errors import GraderError
 from grader.grading import observer, retries
 from grader.grading import session as sessions
 from grader.grading.observations import Diagnostic, Timeline
-from grader.grading.report import CheckResult, CheckStatus, Visibility
+from grader.grading.report import CheckResult, CheckStatus, Failure, Visibility
 from grader.grading.runner import derive_seed
 from grader.sandbox import (
     ImportFailed,
@@ -345,15 +348,19 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 def _packages(config: pytest.Config) -> tuple[str, ...]:
-    """The packages the exercise's submissions may import: from the checks' exercise.yaml."""
-    for arg in config.args:
-        folder = Path(arg).resolve().parent.parent
-        if (folder / "exercise.yaml").is_file():
-            try:
-                return catalog.load(folder).packages
-            except Exception:
-                return ()
-    return ()
+    """The packages the exercise's submissions may import: from the checks' exercise.yaml.
+
+    An exercise.yaml that cannot be read stops the run with what is wrong with it:
+    grading on without it would refuse the submission packages the exercise allows.
+    """
+    folder = _exercise_folder(config.args)
+    if folder is None:
+        return ()
+    try:
+        return catalog.load(folder).packages
+    except GraderError as error:
+        config.stash[results_key].write({"broken": str(error)})
+        raise pytest.UsageError(str(error)) from None
 
 
 def _isolation_record(chosen: isolation.Isolation) -> dict[str, Any]:
@@ -404,7 +411,7 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
     if isinstance(error, SubmissionFault):
         return Outcome(CheckStatus.ERROR, str(error))
     text = str(error)
-    if "Timeout" in text and "pytest-timeout" in text:
+    if isinstance(error, pytest.fail.Exception) and _TIMED_OUT.fullmatch(text):
         return Outcome(CheckStatus.TIMEOUT, "the check did not finish in time")
     if isinstance(error, pytest.fail.Exception):
         return Outcome(CheckStatus.FAILED, text)
@@ -413,6 +420,14 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Outcome:
         f"the check could not use what your code gave it ({type(error).__name__}: {text})",
     )
 
+
+#: What pytest-timeout fails a check with when it runs out of time: its own exported
+#: message, whatever the limit (a text merely mentioning "Timeout" is no timeout).
+_TIMED_OUT = re.compile(
+    r"[^()\s]+".join(
+        re.escape(part) for part in str(pytest_timeout.PYTEST_FAILURE_MESSAGE).split("%s")
+    )
+)
 
 #: The most of a report's message, expected or measured text: a value the submission returned
 #: is quoted in them, and a 4 MB string must not make a 16 MB report.
@@ -452,10 +467,12 @@ def result(item: pytest.Item, outcome: Outcome, attempts: int, duration: float) 
         diagnostics=outcome.diagnostics,
         timeline=outcome.timeline,
         observed=outcome.observed,
-        expected=clipped(expected),
-        measured=clipped(measured),
-        hint=failed.hint if failed is not None else "",
-        bounds=failed.bounds if failed is not None else None,
+        failure=Failure(
+            expected=clipped(expected),
+            measured=clipped(measured),
+            hint=failed.hint if failed is not None else "",
+            bounds=failed.bounds if failed is not None else None,
+        ),
     )
 
 
@@ -465,14 +482,20 @@ def points(item: pytest.Item) -> float:
     return float(marker.args[0]) if marker and marker.args else 1.0
 
 
-def _exercise_id(args: list[str]) -> str:
-    """The exercise whose checks plain pytest was pointed at (its folder holds `checks/`)."""
+def _exercise_folder(args: list[str]) -> Path | None:
+    """The exercise whose checks pytest was pointed at (its folder holds `checks/`)."""
     for arg in args:
         path = Path(arg.split("::")[0]).resolve()
         for folder in (path, *path.parents):
             if folder.name == "checks" and (folder.parent / "exercise.yaml").is_file():
-                return folder.parent.name
-    return ""
+                return folder.parent
+    return None
+
+
+def _exercise_id(args: list[str]) -> str:
+    """The id of the exercise whose checks plain pytest was pointed at ("" if none)."""
+    folder = _exercise_folder(args)
+    return folder.name if folder is not None else ""
 
 
 def title(item: pytest.Item) -> str:

@@ -32,6 +32,16 @@ class Visibility(StrEnum):
     HIDDEN = "hidden"
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A failure as data (docs/cli.md), for outputs that show more than the message."""
+
+    expected: str = ""  # what the check expected
+    measured: str = ""  # what it measured instead
+    hint: str = ""  # what to try
+    bounds: dict[str, float] | None = None  # a timing check's numbers, in seconds
+
+
 @dataclass
 class CheckResult:
     """The outcome of one check; its name is the check's docstring title."""
@@ -47,13 +57,29 @@ class CheckResult:
     timing: bool = False  # failed only a time bound, on every attempt
     diagnostics: list[Diagnostic] = field(default_factory=list)  # the submission's lines at fault
     timeline: Timeline | None = None  # what ran when, for checks that record calls
-    # A failure as data (docs/cli.md), for outputs that show more than the message:
-    expected: str = ""  # what the check expected
-    measured: str = ""  # what it measured instead
-    hint: str = ""  # what to try
-    bounds: dict[str, float] | None = None  # a timing check's numbers, in seconds
+    failure: Failure = field(default_factory=Failure)  # what failed, as data
     # What the grader saw of the check's calls from outside the child (docs/cli.md).
     observed: dict[str, float] | None = None
+
+    @property
+    def expected(self) -> str:
+        """What the check expected (a failed check)."""
+        return self.failure.expected
+
+    @property
+    def measured(self) -> str:
+        """What it measured instead."""
+        return self.failure.measured
+
+    @property
+    def hint(self) -> str:
+        """What to try."""
+        return self.failure.hint
+
+    @property
+    def bounds(self) -> dict[str, float] | None:
+        """A timing check's numbers, in seconds."""
+        return self.failure.bounds
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,10 +113,12 @@ class CheckResult:
             timing=bool(data.get("timing", False)),
             diagnostics=[Diagnostic.from_dict(d) for d in data.get("diagnostics", [])],
             timeline=Timeline.from_dict(data["timeline"]) if data.get("timeline") else None,
-            expected=str(data.get("expected") or ""),
-            measured=str(data.get("measured") or ""),
-            hint=str(data.get("hint") or ""),
-            bounds=_bounds(data.get("bounds")),
+            failure=Failure(
+                expected=str(data.get("expected") or ""),
+                measured=str(data.get("measured") or ""),
+                hint=str(data.get("hint") or ""),
+                bounds=_bounds(data.get("bounds")),
+            ),
             observed=_bounds(data.get("observed")),
         )
 

@@ -14,6 +14,20 @@ if TYPE_CHECKING:
     from grader.batch.lms import LmsExport
 
 
+def _not_graded_lines(result: BatchResult) -> list[str]:
+    """The files the batch could not grade or never started, and how to finish them."""
+    lines = [f"NOT GRADED {lost.label}: {lost.reason}" for lost in result.unfinished]
+    if result.not_started:
+        # One line, not one per file: a class of hundreds may be stopped early.
+        lines.append(
+            f"NOT GRADED {plural(len(result.not_started), 'submission')}: the batch was "
+            "interrupted before it started them (grades.csv says not graded)"
+        )
+    if result.unfinished or result.not_started:
+        lines.append("run the same command again with --resume to grade what is left")
+    return lines
+
+
 def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
     """What a batch did, in a few lines for the teacher."""
     book = result.gradebook
@@ -47,16 +61,7 @@ def render_summary(result: BatchResult, lms: LmsExport | None = None) -> str:
     lines += _ignored_lines(result)
     for news in result.news:
         lines.append(f"note: {news}")
-    for lost in result.unfinished:
-        lines.append(f"NOT GRADED {lost.label}: {lost.reason}")
-    if result.not_started:
-        # One line, not one per file: a class of hundreds may be stopped early.
-        lines.append(
-            f"NOT GRADED {plural(len(result.not_started), 'submission')}: the batch was "
-            "interrupted before it started them (grades.csv says not graded)"
-        )
-    if result.unfinished or result.not_started:
-        lines.append("run the same command again with --resume to grade what is left")
+    lines += _not_graded_lines(result)
     if result.isolation is not None:
         lines.append(f"isolation: {result.isolation.describe()}")
     if len(set(result.in_flight)) > 1:

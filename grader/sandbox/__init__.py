@@ -1,8 +1,12 @@
 """The engine: a submission runs in an isolated, disposable child; calls cross as JSON.
 
 The trusted side:
-- `handle.Sandbox`: one running child, as the grader holds it (calls,
-  callbacks, pings, output);
+- `handle.Sandbox`: one running child, as the grader holds it, made of
+  `spawner` (its pipes, sockets and order to the zygote), `channel` (the
+  pipes on the event loop), `router` (what it says, routed by op),
+  `output` (what it prints), `callbacks` (the check's callables it calls)
+  and `witness` (what the grader observes of it from outside, built on
+  `observation` and `load`, and the loop probe);
 - `forkserver.ForkServer`: starts a zygote inside the isolation and asks it
   for a fresh child per check;
 - `isolation`: the backends (`namespaces`, `landlock`, `none`), what each

@@ -252,18 +252,24 @@ class ForkServer:
 
     def _read(self, control: socket.socket, process: subprocess.Popen[bytes]) -> None:
         """Route the zygote's answers until it goes; then fail whatever still waits on it."""
-        try:
-            while True:
-                message, fds = wire.receive(control)
-                for fd in fds:
-                    os.close(fd)
-                if message is None:
-                    break
-                # One answer it cannot read must not stop it reading the next ones.
-                with contextlib.suppress(KeyError, TypeError, ValueError):
-                    self._on(message)
-        except (OSError, ValueError):
-            pass
+        with contextlib.suppress(OSError, ValueError):
+            self._route(control)
+        self._gone(control, process)
+
+    def _route(self, control: socket.socket) -> None:
+        """Hand each of the zygote's answers to `_on`, until its socket closes."""
+        while True:
+            message, fds = wire.receive(control)
+            for fd in fds:
+                os.close(fd)
+            if message is None:
+                return
+            # One answer it cannot read must not stop it reading the next ones.
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                self._on(message)
+
+    def _gone(self, control: socket.socket, process: subprocess.Popen[bytes]) -> None:
+        """The zygote ended: fail every start, and count every kill as done."""
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
         tail = bytes(self._stderr[-2000:]).decode(errors="replace").strip()

@@ -18,6 +18,24 @@ class Line:
 
 
 @dataclass
+class Said:
+    """What the child said of one call: its own word, received on the trusted clock.
+
+    The child is the submission's process, so each of these is a claim; checks
+    weigh it against what the grader observed (`Call.observed`).
+    """
+
+    done_at: float | None = None  # when the coroutine itself finished (before loop clean-up)
+    pending: int | None = None  # tasks still pending on its loop at that moment
+    loops: list[dict[str, bool]] = field(default_factory=list)  # the loops the call made
+    runners: int = 0  # how often it called asyncio.run
+    returned_at: float | None = None  # `in_loop` calls: when the plain function returned
+    returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)  # what the child noted
+    blocked_lines: list[dict[str, Any]] = field(default_factory=list)  # where its loop hung
+
+
+@dataclass
 class Call:
     """What the trusted side saw of one call: its value, times and output."""
 
@@ -26,19 +44,52 @@ class Call:
     ended: float = 0.0
     value: Any = None
     lines: list[Line] = field(default_factory=list)
-    done_at: float | None = None  # when the coroutine itself finished (before loop clean-up)
-    pending: int | None = None  # tasks still pending on its loop at that moment
     stall: float | None = None  # the longest its event loop left a ping unanswered
-    loops: list[dict[str, bool]] = field(default_factory=list)
-    runners: int = 0
     stderr: str = ""  # what it wrote to stderr (warnings, tracebacks), capped
-    returned_at: float | None = None  # `in_loop` calls: when the plain function returned
-    returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
     blocked: list[tuple[float, float]] = field(default_factory=list)  # stretches the loop hung
-    diagnostics: list[dict[str, Any]] = field(default_factory=list)  # what the child noted
-    blocked_lines: list[dict[str, Any]] = field(default_factory=list)  # where its loop hung
     asked_at: float | None = None  # when it last called a trusted callable
     observed: Observation | None = None  # what the grader saw of the call from outside the child
+    said: Said = field(default_factory=Said)  # what the child said of the call
+
+    @property
+    def done_at(self) -> float | None:
+        """When the coroutine itself finished, the child says (before its loop's clean-up)."""
+        return self.said.done_at
+
+    @property
+    def pending(self) -> int | None:
+        """Tasks still pending on its loop at `done_at`."""
+        return self.said.pending
+
+    @property
+    def loops(self) -> list[dict[str, bool]]:
+        """The event loops the call made, each `{"closed": ..., "running": ...}`."""
+        return self.said.loops
+
+    @property
+    def runners(self) -> int:
+        """How often the call ran `asyncio.run`."""
+        return self.said.runners
+
+    @property
+    def returned_at(self) -> float | None:
+        """`in_loop` calls: when the plain function returned."""
+        return self.said.returned_at
+
+    @property
+    def returned(self) -> dict[str, Any]:
+        """`in_loop` calls: what the plain function returned (type, a pending future)."""
+        return self.said.returned
+
+    @property
+    def diagnostics(self) -> list[dict[str, Any]]:
+        """What the child noted of the submission's lines during the call."""
+        return self.said.diagnostics
+
+    @property
+    def blocked_lines(self) -> list[dict[str, Any]]:
+        """Where the child says its loop hung."""
+        return self.said.blocked_lines
 
     @property
     def finished(self) -> float:

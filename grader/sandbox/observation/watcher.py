@@ -24,6 +24,7 @@ import select
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from grader.clock import now
 from grader.sandbox.observation.listener import Listener
@@ -48,6 +49,29 @@ NUDGE_AFTER = 0.04
 _KCMP_FILE = 0
 
 
+@dataclass
+class _Proc:
+    """The child's server as the grader reads it in /proc."""
+
+    files: tuple[int, int] | None = None  # the loop thread's syscall and schedstat
+    threads: dict[int, int] = field(default_factory=dict)  # its other threads: their schedstat
+    interpreter: list[tuple[int, int]] = field(default_factory=list)  # its own writable data
+    reader: tuple[int, int] = (-1, -1)  # the read of the grader's pipe: the child's idle wait
+
+
+@dataclass
+class _Window:
+    """The call being watched: from `Watcher.begin` to `Watcher.end`."""
+
+    began: float | None = None
+    loop: Poll | None = None  # the call's event loop's epoll
+    samples: list[Sample] = field(default_factory=list)
+    before: Sample | None = None  # a look just before the call was sent
+    ready_began: int = 0
+    ran_began: int = 0
+    own_loop: bool = True  # the call's loop is the grader's child's
+
+
 class Watcher:
     """What the grader sees of one child from outside its process."""
 
@@ -58,21 +82,12 @@ class Watcher:
         self.pid = 0
         self._lock = threading.Lock()
         self._fd = -1
-        self._files: tuple[int, int] | None = None  # the loop thread's syscall and schedstat
-        self._threads: dict[int, int] = {}  # the child's other threads: their schedstat
+        self._proc = _Proc()
         self._starts: list[Started] = []
         self._polls: list[Poll] = []
-        self._began: float | None = None
-        self._loop: Poll | None = None  # the call's event loop's epoll
-        self._samples: list[Sample] = []
-        self._before: Sample | None = None  # a look just before the call was sent
-        self._ready_began = 0
-        self._ran_began = 0
+        self._call = _Window()
         self._written: Callable[[], int] = lambda: 0
-        self._reader = (-1, -1)  # the read of the grader's pipe: the child's idle wait
-        self._interpreter: list[tuple[int, int]] = []  # the interpreter's own writable data
         self.nudge = False  # signal the loop's thread when it is held (for the line it is on)
-        self._own_loop = True  # the current call's loop is the grader's child's
         self.on_flood: Callable[[], None] | None = None  # told (on the listener's thread)
         self._held_since: float | None = None
         self._nudged = 0.0
@@ -90,8 +105,8 @@ class Watcher:
         self.pid = pid
         self._fd = fd
         self._written = written
-        self._reader = (_syscall("read"), reads)
-        self._interpreter = _interpreter_data(pid)
+        self._proc.reader = (_syscall("read"), reads)
+        self._proc.interpreter = _interpreter_data(pid)
         self.listener.add(fd, self)
         try:
             task = f"/proc/{pid}/task/{pid}"
@@ -102,7 +117,7 @@ class Watcher:
             why = f"/proc of the child cannot be read ({error.strerror})"
             self.missing[Facet.LOOP_THREAD] = why
             return
-        self._files = (syscall, schedstat)
+        self._proc.files = (syscall, schedstat)
 
     def close(self) -> None:
         """Forget the child: its listener, its files, the copies of its loops."""
@@ -110,15 +125,15 @@ class Watcher:
         if self._fd >= 0:
             self.listener.remove(self._fd)
             self._fd = -1
-        if self._files is not None:
-            for fd in self._files:
+        if self._proc.files is not None:
+            for fd in self._proc.files:
                 os.close(fd)
-            self._files = None
-        for fd in self._threads.values():
+            self._proc.files = None
+        for fd in self._proc.threads.values():
             os.close(fd)
-        self._threads.clear()
+        self._proc.threads.clear()
         with self._lock:
-            polls, self._polls, self._loop = self._polls, [], None
+            polls, self._polls, self._call.loop = self._polls, [], None
         for poll in polls:
             if poll.ours is not None:
                 poll.ours.close()
@@ -137,14 +152,14 @@ class Watcher:
         """
         before = self._sample()
         with self._lock:
-            self._began = now()
-            self._own_loop = own_loop
-            self._loop = None
-            self._samples = []
-            self._before = before
-            self._ready_began = before.ready if before is not None else 0
-            self._ran_began = self._ran()
-        if self._files is not None:
+            self._call.began = now()
+            self._call.own_loop = own_loop
+            self._call.loop = None
+            self._call.samples = []
+            self._call.before = before
+            self._call.ready_began = before.ready if before is not None else 0
+            self._call.ran_began = self._ran()
+        if self._proc.files is not None:
             self.sampler.add(self)
 
     def end(
@@ -159,11 +174,11 @@ class Watcher:
         self.sampler.remove(self)
         ended = now()
         ready_ended = self._ready()
-        ran = (self._ran() - self._ran_began) / 1e9 if self._files is not None else 0.0
+        ran = (self._ran() - self._call.ran_began) / 1e9 if self._proc.files is not None else 0.0
         with self._lock:
-            began = self._began if self._began is not None else ended
-            self._began = None
-            samples = within(self._samples, self._before, replied, self._reader[1])
+            began = self._call.began if self._call.began is not None else ended
+            self._call.began = None
+            samples = within(self._call.samples, self._call.before, replied, self._proc.reader[1])
             starts = list(self._starts)
             polls = [p for p in self._polls if p.at >= began]
         if not self.attached:
@@ -173,7 +188,7 @@ class Watcher:
             samples,
             began=began,
             ended=ended,
-            ready=(self._ready_began, ready_ended) if self._files is not None else None,
+            ready=(self._call.ready_began, ready_ended) if self._proc.files is not None else None,
             cpu=ran,
             started=[s for s in starts if s.at >= began],
             earlier=[s for s in starts if s.at < began],
@@ -197,7 +212,7 @@ class Watcher:
 
     def wants(self, by: int) -> bool:
         with self._lock:
-            return by == self.pid and self._began is not None and self._loop is None
+            return by == self.pid and self._call.began is not None and self._call.loop is None
 
     def flooded(self) -> None:
         self.missing.update(dict.fromkeys(Facet, "the child asked the grader too often"))
@@ -209,27 +224,27 @@ class Watcher:
         made = Poll(at, poll, main)
         with self._lock:
             self._polls.append(made)
-            if self._began is not None and self._loop is None and main:
-                self._loop = made
+            if self._call.began is not None and self._call.loop is None and main:
+                self._call.loop = made
         return made
 
     def unmade(self, made: Poll) -> None:
         with self._lock:
             self._polls = [poll for poll in self._polls if poll is not made]
-            if self._loop is made:
-                self._loop = None
+            if self._call.loop is made:
+                self._call.loop = None
 
     # -- the sampler's thread ----------------------------------------------------------------
 
     def look(self) -> None:
         """One look at the loop's thread, kept as a sample of the call."""
-        last = self._samples[-1] if self._samples else self._before
+        last = self._call.samples[-1] if self._call.samples else self._call.before
         sample = self._sample(others=last is not None and last.interpreter)
         if sample is None:
             return
         with self._lock:
-            self._samples.append(sample)
-        if self.nudge and (self._own_loop or self._loop is not None):
+            self._call.samples.append(sample)
+        if self.nudge and (self._call.own_loop or self._call.loop is not None):
             self._nudge(sample)  # a plain call without a loop may wait as it likes
 
     def _nudge(self, sample: Sample) -> None:
@@ -238,7 +253,7 @@ class Watcher:
         A signal the child's server answers by noting the submission's line
         (`grader.sandbox.server.NUDGE`): words for the feedback, never a verdict.
         """
-        if sample.state is State.POLLING or sample.reads(self._reader[1]):
+        if sample.state is State.POLLING or sample.reads(self._proc.reader[1]):
             self._held_since = None
             return
         if self._held_since is None:
@@ -253,9 +268,9 @@ class Watcher:
         The other threads' times (`others`) only forgive a lock wait: they are
         read when the thread is in one, or was at the look before.
         """
-        if self._files is None:
+        if self._proc.files is None:
             return None
-        syscall, schedstat = self._files
+        syscall, schedstat = self._proc.files
         try:
             line = os.pread(syscall, 256, 0).split()
             counters = os.pread(schedstat, 128, 0).split()
@@ -272,7 +287,7 @@ class Watcher:
         number = int(line[0])
         args = tuple(int(arg, 16) for arg in line[1:7])
         call = name(number)
-        gil = call == "futex" and any(low <= args[0] < high for low, high in self._interpreter)
+        gil = call == "futex" and any(low <= args[0] < high for low, high in self._proc.interpreter)
         elsewhere = self._others() if others or gil else 0
         state = self._state(number, args)
         return Sample(at, state, call, args, runs, ready, written, elsewhere, gil)
@@ -283,15 +298,15 @@ class Watcher:
             tids = {int(tid) for tid in os.listdir(f"/proc/{self.pid}/task")} - {self.pid}
         except OSError:
             return 0
-        for gone in set(self._threads) - tids:
-            os.close(self._threads.pop(gone))
+        for gone in set(self._proc.threads) - tids:
+            os.close(self._proc.threads.pop(gone))
         total = 0
         for tid in tids:
             try:
-                if tid not in self._threads:
+                if tid not in self._proc.threads:
                     path = f"/proc/{self.pid}/task/{tid}/schedstat"
-                    self._threads[tid] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                ran, waited, _ = os.pread(self._threads[tid], 128, 0).split()
+                    self._proc.threads[tid] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                ran, waited, _ = os.pread(self._proc.threads[tid], 128, 0).split()
                 total += int(ran) + int(waited)
             except (OSError, ValueError):
                 continue  # it ended between the listing and the read
@@ -315,15 +330,15 @@ class Watcher:
         wait in it by the submission's own code, deaf to the grader, is not
         the loop waiting.
         """
-        loop = self._loop
+        loop = self._call.loop
         if loop is None:
             return False
         if loop.ours is not None:
             same = _same_file(os.getpid(), loop.ours.fileno(), self.pid, fd)
-            if same is not None and not (same and self._own_loop):
+            if same is not None and not (same and self._call.own_loop):
                 return same
             if same is not None:
-                return self._reader[1] in _watched(loop.ours)
+                return self._proc.reader[1] in _watched(loop.ours)
         return fd == loop.theirs
 
     # -- the end of a call ---------------------------------------------------------------------
@@ -347,7 +362,7 @@ class Watcher:
                     line = file.read().split()
             except OSError:
                 continue  # a thread that ended between the listing and the read
-            if not _waits_for_others(line, self._reader):
+            if not _waits_for_others(line, self._proc.reader):
                 return False
         return True
 
@@ -355,20 +370,20 @@ class Watcher:
 
     def _ready(self) -> int:
         """Nanoseconds the loop's thread has run or waited for a CPU (schedstat's first two)."""
-        if self._files is None:
+        if self._proc.files is None:
             return 0
         try:
-            ran, waited, _ = os.pread(self._files[1], 128, 0).split()
+            ran, waited, _ = os.pread(self._proc.files[1], 128, 0).split()
             return int(ran) + int(waited)
         except (OSError, ValueError):
             return 0
 
     def _ran(self) -> int:
         """Nanoseconds the loop's thread has run on a CPU (schedstat's first)."""
-        if self._files is None:
+        if self._proc.files is None:
             return 0
         try:
-            return int(os.pread(self._files[1], 128, 0).split()[0])
+            return int(os.pread(self._proc.files[1], 128, 0).split()[0])
         except (OSError, ValueError, IndexError):
             return 0
 

@@ -300,9 +300,13 @@ def relabel(report: Report, module: Module, made: str, given: str) -> None:
     report.message = words(report.message)
     for check in report.checks:
         check.message = words(check.message)
-        check.expected = words(check.expected)
-        check.measured = words(check.measured)
-        check.hint = words(check.hint)
+        failure = check.failure
+        check.failure = replace(
+            failure,
+            expected=words(failure.expected),
+            measured=words(failure.measured),
+            hint=words(failure.hint),
+        )
         check.diagnostics = [_diagnostic(d, module, words) for d in check.diagnostics]
 
 

@@ -1,0 +1,56 @@
+"""What every request handler reaches: the database, the settings, the course, the queue's bell."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from grader.course import catalog
+from grader.course.catalog import Exercise
+from grader.server.settings import Settings
+
+
+@dataclass
+class Limiter:
+    """At most `count` events per `window` seconds for each key (sign-in attempts per address)."""
+
+    count: int
+    window: float
+    _seen: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            times = self._seen.setdefault(key, deque())
+            while times and times[0] < now - self.window:
+                times.popleft()
+            if len(times) >= self.count:
+                return False
+            times.append(now)
+            if len(self._seen) > 10_000:  # forget the quiet ones rather than grow forever
+                self._seen = {k: v for k, v in self._seen.items() if v}
+            return True
+
+
+@dataclass
+class State:
+    """The server's shared state, kept on the Starlette app."""
+
+    engine: Engine
+    settings: Settings
+    wake: threading.Event = field(default_factory=threading.Event)
+    signins: Limiter = field(default_factory=lambda: Limiter(30, 60.0))
+    requests: Limiter = field(default_factory=lambda: Limiter(600, 60.0))
+
+    def exercises(self) -> list[Exercise]:
+        """The course's exercises, read again each time: a teacher may fix a check meanwhile."""
+        return catalog.catalog(Path(self.settings.exercises_dir))
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        return next((e for e in self.exercises() if e.id == exercise_id), None)

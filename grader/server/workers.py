@@ -1,0 +1,180 @@
+"""The dispatcher: threads that take jobs from the database queue to grading workers.
+
+Each thread claims a job (`grader.server.queue`), writes its file to the
+spool folder, and hands `grader.batch.runner.grade_job` to an executor: the
+batch's long-lived worker processes on this machine (each with its warm
+zygote, `grader.batch.workers`), or a dask.distributed cluster. The
+submission never runs in the server's process. While the job grades, the
+thread renews its lease; when the answer comes, the grade is recorded in
+the transaction that closes the job. A worker that dies gives its job back
+to the queue; a job that cannot be graded in three attempts gets an error
+report saying so, so that it never blocks the queue. A report the machine
+was too busy to time (`inconclusive`) is graded again.
+
+How many grade at once is the throttle: one per core on this machine by
+default, where verdicts stay right (`grader batch` measures the same).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from grader.batch import executors
+from grader.batch.runner import grade_job
+from grader.batch.workers import Workers
+from grader.course.catalog import find
+from grader.errors import GraderError
+from grader.grading.report import Report, ReportStatus
+from grader.server import queue
+from grader.server.settings import Settings
+
+#: Attempts before a job that keeps failing is given an error report.
+ATTEMPTS = 3
+
+
+def slots(settings: Settings) -> int:
+    """Gradings at once: --workers, else one per core here (four per core on a cluster)."""
+    if settings.workers:
+        return settings.workers
+    return executors.cores() * (4 if settings.scheduler else 1)
+
+
+class Dispatcher:
+    """Threads that grade the queue's jobs until `stop`."""
+
+    def __init__(
+        self, engine: Engine, settings: Settings, executor: Executor, count: int,
+        wake: threading.Event,
+    ) -> None:  # fmt: skip
+        self.engine = engine
+        self.settings = settings
+        self.executor = executor
+        self.owner = f"{uuid.uuid4().hex[:12]}"
+        self.wake = wake  # set when a job is queued here
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._loop, args=(i,), name=f"grader-dispatch-{i}", daemon=True)
+            for i in range(count)
+        ]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.wake.set()
+
+    def join(self, timeout: float) -> None:
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _loop(self, index: int) -> None:
+        owner = f"{self.owner}-{index}"
+        while not self._stop.is_set():
+            try:
+                claimed = queue.claim(self.engine, owner, self.settings.lease)
+            except Exception:  # the database away for a moment: try again shortly
+                claimed = None
+            if claimed is None:
+                # Polled too: jobs queued by another server, or whose lease ran out.
+                self.wake.wait(0.5)
+                self.wake.clear()
+                continue
+            try:
+                self._grade(claimed, owner)
+            except Exception:  # never lose the thread; the job is given back
+                with contextlib.suppress(Exception):
+                    queue.give_back(self.engine, claimed.job_id, owner)
+
+    def _grade(self, claimed: queue.Claimed, owner: str) -> None:
+        folder = self.settings.spool.absolute() / f"{claimed.submission_id}-{claimed.round}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{claimed.exercise}{Path(claimed.filename).suffix or '.py'}"
+        path.write_bytes(claimed.content)
+        label = f"{claimed.student}/{claimed.exercise}.py"
+        try:
+            try:
+                exercise = find(claimed.exercise, self.settings.exercises_dir)
+                public_only = not exercise.has_hidden_checks
+                future = self.executor.submit(
+                    grade_job, str(self.settings.exercises_dir), claimed.exercise, str(path),
+                    label, isolation=self.settings.isolation, public_only=public_only,
+                )  # fmt: skip
+                answer = self._wait(future, claimed, owner)
+            except GraderError as error:
+                if self._stop.is_set() or claimed.attempts < ATTEMPTS:
+                    queue.give_back(self.engine, claimed.job_id, owner)
+                    return
+                answer = {
+                    "report": _error_report(claimed, label, str(error)),
+                    "inconclusive": False,
+                }
+            if answer is None:  # stopping
+                queue.give_back(self.engine, claimed.job_id, owner)
+                return
+            if answer.get("inconclusive") and claimed.attempts < ATTEMPTS:
+                queue.give_back(self.engine, claimed.job_id, owner)
+                return
+            queue.finish(self.engine, claimed, owner, answer["report"])
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _wait(
+        self, future: concurrent.futures.Future[Any], claimed: queue.Claimed, owner: str
+    ) -> dict[str, Any] | None:
+        """The job's answer, renewing the lease meanwhile; None if the server is stopping."""
+        while True:
+            try:
+                return dict(future.result(timeout=self.settings.lease / 3))
+            except concurrent.futures.TimeoutError:
+                if self._stop.is_set():
+                    future.cancel()
+                    return None
+                queue.renew(self.engine, claimed.job_id, owner, self.settings.lease)
+            except concurrent.futures.CancelledError:
+                return None
+            except GraderError:
+                raise
+            except Exception as error:  # a dask worker lost, say: the job goes back
+                raise GraderError(f"the grading was lost: {error}") from error
+
+
+def _error_report(claimed: queue.Claimed, label: str, why: str) -> dict[str, Any]:
+    report = Report(
+        exercise=claimed.exercise, submission=label, max_score=0.0, status=ReportStatus.ERROR,
+        message=f"the grader could not grade this file ({ATTEMPTS} attempts): {why}",
+    )  # fmt: skip
+    return report.to_dict()
+
+
+@contextlib.contextmanager
+def grading(engine: Engine, settings: Settings, wake: threading.Event) -> Iterator[Dispatcher]:
+    """Run a dispatcher and its workers for as long as the block lasts."""
+    count = slots(settings)
+    with contextlib.ExitStack() as stack:
+        pool: Workers | None = None
+        if settings.scheduler:
+            executor: Executor = stack.enter_context(executors.dask_executor(settings.scheduler))
+        else:
+            executor = pool = Workers(count)
+        dispatcher = Dispatcher(engine, settings, executor, count, wake)
+        dispatcher.start()
+        # Unwound last to first: stop claiming, end the workers (the jobs in flight go back
+        # to the queue), then wait for the threads to have given them back.
+        stack.callback(dispatcher.join, 10.0)
+        if pool is not None:
+            stack.callback(pool.shutdown, wait=False, cancel_futures=True)
+            stack.callback(pool.kill)
+        stack.callback(dispatcher.stop)
+        yield dispatcher

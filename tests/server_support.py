@@ -111,11 +111,22 @@ class Server:
         log = open(self.folder / "serve.log", "ab")  # noqa: SIM115 (the server's for its life)
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "grader", "serve", "--exercises", str(self.exercises),
-                "--db", self.db_url, "--port", str(self.port), *self.args,
-            ],  # fmt: skip
-            cwd=self.folder, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+                sys.executable,
+                "-m",
+                "grader",
+                "serve",
+                "--exercises",
+                str(self.exercises),
+                "--db",
+                self.db_url,
+                "--port",
+                str(self.port),
+                *self.args,
+            ],
+            cwd=self.folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
 
         def ready() -> bool:

@@ -251,3 +251,16 @@ def test_exports_hold_the_class(server: Server) -> None:
         archive = teacher.get("/teacher/exports/class.zip")
         names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
         assert "class/alice/count-async.py" in names
+        overview = teacher.get("/teacher/class/index.html")  # grader batch's own class page
+        assert overview.status_code == 200 and "alice" in overview.text
+        assert teacher.get("/teacher/class/alice/count-async.html").status_code == 200
+        page = teacher.get("/teacher/students/1")  # alice, the roster's first
+        assert page.status_code == 200 and "<h1>alice</h1>" in page.text
+        fields = dict(re.findall(r'name="(csrf)" value="([^"]+)"', page.text))
+        renewed = teacher.post("/teacher/students/1/link", data=fields)
+        link = re.search(r'<code id="link">([^<]+)</code>', renewed.text)
+        assert link is not None
+    old_link = httpx.get(server.links["alice"], follow_redirects=True)
+    assert old_link.status_code == 403  # a new link ends the old one
+    assert httpx.get(link.group(1), follow_redirects=True).status_code == 200
+    server.links["alice"] = link.group(1)  # for any test that comes after

@@ -57,17 +57,17 @@ def same(a: str, b: str) -> bool:
 
 
 def setting(engine: Engine, key: str) -> str | None:
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        return connection.execute(select(Setting.value).where(Setting.key == key)).scalar()
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        return session.execute(select(Setting.value).where(Setting.key == key)).scalar()
 
 
 def session_key(engine: Engine) -> str:
     """The key session cookies are signed with, made once and kept in the database."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        found = connection.execute(select(Setting.value).where(Setting.key == SESSION_KEY)).scalar()
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        found = session.execute(select(Setting.value).where(Setting.key == SESSION_KEY)).scalar()
         if found is None:
             found = secrets.token_urlsafe(32)
-            connection.execute(insert(Setting).values(key=SESSION_KEY, value=found))
+            session.execute(insert(Setting).values(key=SESSION_KEY, value=found))
         return str(found)
 
 
@@ -77,8 +77,8 @@ def who_by_token(engine: Engine, token: str) -> Who:
     teacher = setting(engine, TEACHER)
     if teacher is not None and same(teacher, hashed):
         return Who(teacher=True)
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        student = connection.execute(select(Student).where(Student.token_hash == hashed)).first()
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        student = session.execute(select(Student).where(Student.token_hash == hashed)).first()
     if student is None:
         raise Refusal(
             "this sign-in link or token is not valid: check that you copied all of it, or ask "
@@ -102,8 +102,8 @@ def who_by_session(engine: Engine, session: dict[str, object]) -> Who | None:
     student_id = session.get("student")
     if kind != "student" or not isinstance(student_id, int):
         return None
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        row = connection.execute(select(Student).where(Student.id == student_id)).scalar()
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        row = db.execute(select(Student).where(Student.id == student_id)).scalar()
     if row is None or not same(row.token_hash[:16], mark) or row.token_expires < time.time():
         return None
     return Who(teacher=False, student_id=row.id, name=row.name)

@@ -102,8 +102,8 @@ def accept(
     if late and settings.late is LatePolicy.REFUSE:
         raise Refusal(f"the deadline of {exercise.id} has passed; late work is not accepted", 403)
     try:
-        with Session(engine, expire_on_commit=False) as connection, connection.begin():
-            student = connection.execute(
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            student = session.execute(
                 select(Student).where(Student.id == student_id).with_for_update()
             ).scalar_one()
             level = _refill(student.bucket, student.bucket_at, now, settings.budget_per_hour)
@@ -114,12 +114,12 @@ def accept(
                     f"hour; the next one is possible in {wait} minute{'s' if wait != 1 else ''}",
                     429,
                 )
-            connection.execute(
+            session.execute(
                 update(Student)
                 .where(Student.id == student_id)
                 .values(bucket=level - 1, bucket_at=now)
             )
-            submission_id = connection.execute(
+            submission_id = session.execute(
                 insert(Submission)
                 .values(
                     student_id=student_id,
@@ -132,7 +132,7 @@ def accept(
                 )
                 .returning(Submission.id)
             ).scalar_one()
-            connection.execute(
+            session.execute(
                 insert(Job).values(
                     submission_id=submission_id,
                     student_id=student_id,

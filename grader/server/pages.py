@@ -56,9 +56,9 @@ def _when(seconds: float | None) -> str:
 TEMPLATES.filters["when"] = _when
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     user = who_by_session(state_of(request).engine, request.session)
-    page = TEMPLATES.get_template(name).render(
+    page = TEMPLATES.get_template(template).render(
         user=user, csrf=request.session.get("csrf", ""), **context
     )
     return HTMLResponse(page, status_code=status)

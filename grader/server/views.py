@@ -17,9 +17,9 @@ import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import CursorResult, Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from grader.grading.report import Report, Visibility
@@ -74,8 +74,8 @@ class Status:
         }  # fmt: skip
 
 
-def applied_rounds(connection: Any) -> set[int]:
-    rounds = connection.execute(select(Regrade.id).where(Regrade.applied_at.is_not(None)))
+def applied_rounds(session: Any) -> set[int]:
+    rounds = session.execute(select(Regrade.id).where(Regrade.applied_at.is_not(None)))
     return {0, *rounds.scalars()}
 
 
@@ -86,8 +86,8 @@ def _current(grades: Iterable[Grade], applied: set[int]) -> Grade | None:
 
 def status(engine: Engine, submission_id: int) -> Status | None:
     """A submission's status, or None when there is no such submission."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        row = connection.execute(
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        row = session.execute(
             select(Submission, Student.name)
             .join(Student, Student.id == Submission.student_id)
             .where(Submission.id == submission_id)
@@ -95,11 +95,11 @@ def status(engine: Engine, submission_id: int) -> Status | None:
         if row is None:
             return None
         submission, name = row
-        grades = connection.execute(
+        grades = session.execute(
             select(Grade).where(Grade.submission_id == submission_id)
         ).scalars()
-        grade = _current(list(grades), applied_rounds(connection))
-        job = connection.execute(
+        grade = _current(list(grades), applied_rounds(session))
+        job = session.execute(
             select(Job).where(Job.submission_id == submission_id, Job.round == 0)
         ).scalar()
         ahead = 0
@@ -107,7 +107,7 @@ def status(engine: Engine, submission_id: int) -> Status | None:
         if grade is None:
             state = "grading" if job is not None and job.state == "running" else "queued"
             if job is not None and state == "queued":
-                ahead = connection.execute(
+                ahead = session.execute(
                     select(func.count(Job.id)).where(
                         Job.state == "queued", Job.id < job.id, Job.priority <= job.priority
                     )
@@ -134,16 +134,16 @@ class Row:
 
 def history(engine: Engine, student_id: int) -> list[Row]:
     """A student's submissions, newest first."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        applied = applied_rounds(connection)
-        submissions = connection.execute(
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        applied = applied_rounds(session)
+        submissions = session.execute(
             select(Submission.id, Submission.exercise, Submission.submitted_at, Submission.late)
             .where(Submission.student_id == student_id)
             .order_by(Submission.id.desc())
         ).all()
-        grades = _grades_of(connection, [s.id for s in submissions])
+        grades = _grades_of(session, [s.id for s in submissions])
         running = set(
-            connection.execute(
+            session.execute(
                 select(Job.submission_id).where(
                     Job.state == "running",
                     Job.round == 0,
@@ -169,11 +169,11 @@ def history(engine: Engine, student_id: int) -> list[Row]:
     return rows
 
 
-def _grades_of(connection: Any, ids: Sequence[int]) -> dict[int, list[Grade]]:
+def _grades_of(session: Any, ids: Sequence[int]) -> dict[int, list[Grade]]:
     found: dict[int, list[Grade]] = {}
     if not ids:
         return found
-    for grade in connection.execute(select(Grade).where(Grade.submission_id.in_(ids))).scalars():
+    for grade in session.execute(select(Grade).where(Grade.submission_id.in_(ids))).scalars():
         found.setdefault(grade.submission_id, []).append(grade)
     return found
 
@@ -192,17 +192,17 @@ class Counted:
 
 def counted(engine: Engine) -> list[Counted]:
     """Every student's latest submission per exercise, with its current grade."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        applied = applied_rounds(connection)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        applied = applied_rounds(session)
         latest = (
             select(func.max(Submission.id)).group_by(Submission.student_id, Submission.exercise)
         ).scalar_subquery()
-        rows = connection.execute(
+        rows = session.execute(
             select(Submission.id, Submission.exercise, Submission.late, Student.name, Student.id)
             .join(Student, Student.id == Submission.student_id)
             .where(Submission.id.in_(latest))
         ).all()
-        grades = _grades_of(connection, [r[0] for r in rows])
+        grades = _grades_of(session, [r[0] for r in rows])
     return [
         Counted(name, sid, exercise, sub_id, late, _current(grades.get(sub_id, []), applied))
         for sub_id, exercise, late, name, sid in rows
@@ -211,10 +211,10 @@ def counted(engine: Engine) -> list[Counted]:
 
 def students(engine: Engine) -> list[tuple[int, str, str]]:
     """Every student: id, name and roster row (JSON), by name."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
+    with Session(engine, expire_on_commit=False) as session, session.begin():
         return [
             (r.id, r.name, r.lms)
-            for r in connection.execute(
+            for r in session.execute(
                 select(Student.id, Student.name, Student.lms).order_by(Student.name)
             )
         ]
@@ -243,13 +243,13 @@ def class_book(
 
 def version(engine: Engine) -> str:
     """Changes whenever a submission or a grade is added: the live pages poll it."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        grades = connection.execute(select(func.count(Grade.id))).scalar_one()
-        submissions = connection.execute(select(func.max(Submission.id))).scalar()
-        running = connection.execute(
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        grades = session.execute(select(func.count(Grade.id))).scalar_one()
+        submissions = session.execute(select(func.max(Submission.id))).scalar()
+        running = session.execute(
             select(func.count(Job.id)).where(Job.state == "running")
         ).scalar_one()
-        applied = len(applied_rounds(connection))
+        applied = len(applied_rounds(session))
     return f"{grades}-{submissions or 0}-{running}-{applied}"
 
 
@@ -259,12 +259,12 @@ def version(engine: Engine) -> str:
 def start_regrade(engine: Engine) -> int:
     """Queue a new grading of every counted submission, as a round to preview; its number."""
     targets = counted(engine)
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        round_id = connection.execute(
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        round_id = session.execute(
             insert(Regrade).values(created_at=time.time()).returning(Regrade.id)
         ).scalar_one()
         for c in targets:
-            connection.execute(
+            session.execute(
                 insert(Job).values(
                     submission_id=c.submission_id,
                     student_id=c.student_id,
@@ -291,19 +291,19 @@ class Change:
 
 def regrade_preview(engine: Engine, round_id: int) -> tuple[Regrade | None, list[Change]]:
     """A round, and for each submission it regrades, the old and new scores."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        round_row = connection.execute(select(Regrade).where(Regrade.id == round_id)).scalar()
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        round_row = session.execute(select(Regrade).where(Regrade.id == round_id)).scalar()
         if round_row is None:
             return None, []
-        applied = applied_rounds(connection) - {round_id}
-        jobs = connection.execute(
+        applied = applied_rounds(session) - {round_id}
+        jobs = session.execute(
             select(Job.submission_id, Submission.exercise, Student.name)
             .join(Submission, Submission.id == Job.submission_id)
             .join(Student, Student.id == Job.student_id)
             .where(Job.round == round_id)
             .order_by(Student.name, Submission.exercise)
         ).all()
-        grades = _grades_of(connection, [j[0] for j in jobs])
+        grades = _grades_of(session, [j[0] for j in jobs])
     changes = []
     for submission_id, exercise, name in jobs:
         mine = grades.get(submission_id, [])
@@ -316,7 +316,7 @@ def regrade_preview(engine: Engine, round_id: int) -> tuple[Regrade | None, list
                 submission_id,
                 before.score if before else None,
                 after.score if after else None,
-                (after or before).max_score if (after or before) else None,
+                shown.max_score if (shown := after or before) else None,
             )
         )
     return round_row, changes
@@ -324,20 +324,20 @@ def regrade_preview(engine: Engine, round_id: int) -> tuple[Regrade | None, list
 
 def apply_regrade(engine: Engine, round_id: int) -> bool:
     """Make a fully graded round's scores count; False if it is not finished or unknown."""
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        pending = connection.execute(
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        pending = session.execute(
             select(func.count(Job.id)).where(Job.round == round_id, Job.state != "done")
         ).scalar_one()
         if pending:
             return False
-        done = connection.execute(
+        done = session.execute(
             update(Regrade)
             .where(Regrade.id == round_id, Regrade.applied_at.is_(None))
             .values(applied_at=time.time())
         )
-    return bool(done.rowcount)
+    return bool(cast(CursorResult[Any], done).rowcount)
 
 
 def rounds(engine: Engine) -> list[Regrade]:
-    with Session(engine, expire_on_commit=False) as connection, connection.begin():
-        return list(connection.execute(select(Regrade).order_by(Regrade.id.desc())).scalars())
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        return list(session.execute(select(Regrade).order_by(Regrade.id.desc())).scalars())

@@ -98,6 +98,24 @@ def test_submit_prints_the_public_feedback_of_a_wrong_then_a_right_file(server: 
     assert "score: 10/10" in right.stdout
 
 
+def test_a_grading_in_flight_shows_its_checks_one_by_one(server: Server) -> None:
+    answer = hand_in(server, "frank", SOLUTION.read_bytes())
+    assert answer.status_code == 201, answer.text
+    url = f"{server.url}/api/submissions/{answer.json()['id']}"
+    seen: list[list[str]] = []
+    headers = bearer(server.token("frank"))
+
+    def finished() -> bool:
+        found = httpx.get(url, headers=headers, timeout=30).json()
+        if found["status"] == "grading" and found["checks"]:
+            seen.append([c["status"] for c in found["checks"]])
+        return bool(found["status"] == "graded")
+
+    until(finished, within=180, every=0.05)
+    assert any("passed" in s and ("running" in s or "waiting" in s) for s in seen), seen
+    assert all(len(s) == 6 for s in seen)  # count-async's six checks, named from the start
+
+
 def test_a_student_sees_no_hidden_details_and_the_teacher_does(server: Server) -> None:
     answer = hand_in(server, "bob", STUB.read_bytes())
     assert answer.status_code == 201, answer.text

@@ -70,6 +70,7 @@ def grade(
     isolation: Isolation | None = None,
     diagnose: bool = True,
     observe: bool = True,
+    progress: Path | None = None,
 ) -> Report:
     """Run the exercise's checks (hidden ones too, unless `hidden` is false) on `path`.
 
@@ -79,6 +80,8 @@ def grade(
     Without `diagnose`, the child carries no instrumentation for diagnostics
     (`bench/instrumentation.py` measures what it costs); without `observe`,
     nothing of the child is observed from outside (`bench/observation.py`).
+    With `progress`, the checks' results are written there as JSON lines, each
+    as soon as it is known, for a caller that shows them live (the class server).
     """
     if not path.is_file():
         raise MissingFile(f"no file at {path}")
@@ -102,6 +105,7 @@ def grade(
         diagnose=diagnose,
         observe=observe,
         collect_only=unusable is not None,
+        progress=progress,
     )
     report.isolation = run.isolation.get("backend", str(chosen.backend))
     report.isolation_missing = list(run.isolation.get("missing", []))
@@ -194,6 +198,7 @@ def _run_checks(
     diagnose: bool = True,
     observe: bool = True,
     collect_only: bool = False,
+    progress: Path | None = None,
 ) -> _Run:
     """The checks' results, or why the submission could not be imported at all.
 
@@ -204,7 +209,7 @@ def _run_checks(
     if not files:
         raise GradingFailed(f"exercise {exercise.id} has no checks in {exercise.root / 'checks'}")
     with tempfile.TemporaryDirectory(prefix="grader-run-") as scratch:
-        results = Path(scratch) / "results.jsonl"
+        results = progress or Path(scratch) / "results.jsonl"
         command = [sys.executable, "-m", "pytest", *map(str, files)]
         for plugin in _PLUGINS:
             command += ["-p", plugin]

@@ -171,8 +171,7 @@ async def version(request: Request) -> Response:
     if user.teacher:
         return JSONResponse({"version": views.version(state.engine)})
     assert user.student_id is not None
-    rows = views.history(state.engine, user.student_id)
-    return JSONResponse({"version": "|".join(f"{r.id}:{r.state}" for r in rows)})
+    return JSONResponse({"version": views.student_version(state.engine, user.student_id)})
 
 
 async def class_grades(request: Request) -> Response:

@@ -86,6 +86,8 @@ class Job(Base):
     lease_until: Mapped[float | None] = mapped_column(Float, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The checks so far while it grades (JSON: [{"name", "status"}], "waiting" until run).
+    progress: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (
         UniqueConstraint("submission_id", "round", name="uq_jobs_submission_round"),
         Index("ix_jobs_state_priority", "state", "priority", "id"),

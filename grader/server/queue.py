@@ -120,6 +120,16 @@ def renew(engine: Engine, job_id: int, owner: str, lease: float) -> bool:
     return bool(done.rowcount)
 
 
+def note_progress(engine: Engine, job_id: int, owner: str, progress: str) -> None:
+    """Record the checks graded so far (JSON), while `owner` holds the job."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.owner == owner, Job.state == "running")
+            .values(progress=progress)
+        )
+
+
 def finish(engine: Engine, claimed: Claimed, owner: str, report: dict[str, Any]) -> bool:
     """Record the job's grade and close it, if `owner` still holds it; whether it was recorded."""
     now = time.time()

@@ -63,13 +63,14 @@ class Status:
     state: str  # queued, grading, graded
     ahead: int  # jobs before it in the queue, while queued
     report: Report | None
+    checks: list[dict[str, str]]  # while grading: each check's name and status so far
 
     def to_dict(self, hidden_details: bool = False) -> dict[str, Any]:
         report = self.report if hidden_details or self.report is None else public(self.report)
         return {
             "id": self.id, "exercise": self.exercise, "student": self.student,
             "filename": self.filename, "submitted_at": self.submitted_at, "late": self.late,
-            "status": self.state, "ahead": self.ahead,
+            "status": self.state, "ahead": self.ahead, "checks": self.checks,
             "report": report.to_dict() if report is not None else None,
         }  # fmt: skip
 
@@ -113,9 +114,10 @@ def status(engine: Engine, submission_id: int) -> Status | None:
                     )
                 ).scalar_one()
     report = Report.from_dict(json.loads(grade.report)) if grade is not None else None
+    checks = json.loads(job.progress) if state == "grading" and job and job.progress else []
     return Status(
         submission.id, submission.student_id, name, submission.exercise, submission.filename,
-        submission.submitted_at, submission.late, state, int(ahead), report,
+        submission.submitted_at, submission.late, state, int(ahead), report, checks,
     )  # fmt: skip
 
 
@@ -341,3 +343,16 @@ def apply_regrade(engine: Engine, round_id: int) -> bool:
 def rounds(engine: Engine) -> list[Regrade]:
     with Session(engine, expire_on_commit=False) as session, session.begin():
         return list(session.execute(select(Regrade).order_by(Regrade.id.desc())).scalars())
+
+
+def student_version(engine: Engine, student_id: int) -> str:
+    """Changes whenever one of the student's submissions moves on, check by check too."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Submission.id, Job.state, Job.progress)
+            .join(Job, Job.submission_id == Submission.id)
+            .where(Submission.student_id == student_id, Job.round == 0)
+            .order_by(Submission.id)
+        ).all()
+    marks = [f"{i}:{state}:{len(progress or '')}" for i, state, progress in rows]
+    return "|".join(marks)

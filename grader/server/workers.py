@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import json
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -40,6 +42,8 @@ from grader.server.settings import Settings
 
 #: Attempts before a job that keeps failing is given an error report.
 ATTEMPTS = 3
+#: How often (seconds) a grading in flight is looked at for checks done.
+PROGRESS_EVERY = 0.2
 
 
 def slots(settings: Settings) -> int:
@@ -98,7 +102,10 @@ class Dispatcher:
                     queue.give_back(self.engine, claimed.job_id, owner)
 
     def _grade(self, claimed: queue.Claimed, owner: str) -> None:
-        folder = self.settings.spool.absolute() / f"{claimed.submission_id}-{claimed.round}"
+        # One folder per attempt: a grading presumed dead may still be running in its own.
+        folder = self.settings.spool.absolute() / (
+            f"{claimed.submission_id}-{claimed.round}-{claimed.attempts}"
+        )
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{claimed.exercise}{Path(claimed.filename).suffix or '.py'}"
         path.write_bytes(claimed.content)
@@ -107,11 +114,13 @@ class Dispatcher:
             try:
                 exercise = find(claimed.exercise, self.settings.exercises_dir)
                 public_only = not exercise.has_hidden_checks
+                progress = folder / "progress.jsonl"
                 future = self.executor.submit(
                     grade_job, str(self.settings.exercises_dir), claimed.exercise, str(path),
                     label, isolation=self.settings.isolation, public_only=public_only,
+                    progress=str(progress),
                 )  # fmt: skip
-                answer = self._wait(future, claimed, owner)
+                answer = self._wait(future, claimed, owner, progress)
             except GraderError as error:
                 if self._stop.is_set() or claimed.attempts < ATTEMPTS:
                     queue.give_back(self.engine, claimed.job_id, owner)
@@ -131,23 +140,74 @@ class Dispatcher:
             shutil.rmtree(folder, ignore_errors=True)
 
     def _wait(
-        self, future: concurrent.futures.Future[Any], claimed: queue.Claimed, owner: str
+        self,
+        future: concurrent.futures.Future[Any],
+        claimed: queue.Claimed,
+        owner: str,
+        progress: Path,
     ) -> dict[str, Any] | None:
-        """The job's answer, renewing the lease meanwhile; None if the server is stopping."""
+        """The job's answer, renewing the lease and noting the checks done meanwhile.
+
+        None if the server is stopping.
+        """
+        renewed = time.monotonic()
+        shown = ""
         while True:
             try:
-                return dict(future.result(timeout=self.settings.lease / 3))
+                return dict(future.result(timeout=PROGRESS_EVERY))
             except concurrent.futures.TimeoutError:
                 if self._stop.is_set():
                     future.cancel()
                     return None
-                queue.renew(self.engine, claimed.job_id, owner, self.settings.lease)
+                now = time.monotonic()
+                if now - renewed >= self.settings.lease / 3:
+                    queue.renew(self.engine, claimed.job_id, owner, self.settings.lease)
+                    renewed = now
+                checks = checks_so_far(progress)
+                if checks and checks != shown:
+                    queue.note_progress(self.engine, claimed.job_id, owner, checks)
+                    shown = checks
             except concurrent.futures.CancelledError:
                 return None
             except GraderError:
                 raise
             except Exception as error:  # a dask worker lost, say: the job goes back
                 raise GraderError(f"the grading was lost: {error}") from error
+
+
+def checks_so_far(progress: Path) -> str:
+    """The checks of a grading in flight as JSON, [{"name", "status"}], from its results file.
+
+    Checks run in the order collected: those with a result have its status,
+    the next is "running", the rest "waiting". Empty until the checks are known.
+    """
+    try:
+        lines = progress.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    names: list[str] = []
+    statuses: list[str] = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:  # a line being written
+            continue
+        if "collected" in record:
+            names = [str(name) for name in record["collected"]]
+        elif "check" in record:
+            statuses.append(str(record["check"].get("status", "")))
+    if not names:
+        return ""
+    rows = [
+        {
+            "name": name,
+            "status": statuses[i]
+            if i < len(statuses)
+            else ("running" if i == len(statuses) else "waiting"),
+        }
+        for i, name in enumerate(names)
+    ]
+    return json.dumps(rows)
 
 
 def _error_report(claimed: queue.Claimed, label: str, why: str) -> dict[str, Any]:

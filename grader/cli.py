@@ -786,7 +786,9 @@ def serve(
         except Exception as error:  # a database that refuses the connection, say
             if isinstance(error, GraderError):
                 raise
-            raise CommandError(f"cannot use the database {settings.db_url}: {error}") from None
+            said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            where = database.shown(settings.db_url)
+            raise CommandError(f"cannot use the database {where}: {said}") from None
         if new_teacher_link:
             links.teacher = enrollment.renew_teacher_link(engine, settings)
     if links.students:

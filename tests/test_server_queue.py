@@ -8,6 +8,7 @@ when the teacher accepts it.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,3 +104,45 @@ def test_late_work_is_taken_and_marked_late_when_accepted(engine: Engine, tmp_pa
         intake.accept(engine, refusing, ids["ann"], exercise, "count-async", set(), "f.py", b"x\n")
     with engine.begin() as connection:
         assert connection.execute(select(func.count(Grade.id))).scalar_one() == 0
+
+
+def test_the_migrations_make_the_models_schema(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(databases.MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.check(config)  # raises if the models hold anything the migrations do not
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["serve", "--db", "mysql://x/y"], "expected sqlite:///FILE or postgresql://"),
+        (["serve", "--db", "postgresql://me:secret@127.0.0.1:1/x"], "cannot use the database"),
+        (["serve", "--deadline", "count-async=tomorrow"], "--deadline count-async=tomorrow"),
+        (["submit", "count-async", "x.py"], "no server: give --server URL"),
+        (
+            ["submit", "count-async", "x.py", "--server", "http://127.0.0.1:1", "--token", "t"],
+            "no file at x.py",
+        ),
+    ],
+    ids=["db-scheme", "db-down", "deadline", "no-server", "no-file"],
+)
+def test_bad_serve_and_submit_input_is_one_line(
+    args: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("GRADER_SERVER", "GRADER_TOKEN")}
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", *args], capture_output=True, text=True, env=env,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "secret" not in done.stderr  # a password is never printed

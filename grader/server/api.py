@@ -30,12 +30,28 @@ def bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def signed_in_by_token(request: Request, token: str) -> Who:
+    """Who `token` is; failures are counted per address, and too many refused for a while."""
+    state = state_of(request)
+    if state.failures.full(address(request)):
+        raise Refusal("too many failed sign-ins from this address: wait a minute", 429)
+    try:
+        return who_by_token(state.engine, token)
+    except Refusal:
+        state.failures.note(address(request))
+        raise
+
+
 def who(request: Request, *, bearer_only: bool = False) -> Who:
     """The caller, or a 401 Refusal."""
     state = state_of(request)
     token = bearer(request)
     if token is not None:
-        return who_by_token(state.engine, token)
+        return signed_in_by_token(request, token)
     if not bearer_only:
         found = who_by_session(state.engine, request.session)
         if found is not None:

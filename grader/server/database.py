@@ -32,6 +32,16 @@ def normalize(url: str) -> str:
     raise BadDatabase(f"--db {url}: expected sqlite:///FILE or postgresql://USER@HOST/DATABASE")
 
 
+def shown(url: str) -> str:
+    """`url` as it may be printed: any password masked."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: nothing in it to hide
+        return url
+
+
 def default_url(folder: Path) -> str:
     """The default database: an SQLite file in `folder`."""
     return f"sqlite:///{(folder / 'grader-server.db').absolute()}"

@@ -29,7 +29,7 @@ from grader.grading.report import Report
 from grader.outputs import classpage
 from grader.outputs.html import render_report
 from grader.server import enrollment, exports, intake, queue, views
-from grader.server.api import read_capped, state_of
+from grader.server.api import read_capped, signed_in_by_token, state_of
 from grader.server.auth import (
     Refusal,
     Who,
@@ -37,7 +37,6 @@ from grader.server.auth import (
     digest,
     open_session,
     who_by_session,
-    who_by_token,
 )
 from grader.server.models import Student
 
@@ -85,12 +84,8 @@ async def home(request: Request) -> Response:
 
 
 def _sign_in(request: Request, token: str) -> Response:
-    state = state_of(request)
-    address = request.client.host if request.client else "?"
-    if not state.signins.allow(address):
-        return message(request, Refusal("too many sign-in attempts: wait a minute", 429))
     try:
-        user = who_by_token(state.engine, token)
+        user = signed_in_by_token(request, token)
     except Refusal as error:
         return message(request, error)
     open_session(request.session, user, digest(token))

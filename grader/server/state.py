@@ -24,18 +24,21 @@ class Limiter:
     _seen: dict[str, deque[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def allow(self, key: str) -> bool:
+    def full(self, key: str) -> bool:
+        """Whether `key` has had its `count` events in the last `window` seconds."""
         now = time.monotonic()
         with self._lock:
-            times = self._seen.setdefault(key, deque())
+            times = self._seen.get(key)
             while times and times[0] < now - self.window:
                 times.popleft()
-            if len(times) >= self.count:
-                return False
-            times.append(now)
+            return times is not None and len(times) >= self.count
+
+    def note(self, key: str) -> None:
+        """Count one event for `key`."""
+        with self._lock:
+            self._seen.setdefault(key, deque()).append(time.monotonic())
             if len(self._seen) > 10_000:  # forget the quiet ones rather than grow forever
                 self._seen = {k: v for k, v in self._seen.items() if v}
-            return True
 
 
 @dataclass
@@ -45,8 +48,8 @@ class State:
     engine: Engine
     settings: Settings
     wake: threading.Event = field(default_factory=threading.Event)
-    signins: Limiter = field(default_factory=lambda: Limiter(30, 60.0))
-    requests: Limiter = field(default_factory=lambda: Limiter(600, 60.0))
+    # Failed sign-ins (a link or a bearer token) per address: guessing is slowed down.
+    failures: Limiter = field(default_factory=lambda: Limiter(30, 60.0))
 
     def exercises(self) -> list[Exercise]:
         """The course's exercises, read again each time: a teacher may fix a check meanwhile."""

@@ -55,6 +55,11 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         driver.quit()
 
 
+def patiently(driver: WebDriver, every: float = 0.2) -> WebDriverWait[WebDriver]:
+    """A wait that looks again when the live page redrew what it was reading."""
+    return WebDriverWait(driver, WAIT, every, ignored_exceptions=[StaleElementReferenceException])
+
+
 def errors(driver: WebDriver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -65,11 +70,11 @@ def text(driver: WebDriver, css: str) -> str:
 
 def graded_here(driver: WebDriver) -> str:
     """Wait for the submission page to show a grade by itself; the score it shows."""
-    WebDriverWait(driver, WAIT, 0.1).until(
+    patiently(driver, 0.1).until(
         lambda d: "/submissions/" in d.current_url and d.find_elements(By.ID, "state")
     )
     driver.execute_script("window.stayed = true")  # gone if the page reloads
-    WebDriverWait(driver, WAIT, 0.2).until(
+    patiently(driver, 0.2).until(
         lambda d: d.find_element(By.ID, "state").get_attribute("data-state") == "graded"
     )
     assert driver.execute_script("return window.stayed === true"), "the page reloaded"
@@ -125,14 +130,21 @@ def test_a_student_hands_in_and_the_teacher_watches_and_regrades(
         assert browser.current_url == f"{server.url}/teacher"
 
         def cell(student: str) -> str:
-            found = browser.find_elements(By.CSS_SELECTOR, f'[data-cell="{student}/count-async"]')
-            return str(found[0].text) if found else ""
+            """The class page's cell, read again if the live page redrew it meanwhile."""
+            css = f'[data-cell="{student}/count-async"]'
+            for _ in range(20):
+                try:
+                    found = browser.find_elements(By.CSS_SELECTOR, css)
+                    return str(found[0].text) if found else ""
+                except StaleElementReferenceException:
+                    continue
+            raise AssertionError("the class page kept changing")
 
-        WebDriverWait(browser, WAIT, 0.2).until(lambda d: cell("bob") == "0")
+        patiently(browser, 0.2).until(lambda d: cell("bob") == "0")
         assert cell("alice") == "10"
         browser.execute_script("window.stayed = true")
         hand_in(server, "bob", SOLUTION)
-        WebDriverWait(browser, WAIT, 0.2).until(lambda d: cell("bob") == "10")
+        patiently(browser, 0.2).until(lambda d: cell("bob") == "10")
         assert browser.execute_script("return window.stayed === true"), "the page reloaded"
 
         # A check changes; the regrade is previewed, then applied.
@@ -140,7 +152,7 @@ def test_a_student_hands_in_and_the_teacher_watches_and_regrades(
         source = hidden.read_text()
         hidden.write_text(source.replace("list(range(1, 31))", "list(range(1, 32))", 1))
         browser.find_element(By.ID, "regrade").click()
-        apply = WebDriverWait(browser, WAIT, 0.2).until(lambda d: d.find_element(By.ID, "apply"))
+        apply = patiently(browser, 0.2).until(lambda d: d.find_element(By.ID, "apply"))
         rows = {
             tuple(td.text for td in row.find_elements(By.TAG_NAME, "td"))
             for row in browser.find_elements(By.CSS_SELECTOR, "#changes tbody tr")
@@ -149,11 +161,9 @@ def test_a_student_hands_in_and_the_teacher_watches_and_regrades(
         browser.get(f"{server.url}/teacher")
         assert cell("alice") == "10"  # nothing changes before it is applied
         browser.back()
-        apply = WebDriverWait(browser, WAIT, 0.2).until(lambda d: d.find_element(By.ID, "apply"))
+        apply = patiently(browser, 0.2).until(lambda d: d.find_element(By.ID, "apply"))
         apply.click()
-        WebDriverWait(
-            browser, WAIT, 0.2, ignored_exceptions=[StaleElementReferenceException]
-        ).until(lambda d: "Applied" in text(d, "#regrade-state"))
+        patiently(browser).until(lambda d: "Applied" in text(d, "#regrade-state"))
         browser.get(f"{server.url}/teacher")
         assert (cell("alice"), cell("bob")) == ("9", "9")
         assert errors(browser) == []

@@ -786,7 +786,8 @@ def serve(
         except Exception as error:  # a database that refuses the connection, say
             if isinstance(error, GraderError):
                 raise
-            said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            lines = str(error).strip().splitlines()
+            said = lines[0] if lines else type(error).__name__
             where = database.shown(settings.db_url)
             raise CommandError(f"cannot use the database {where}: {said}") from None
         if new_teacher_link:

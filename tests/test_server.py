@@ -190,6 +190,19 @@ def test_bad_input_is_refused_with_a_message_and_nothing_stored(
     assert stored(server, "dave") == 0
 
 
+def test_the_sign_in_form_needs_its_own_page_s_token(server: Server) -> None:
+    token = server.token("bob")
+    with httpx.Client(base_url=server.url) as elsewhere:  # another site's form, posted here
+        forged = elsewhere.post("/signin", data={"token": token, "csrf": "guessed"})
+        assert forged.status_code == 403 and elsewhere.get("/student").status_code == 401
+    with httpx.Client(base_url=server.url) as browser:
+        page = browser.get("/").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf is not None
+        signed = browser.post("/signin", data={"token": token, "csrf": csrf.group(1)})
+        assert signed.status_code == 303 and browser.get("/student").status_code == 200
+
+
 def test_forged_and_expired_links_are_refused(server: Server) -> None:
     forged = hand_in(server, "erin", b"x = 1\n", token="A" * 32)
     assert forged.status_code == 403 and "not valid" in forged.json()["error"]

@@ -78,7 +78,7 @@ async def read_capped(request: Request, limit: int) -> bytes:
     return request._body
 
 
-def exercise_rows(state: State, user: Who) -> list[dict[str, Any]]:
+def exercise_rows(state: State) -> list[dict[str, Any]]:
     settings = state.settings
     return [
         {
@@ -94,10 +94,10 @@ def exercise_rows(state: State, user: Who) -> list[dict[str, Any]]:
 
 async def exercises(request: Request) -> Response:
     try:
-        user = who(request)
+        who(request)
     except Refusal as error:
         return refused(error)
-    return JSONResponse({"exercises": exercise_rows(state_of(request), user)})
+    return JSONResponse({"exercises": exercise_rows(state_of(request))})
 
 
 async def submit(request: Request) -> Response:

@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from grader.grading.report import Report
 from grader.outputs import classpage
+from grader.outputs.html import CSP as REPORT_CSP
 from grader.outputs.html import render_report
 from grader.server import enrollment, exports, intake, queue, views
 from grader.server.api import read_capped, signed_in_by_token, state_of
@@ -79,6 +80,9 @@ def signed_in(request: Request, *, teacher: bool = False) -> Who:
 async def home(request: Request) -> Response:
     user = who_by_session(state_of(request).engine, request.session)
     if user is None:
+        # A form token before signing in too: no other site can sign a browser in to an
+        # account of its choosing through this form (and have work handed in there).
+        request.session.setdefault("csrf", secrets.token_urlsafe(24))
         return render(request, "signin.html")
     return RedirectResponse("/teacher" if user.teacher else "/student", status_code=303)
 
@@ -99,6 +103,10 @@ async def sign_in_link(request: Request) -> Response:
 
 async def sign_in_form(request: Request) -> Response:
     form = await request.form()
+    try:
+        check_csrf(request.session, form.get("csrf"))
+    except Refusal as error:
+        return message(request, error)
     return _sign_in(request, str(form.get("token", "")).strip().rsplit("/", 1)[-1])
 
 
@@ -197,10 +205,8 @@ async def submission(request: Request) -> Response:
 
 def report_page(report: Report) -> HTMLResponse:
     """A report page of `grader.outputs.html`, with its own policy: no script, nothing fetched."""
-    from grader.outputs.html import CSP
-
     response = HTMLResponse(render_report(report))
-    response.headers["content-security-policy"] = CSP + "; frame-ancestors 'self'"
+    response.headers["content-security-policy"] = REPORT_CSP + "; frame-ancestors 'self'"
     return response
 
 

@@ -9,10 +9,14 @@ thread renews its lease; when the answer comes, the grade is recorded in
 the transaction that closes the job. A worker that dies gives its job back
 to the queue; a job that cannot be graded in three attempts gets an error
 report saying so, so that it never blocks the queue. A report the machine
-was too busy to time (`inconclusive`) is graded again.
+was too busy to time (`inconclusive`) is graded again, and so, once, is one
+whose only failures are on time (what load can cause), as `grader batch`
+does (there, alone; here, with the throttle a step lower).
 
-How many grade at once is the throttle: one per core on this machine by
-default, where verdicts stay right (`grader batch` measures the same).
+How many grade at once on this machine is `grader batch`'s throttle
+(`grader.batch.throttle`): from one per core up to four, following the
+processors' use and lowered by each timing failure, so that verdicts stay
+right; `--workers N` fixes the number.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from sqlalchemy import Engine
 
 from grader.batch import executors
 from grader.batch.runner import grade_job
+from grader.batch.throttle import Throttle
 from grader.batch.workers import Workers
 from grader.course.catalog import find
 from grader.errors import GraderError
@@ -46,29 +51,38 @@ ATTEMPTS = 3
 PROGRESS_EVERY = 0.2
 
 
-def slots(settings: Settings) -> int:
-    """Gradings at once: --workers, else one per core here (four per core on a cluster)."""
-    if settings.workers:
-        return settings.workers
-    return executors.cores() * (4 if settings.scheduler else 1)
+#: Gradings of a file that failed a check on time only: the second one stands.
+TIMING_ATTEMPTS = 2
+
+
+def throttle(settings: Settings) -> Throttle:
+    """How many grade at once: --workers, else the batch's throttle here (four per core on
+    a cluster, whose own machines are not ours to measure)."""
+    if settings.scheduler:
+        most = settings.workers or 4 * executors.cores()
+        return Throttle(least=most, most=most)
+    return executors.local_throttle(settings.workers)
 
 
 class Dispatcher:
     """Threads that grade the queue's jobs until `stop`."""
 
     def __init__(
-        self, engine: Engine, settings: Settings, executor: Executor, count: int,
+        self, engine: Engine, settings: Settings, executor: Executor, throttle: Throttle,
         wake: threading.Event,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.settings = settings
         self.executor = executor
+        self.throttle = throttle
         self.owner = f"{uuid.uuid4().hex[:12]}"
         self.wake = wake  # set when a job is queued here
         self._stop = threading.Event()
+        self._slots = threading.Condition()
+        self._in_flight = 0
         self._threads = [
             threading.Thread(target=self._loop, args=(i,), name=f"grader-dispatch-{i}", daemon=True)
-            for i in range(count)
+            for i in range(throttle.most)
         ]
 
     def start(self) -> None:
@@ -78,6 +92,26 @@ class Dispatcher:
     def stop(self) -> None:
         self._stop.set()
         self.wake.set()
+        with self._slots:
+            self._slots.notify_all()
+
+    def _take_slot(self) -> bool:
+        """Wait until the throttle lets one more grading in; False when stopping."""
+        with self._slots:
+            while not self._stop.is_set() and self._in_flight >= self.throttle.limit:
+                self._slots.wait(0.5)
+            if self._stop.is_set():
+                return False
+            self._in_flight += 1
+            return True
+
+    def _free_slot(self, timing_failed: bool | None) -> None:
+        """A slot is free again; a grading's outcome moves the throttle."""
+        with self._slots:
+            self._in_flight -= 1
+            if timing_failed is not None:
+                self.throttle.observe(timing_failed=timing_failed)
+            self._slots.notify_all()
 
     def join(self, timeout: float) -> None:
         for thread in self._threads:
@@ -85,23 +119,28 @@ class Dispatcher:
 
     def _loop(self, index: int) -> None:
         owner = f"{self.owner}-{index}"
-        while not self._stop.is_set():
+        while self._take_slot():
+            timing_failed: bool | None = None
             try:
-                claimed = queue.claim(self.engine, owner, self.settings.lease)
-            except Exception:  # the database away for a moment: try again shortly
-                claimed = None
-            if claimed is None:
-                # Polled too: jobs queued by another server, or whose lease ran out.
-                self.wake.wait(0.5)
-                self.wake.clear()
-                continue
-            try:
-                self._grade(claimed, owner)
-            except Exception:  # never lose the thread; the job is given back
-                with contextlib.suppress(Exception):
-                    queue.give_back(self.engine, claimed.job_id, owner)
+                try:
+                    claimed = queue.claim(self.engine, owner, self.settings.lease)
+                except Exception:  # the database away for a moment: try again shortly
+                    claimed = None
+                if claimed is None:
+                    # Polled too: jobs queued by another server, or whose lease ran out.
+                    self.wake.wait(0.5)
+                    self.wake.clear()
+                    continue
+                try:
+                    timing_failed = self._grade(claimed, owner)
+                except Exception:  # never lose the thread; the job is given back
+                    with contextlib.suppress(Exception):
+                        queue.give_back(self.engine, claimed.job_id, owner)
+            finally:
+                self._free_slot(timing_failed)
 
-    def _grade(self, claimed: queue.Claimed, owner: str) -> None:
+    def _grade(self, claimed: queue.Claimed, owner: str) -> bool | None:
+        """Grade a claimed job; whether it failed a check on time only (None: no answer)."""
         # One folder per attempt: a grading presumed dead may still be running in its own.
         folder = self.settings.spool.absolute() / (
             f"{claimed.submission_id}-{claimed.round}-{claimed.attempts}"
@@ -124,18 +163,24 @@ class Dispatcher:
             except GraderError as error:
                 if self._stop.is_set() or claimed.attempts < ATTEMPTS:
                     queue.give_back(self.engine, claimed.job_id, owner)
-                    return
+                    return None
                 answer = {
                     "report": _error_report(claimed, label, str(error)),
                     "inconclusive": False,
                 }
             if answer is None:  # stopping
                 queue.give_back(self.engine, claimed.job_id, owner)
-                return
-            if answer.get("inconclusive") and claimed.attempts < ATTEMPTS:
+                return None
+            timing = bool(answer.get("timing"))
+            # As `grader batch` does: a file whose only failures are on time is graded again.
+            again = (answer.get("inconclusive") and claimed.attempts < ATTEMPTS) or (
+                answer.get("timing_only") and claimed.attempts < TIMING_ATTEMPTS
+            )
+            if again:  # load may have cost it: once more, with the throttle a step lower
                 queue.give_back(self.engine, claimed.job_id, owner)
-                return
-            queue.finish(self.engine, claimed, owner, answer["report"])
+            else:
+                queue.finish(self.engine, claimed, owner, answer["report"])
+            return timing
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -221,14 +266,14 @@ def _error_report(claimed: queue.Claimed, label: str, why: str) -> dict[str, Any
 @contextlib.contextmanager
 def grading(engine: Engine, settings: Settings, wake: threading.Event) -> Iterator[Dispatcher]:
     """Run a dispatcher and its workers for as long as the block lasts."""
-    count = slots(settings)
+    limits = throttle(settings)
     with contextlib.ExitStack() as stack:
         pool: Workers | None = None
         if settings.scheduler:
             executor: Executor = stack.enter_context(executors.dask_executor(settings.scheduler))
         else:
-            executor = pool = Workers(count)
-        dispatcher = Dispatcher(engine, settings, executor, count, wake)
+            executor = pool = Workers(limits.most)
+        dispatcher = Dispatcher(engine, settings, executor, limits, wake)
         dispatcher.start()
         # Unwound last to first: stop claiming, end the workers (the jobs in flight go back
         # to the queue), then wait for the threads to have given them back.

@@ -700,7 +700,8 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], 
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None,
-    help="Submissions graded at once (default: one per core on this machine).",
+    help="Submissions graded at once (default: as many as this machine takes, between one "
+    "and four per core, following its load, as for batch).",
 )  # fmt: skip
 @click.option(
     "--scheduler", metavar="tcp://HOST:PORT", default=None,

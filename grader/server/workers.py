@@ -10,8 +10,8 @@ the transaction that closes the job. A worker that dies gives its job back
 to the queue; a job that cannot be graded in three attempts gets an error
 report saying so, so that it never blocks the queue. A report the machine
 was too busy to time (`inconclusive`) is graded again, and so, once, is one
-whose only failures are on time (what load can cause), as `grader batch`
-does (there, alone; here, with the throttle a step lower).
+that failed any check on time (what load can cause), as `grader batch
+--strict-timing` does (there, alone; here, with the throttle a step lower).
 
 How many grade at once on this machine is `grader batch`'s throttle
 (`grader.batch.throttle`): from one per core up to four, following the
@@ -172,9 +172,10 @@ class Dispatcher:
                 queue.give_back(self.engine, claimed.job_id, owner)
                 return None
             timing = bool(answer.get("timing"))
-            # As `grader batch` does: a file whose only failures are on time is graded again.
+            # As `grader batch --strict-timing` does: a student sees this feedback at once,
+            # so a file that failed any check on time is graded once more before it stands.
             again = (answer.get("inconclusive") and claimed.attempts < ATTEMPTS) or (
-                answer.get("timing_only") and claimed.attempts < TIMING_ATTEMPTS
+                timing and claimed.attempts < TIMING_ATTEMPTS
             )
             if again:  # load may have cost it: once more, with the throttle a step lower
                 queue.give_back(self.engine, claimed.job_id, owner)

@@ -140,7 +140,7 @@ class Dispatcher:
                 self._free_slot(timing_failed)
 
     def _grade(self, claimed: queue.Claimed, owner: str) -> bool | None:
-        """Grade a claimed job; whether it failed a check on time only (None: no answer)."""
+        """Grade a claimed job; whether it failed a check on time (None: no answer came)."""
         # One folder per attempt: a grading presumed dead may still be running in its own.
         folder = self.settings.spool.absolute() / (
             f"{claimed.submission_id}-{claimed.round}-{claimed.attempts}"

@@ -198,14 +198,22 @@ def main() -> int:
         if not args.no_batch:
             chosen = sorted({path for _, path in sent.values()})
             expected = batch_scores(chosen, folder)
-            differ = sorted(
-                {f"{path.name}: server {graded[sid][1]:g}, batch {expected[path.name]:g}"
-                 for sid, (_, path) in sent.items() if graded[sid][1] != expected[path.name]}
-            )  # fmt: skip
+            differ: dict[str, list[int]] = {}
+            for sid, (_, path) in sent.items():
+                if graded[sid][1] != expected[path.name]:
+                    differ.setdefault(path.name, []).append(sid)
             print(f"scores as grader batch gives them: {len(chosen) - len(differ)} of "
                   f"{len(chosen)} distinct files agree on every copy")  # fmt: skip
-            for line in differ:
-                print(f"  differs: {line}")
+            for name, sids in sorted(differ.items()):
+                copies = sum(1 for _, path in sent.values() if path.name == name)
+                report = httpx.get(
+                    f"{url}/api/submissions/{sids[0]}",
+                    headers={"Authorization": f"Bearer {teacher}"},
+                ).json()["report"]
+                failed = [c["name"] for c in report["checks"] if c["status"] != "passed"]
+                print(f"  differs: {name}: {len(sids)} of {copies} copies; server "
+                      f"{graded[sids[0]][1]:g} (failed: {'; '.join(failed)}), "
+                      f"batch {expected[name]:g}")  # fmt: skip
         time.sleep(2)  # the last gradings' processes end: a settled machine, warm workers
         excess, outside = [], []
         solution = REPO / "solutions" / f"{EXERCISE}.py"

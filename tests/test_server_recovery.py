@@ -1,4 +1,4 @@
-"""kill -9 in the middle of a burst: a grading worker, then the server itself.
+"""kill -9 in the middle of a burst: a grading worker, the server itself, then a worker again.
 
 After the restart every submission the server accepted has exactly one
 grade: none lost (a killed worker's job goes back to the queue; a killed
@@ -69,6 +69,9 @@ def test_kill_9_of_a_worker_and_of_the_server_loses_nothing_and_grades_once(
         accepted += more
         assert running(server) or more  # something was in flight when it died
         server.start()
+        # And a worker of the restarted server, in the middle of what was left.
+        until(lambda: running(server) and server.worker_pids(), within=120, every=0.05)
+        os.kill(server.worker_pids()[0], signal.SIGKILL)
         engine = engine_of(server)
 
         def drained() -> bool:

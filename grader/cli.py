@@ -774,10 +774,16 @@ def serve(
     folder = _exercises_dir(ctx)
     with _reported():
         isolation.choose(isolation_name, allow_none=False)  # refuse before anyone hands in
+        known = {e.id for e in catalog.catalog(folder)}
+    due = _deadlines(deadlines)
+    unknown = sorted(set(due) - known - {"*"})
+    if unknown:
+        raise CommandError(f"--deadline names no exercise of this course: {', '.join(unknown)}")
+    with _reported():
         settings = Settings(
             exercises_dir=folder, db_url=db_url or database.default_url(Path.cwd()),
             host=host, port=port, workers=workers, scheduler=scheduler, roster=roster_file,
-            public_url=public_url, budget_per_hour=budget, deadlines=_deadlines(deadlines),
+            public_url=public_url, budget_per_hour=budget, deadlines=due,
             late=LatePolicy(late), max_upload=max_upload, lease=lease, spool=spool.absolute(),
             secure_cookies=bool(public_url and public_url.startswith("https://")),
             isolation=isolation_name,
@@ -825,14 +831,35 @@ def _deadlines(given: tuple[str, ...]) -> dict[str, float]:
 @cli.command()
 @click.argument("exercise")
 @click.argument("file")
-@click.option("--server", envvar="GRADER_SERVER", metavar="URL", default=None,
-              help="The class server's address (default: $GRADER_SERVER).")
-@click.option("--token", envvar="GRADER_TOKEN", metavar="TOKEN", default=None,
-              help="Your token: the last part of your sign-in link (default: $GRADER_TOKEN).")
-@click.option("--wait", type=click.FloatRange(min=0), default=600, show_default=True,
-              help="Seconds to wait for the feedback.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print the feedback.")
+@click.option(
+    "--server",
+    envvar="GRADER_SERVER",
+    metavar="URL",
+    default=None,
+    help="The class server's address (default: $GRADER_SERVER).",
+)
+@click.option(
+    "--token",
+    envvar="GRADER_TOKEN",
+    metavar="TOKEN",
+    default=None,
+    help="Your token: the last part of your sign-in link (default: $GRADER_TOKEN).",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=600,
+    show_default=True,
+    help="Seconds to wait for the feedback.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the feedback.",
+)
 def submit(
     exercise: str, file: str, server: str | None, token: str | None, wait: float, fmt: str
 ) -> None:

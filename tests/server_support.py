@@ -58,6 +58,9 @@ def database(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'server.db'}"
         return
+    if kind == "default":  # no --db: the server's own default, a file in its folder
+        yield f"sqlite:///{folder / 'grader-server.db'}"
+        return
     if not POSTGRES:
         if REQUIRE_POSTGRES:
             raise RuntimeError("GRADER_REQUIRE_POSTGRES is set, but GRADER_TEST_POSTGRES is not")
@@ -117,8 +120,6 @@ class Server:
                 "serve",
                 "--exercises",
                 str(self.exercises),
-                "--db",
-                self.db_url,
                 "--port",
                 str(self.port),
                 *self.args,
@@ -194,7 +195,10 @@ def serving(kind: str, folder: Path, students: list[str], *args: str) -> Iterato
     """A server on a fresh database of `kind` with these students, stopped afterwards."""
     exercises = course(folder)
     with database(kind, folder) as url:
-        server = Server(folder, url, exercises, ["--roster", str(roster(folder, students)), *args])
+        given = [] if kind == "default" else ["--db", url]
+        server = Server(
+            folder, url, exercises, [*given, "--roster", str(roster(folder, students)), *args]
+        )
         server.start()
         try:
             yield server

@@ -1,6 +1,7 @@
 """`grader serve --scheduler`: the server's queue graded on a dask.distributed cluster.
 
-Also, on that server, sign-in guessing is slowed down: thirty failed
+That server runs on the default database (no --db: an SQLite file in its
+folder). Also, on that server, sign-in guessing is slowed down: thirty failed
 tokens in a minute from one address, and the next attempt is refused even
 with a good token, until the minute is over.
 """
@@ -23,7 +24,7 @@ def test_a_submission_is_graded_on_a_dask_cluster(tmp_path: Path) -> None:
             n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         serving(
-            "sqlite",
+            "default",
             tmp_path,
             ["ann"],
             "--scheduler",
@@ -32,7 +33,7 @@ def test_a_submission_is_graded_on_a_dask_cluster(tmp_path: Path) -> None:
             "1",
             "--spool",
             str(tmp_path / "spool"),
-        ) as server,  # fmt: skip
+        ) as server,
     ):
         good = {"Authorization": f"Bearer {server.token('ann')}"}
         answer = httpx.post(
@@ -49,6 +50,7 @@ def test_a_submission_is_graded_on_a_dask_cluster(tmp_path: Path) -> None:
         report = until(graded, within=240, every=0.2)["report"]
         assert isinstance(report, dict) and report["score"] == 10.0
         assert server.worker_pids() == []  # graded on the cluster: no local grading worker
+        assert (tmp_path / "grader-server.db").is_file()  # no --db: SQLite in the folder
 
         forged = {"Authorization": "Bearer " + "A" * 32}
         for _ in range(30):

@@ -123,13 +123,17 @@ def test_the_migrations_make_the_models_schema(engine: Engine) -> None:
         (["serve", "--db", "mysql://x/y"], "expected sqlite:///FILE or postgresql://"),
         (["serve", "--db", "postgresql://me:secret@127.0.0.1:1/x"], "cannot use the database"),
         (["serve", "--deadline", "count-async=tomorrow"], "--deadline count-async=tomorrow"),
+        (
+            ["serve", "--deadline", "nope=2026-01-01T00:00"],
+            "names no exercise of this course: nope",
+        ),
         (["submit", "count-async", "x.py"], "no server: give --server URL"),
         (
             ["submit", "count-async", "x.py", "--server", "http://127.0.0.1:1", "--token", "t"],
             "no file at x.py",
         ),
     ],
-    ids=["db-scheme", "db-down", "deadline", "no-server", "no-file"],
+    ids=["db-scheme", "db-down", "deadline", "deadline-exercise", "no-server", "no-file"],
 )
 def test_bad_serve_and_submit_input_is_one_line(
     args: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -146,3 +150,13 @@ def test_bad_serve_and_submit_input_is_one_line(
     assert done.returncode == 2, done.stderr
     assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "secret" not in done.stderr  # a password is never printed
+
+
+def test_every_json_endpoint_is_documented() -> None:
+    from grader.server import api
+
+    documented = (REPO / "docs" / "server.md").read_text(encoding="utf-8")
+    for route in api.routes:
+        path = route.path.replace("{submission_id}", "ID")  # type: ignore[attr-defined]
+        for method in sorted(route.methods - {"HEAD"}):  # type: ignore[attr-defined]
+            assert f"`{method} {path}" in documented, (method, path)

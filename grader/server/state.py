@@ -14,6 +14,9 @@ from grader.course import catalog
 from grader.course.catalog import Exercise
 from grader.server.settings import Settings
 
+#: Seconds the course's catalog is kept before it is read again.
+CATALOG_FOR = 5.0
+
 
 @dataclass
 class Limiter:
@@ -51,9 +54,19 @@ class State:
     # Failed sign-ins (a link or a bearer token) per address: guessing is slowed down.
     failures: Limiter = field(default_factory=lambda: Limiter(30, 60.0))
 
+    _catalog: tuple[float, list[Exercise]] | None = None
+
     def exercises(self) -> list[Exercise]:
-        """The course's exercises, read again each time: a teacher may fix a check meanwhile."""
-        return catalog.catalog(Path(self.settings.exercises_dir))
+        """The course's exercises, read again after CATALOG_FOR seconds.
+
+        Reading every exercise.yaml costs about 10 ms, on each upload's path; a
+        teacher who adds an exercise sees it within seconds (checks themselves are
+        read by each grading, so a fixed check counts at once).
+        """
+        now = time.monotonic()
+        if self._catalog is None or now - self._catalog[0] > CATALOG_FOR:
+            self._catalog = (now, catalog.catalog(Path(self.settings.exercises_dir)))
+        return self._catalog[1]
 
     def exercise(self, exercise_id: str) -> Exercise | None:
         return next((e for e in self.exercises() if e.id == exercise_id), None)

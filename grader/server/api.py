@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -92,7 +93,7 @@ def exercise_rows(state: State) -> list[dict[str, Any]]:
     ]
 
 
-async def exercises(request: Request) -> Response:
+def exercises(request: Request) -> Response:
     try:
         who(request)
     except Refusal as error:
@@ -111,7 +112,8 @@ async def submit(request: Request) -> Response:
         filename = request.query_params.get("filename") or f"{exercise_id}.py"
         data = await read_capped(request, state.settings.max_upload)
         known = {e.id for e in state.exercises()}
-        accepted = intake.accept(
+        accepted = await run_in_threadpool(
+            intake.accept,
             state.engine, state.settings, user.student_id, state.exercise(exercise_id),
             exercise_id, known, filename, data,
         )  # fmt: skip
@@ -143,7 +145,7 @@ def _visible(request: Request) -> tuple[Who, views.Status]:
     return user, found
 
 
-async def submission(request: Request) -> Response:
+def submission(request: Request) -> Response:
     try:
         user, found = _visible(request)
     except Refusal as error:
@@ -151,7 +153,7 @@ async def submission(request: Request) -> Response:
     return JSONResponse(found.to_dict(hidden_details=user.teacher))
 
 
-async def submissions(request: Request) -> Response:
+def submissions(request: Request) -> Response:
     try:
         user = who(request)
         if user.student_id is None:
@@ -177,7 +179,7 @@ async def submissions(request: Request) -> Response:
     )
 
 
-async def version(request: Request) -> Response:
+def version(request: Request) -> Response:
     """A value that changes when something the caller's pages show has changed."""
     try:
         user = who(request)
@@ -190,7 +192,7 @@ async def version(request: Request) -> Response:
     return JSONResponse({"version": views.student_version(state.engine, user.student_id)})
 
 
-async def class_grades(request: Request) -> Response:
+def class_grades(request: Request) -> Response:
     try:
         user = who(request)
         if not user.teacher:

@@ -8,6 +8,10 @@ are `grader.outputs.html`'s pages and the class overview is
 student's with every hidden check's details removed (`views.public`).
 Every form carries the session's CSRF token; the submission form also a
 one-time value, so that a replayed form is refused.
+
+The database calls block, so they stay off the event loop: a handler that
+reads no form is a plain function, which Starlette runs in its thread pool;
+one that awaits a form hands its writes to that pool.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -77,7 +82,7 @@ def signed_in(request: Request, *, teacher: bool = False) -> Who:
     return user
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     user = who_by_session(state_of(request).engine, request.session)
     if user is None:
         # A form token before signing in too: no other site can sign a browser in to an
@@ -97,7 +102,7 @@ def _sign_in(request: Request, token: str) -> Response:
     return RedirectResponse("/teacher" if user.teacher else "/student", status_code=303)
 
 
-async def sign_in_link(request: Request) -> Response:
+def sign_in_link(request: Request) -> Response:
     return _sign_in(request, str(request.path_params["token"]))
 
 
@@ -107,7 +112,8 @@ async def sign_in_form(request: Request) -> Response:
         check_csrf(request.session, form.get("csrf"))
     except Refusal as error:
         return message(request, error)
-    return _sign_in(request, str(form.get("token", "")).strip().rsplit("/", 1)[-1])
+    token = str(form.get("token", "")).strip().rsplit("/", 1)[-1]
+    return await run_in_threadpool(_sign_in, request, token)
 
 
 async def sign_out(request: Request) -> Response:
@@ -138,7 +144,7 @@ def _student_context(request: Request, user: Who) -> dict[str, Any]:
     }
 
 
-async def student(request: Request) -> Response:
+def student(request: Request) -> Response:
     try:
         user = signed_in(request)
         if user.teacher:
@@ -169,7 +175,8 @@ async def submit(request: Request) -> Response:
         nonce = str(form.get("nonce", "")) or None
         if nonce is None:
             raise Refusal("this form is incomplete: reload the page and try again", 400)
-        accepted = intake.accept(
+        accepted = await run_in_threadpool(
+            intake.accept,
             state.engine, state.settings, user.student_id, state.exercise(exercise_id),
             exercise_id, {e.id for e in state.exercises()}, filename, data, nonce,
         )  # fmt: skip
@@ -191,7 +198,7 @@ def _visible(request: Request) -> tuple[Who, views.Status]:
     return user, found
 
 
-async def submission(request: Request) -> Response:
+def submission(request: Request) -> Response:
     try:
         user, found = _visible(request)
     except Refusal as error:
@@ -210,7 +217,7 @@ def report_page(report: Report) -> HTMLResponse:
     return response
 
 
-async def submission_report(request: Request) -> Response:
+def submission_report(request: Request) -> Response:
     try:
         user, found = _visible(request)
         if found.report is None:
@@ -223,7 +230,7 @@ async def submission_report(request: Request) -> Response:
 # -- the teacher's pages -------------------------------------------------------------------
 
 
-async def teacher(request: Request) -> Response:
+def teacher(request: Request) -> Response:
     try:
         signed_in(request, teacher=True)
     except Refusal as error:
@@ -240,7 +247,7 @@ async def teacher(request: Request) -> Response:
     )  # fmt: skip
 
 
-async def class_index(request: Request) -> Response:
+def class_index(request: Request) -> Response:
     """The class overview `grader batch` writes as index.html, of the counted submissions."""
     try:
         signed_in(request, teacher=True)
@@ -252,7 +259,7 @@ async def class_index(request: Request) -> Response:
     return response
 
 
-async def class_report(request: Request) -> Response:
+def class_report(request: Request) -> Response:
     """A counted report, where the class overview's links point."""
     try:
         signed_in(request, teacher=True)
@@ -266,7 +273,7 @@ async def class_report(request: Request) -> Response:
     return report_page(reports[key])
 
 
-async def teacher_student(request: Request) -> Response:
+def teacher_student(request: Request) -> Response:
     try:
         signed_in(request, teacher=True)
         student_id = int(request.path_params["student_id"])
@@ -298,7 +305,7 @@ async def new_link(request: Request) -> Response:
     names = {sid: name for sid, name, _ in views.students(state.engine)}
     if student_id not in names:
         return message(request, Refusal("no such student", 404))
-    link = enrollment.renew_link(state.engine, state.settings, student_id)
+    link = await run_in_threadpool(enrollment.renew_link, state.engine, state.settings, student_id)
     return render(
         request, "teacher_student.html", name=names[student_id], student_id=student_id,
         rows=views.history(state.engine, student_id), link=link,
@@ -313,12 +320,12 @@ async def start_regrade(request: Request) -> Response:
         check_csrf(request.session, form.get("csrf"))
     except Refusal as error:
         return message(request, error)
-    round_id = views.start_regrade(state.engine)
+    round_id = await run_in_threadpool(views.start_regrade, state.engine)
     state.wake.set()
     return RedirectResponse(f"/teacher/regrades/{round_id}", status_code=303)
 
 
-async def regrade(request: Request) -> Response:
+def regrade(request: Request) -> Response:
     try:
         signed_in(request, teacher=True)
         round_id = int(request.path_params["round_id"])
@@ -340,7 +347,7 @@ async def apply_regrade(request: Request) -> Response:
         form = await request.form()
         check_csrf(request.session, form.get("csrf"))
         round_id = int(request.path_params["round_id"])
-        if not views.apply_regrade(state.engine, round_id):
+        if not await run_in_threadpool(views.apply_regrade, state.engine, round_id):
             raise Refusal("this regrade is not finished yet, or was applied already", 409)
     except Refusal as error:
         return message(request, error)
@@ -349,7 +356,7 @@ async def apply_regrade(request: Request) -> Response:
     return RedirectResponse(f"/teacher/regrades/{round_id}", status_code=303)
 
 
-async def export(request: Request) -> Response:
+def export(request: Request) -> Response:
     try:
         signed_in(request, teacher=True)
     except Refusal as error:

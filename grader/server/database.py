@@ -74,7 +74,8 @@ def connect(url: str) -> Engine:
 
         return engine
     try:
-        return create_engine(full, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # The dispatcher's threads (up to four per core) and the request threads share it.
+        return create_engine(full, pool_size=20, max_overflow=20, pool_pre_ping=True)
     except ImportError:
         raise BadDatabase(
             "PostgreSQL needs psycopg: pip install 'asyncio-grader[server]'"

@@ -203,6 +203,19 @@ def test_the_sign_in_form_needs_its_own_page_s_token(server: Server) -> None:
         assert signed.status_code == 303 and browser.get("/student").status_code == 200
 
 
+def test_a_link_does_not_switch_a_signed_in_browser_unasked(server: Server) -> None:
+    with httpx.Client(base_url=server.url) as browser:
+        browser.get(server.links["bob"].replace(server.url, ""))
+        asked = browser.get(server.links["dave"].replace(server.url, ""))
+        assert asked.status_code == 200 and "Sign in as someone else?" in asked.text
+        assert "signed in as <strong>bob</strong>" in asked.text
+        assert "Signed in as <strong>bob</strong>" in browser.get("/student").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', asked.text)
+        assert csrf is not None
+        browser.post("/signin", data={"token": server.token("dave"), "csrf": csrf.group(1)})
+        assert "Signed in as <strong>dave</strong>" in browser.get("/student").text
+
+
 def test_forged_and_expired_links_are_refused(server: Server) -> None:
     forged = hand_in(server, "erin", b"x = 1\n", token="A" * 32)
     assert forged.status_code == 403 and "not valid" in forged.json()["error"]

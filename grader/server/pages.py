@@ -103,7 +103,18 @@ def _sign_in(request: Request, token: str) -> Response:
 
 
 def sign_in_link(request: Request) -> Response:
-    return _sign_in(request, str(request.path_params["token"]))
+    token = str(request.path_params["token"])
+    current = who_by_session(state_of(request).engine, request.session)
+    if current is not None:
+        # Already signed in: a link from elsewhere must not switch this browser to another
+        # account unasked (where the student's next work would be handed in).
+        try:
+            other = signed_in_by_token(request, token)
+        except Refusal as error:
+            return message(request, error)
+        if other != current:
+            return render(request, "switch.html", other=other, token=token)
+    return _sign_in(request, token)
 
 
 async def sign_in_form(request: Request) -> Response:

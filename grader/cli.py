@@ -791,6 +791,200 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], 
     return update
 
 
+@cli.command()
+@click.option(
+    "--db", "db_url", metavar="URL", default=None,
+    help="The database: sqlite:///FILE or postgresql://USER@HOST/DATABASE "
+    "(default: grader-server.db, an SQLite file in the current folder).",
+)  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Submissions graded at once (default: as many as this machine takes, between one "
+    "and four per core, following its load, as for batch).",
+)  # fmt: skip
+@click.option(
+    "--scheduler", metavar="tcp://HOST:PORT", default=None,
+    help="Grade on this dask.distributed cluster; its workers need the exercises folder and "
+    "the spool folder at the same paths.",
+)  # fmt: skip
+@click.option(
+    "--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="The class roster (CSV with a 'folder' column naming each student, as for batch "
+    "--roster): each new student gets a personal sign-in link.",
+)  # fmt: skip
+@click.option(
+    "--links", "links_file", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("grader-links.csv"), show_default=True,
+    help="Where new students' sign-in links are written (readable by you alone).",
+)  # fmt: skip
+@click.option(
+    "--public-url", metavar="URL", default=None,
+    help="The address students reach the server at (behind a proxy: https://...); "
+    "used in their links. Cookies are then HTTPS-only if it starts with https.",
+)  # fmt: skip
+@click.option(
+    "--budget", type=click.FloatRange(min=1), default=10, show_default=True,
+    help="Submissions per student per hour (a token bucket: refills steadily).",
+)  # fmt: skip
+@click.option(
+    "--deadline", "deadlines", multiple=True, metavar="[EXERCISE=]WHEN",
+    help="A deadline, ISO 8601 (2026-12-07T17:00+01:00; without an offset, this machine's "
+    "time): for one exercise, or for all. Repeatable.",
+)  # fmt: skip
+@click.option(
+    "--late", type=click.Choice(["accept", "refuse"]), default="accept", show_default=True,
+    help="After the deadline: accept and mark late, or refuse.",
+)  # fmt: skip
+@click.option(
+    "--max-upload", type=click.IntRange(min=1), default=100_000, show_default=True,
+    help="The largest file accepted, in bytes.",
+)  # fmt: skip
+@click.option(
+    "--lease", type=click.FloatRange(min=1), default=30, show_default=True,
+    help="Seconds after which a grading whose worker stopped answering is started again.",
+)  # fmt: skip
+@click.option(
+    "--spool", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("grader-server-files"), show_default=True,
+    help="Where submissions are written for the workers while they are graded.",
+)  # fmt: skip
+@click.option(
+    "--new-teacher-link", is_flag=True,
+    help="Make a new teacher link (the old one stops working), print it, and serve.",
+)  # fmt: skip
+@_isolation
+@_exercises_option
+@click.pass_context
+def serve(
+    ctx: click.Context, db_url: str | None, host: str, port: int, workers: int | None,
+    scheduler: str | None, roster_file: Path | None, links_file: Path, public_url: str | None,
+    budget: float, deadlines: tuple[str, ...], late: str, max_upload: int, lease: float,
+    spool: Path, new_teacher_link: bool, isolation_name: str,
+) -> None:  # fmt: skip
+    """Run the class server: students hand in and see feedback, the teacher watches live."""
+    try:
+        from grader.server import app, database, enrollment
+        from grader.server.settings import LatePolicy, Settings
+    except ImportError as error:
+        raise CommandError(
+            f"the class server needs its extra ({error.name} is missing): "
+            "pip install 'asyncio-grader[server]'"
+        ) from None
+    folder = _exercises_dir(ctx)
+    with _reported():
+        isolation.choose(isolation_name, allow_none=False)  # refuse before anyone hands in
+        known = {e.id for e in catalog.catalog(folder)}
+    due = _deadlines(deadlines)
+    unknown = sorted(set(due) - known - {"*"})
+    if unknown:
+        raise CommandError(f"--deadline names no exercise of this course: {', '.join(unknown)}")
+    with _reported():
+        settings = Settings(
+            exercises_dir=folder, db_url=db_url or database.default_url(Path.cwd()),
+            host=host, port=port, workers=workers, scheduler=scheduler, roster=roster_file,
+            public_url=public_url, budget_per_hour=budget, deadlines=due,
+            late=LatePolicy(late), max_upload=max_upload, lease=lease, spool=spool.absolute(),
+            secure_cookies=bool(public_url and public_url.startswith("https://")),
+            isolation=isolation_name,
+        )  # fmt: skip
+        try:
+            engine, links = app.prepare(settings)
+        except Exception as error:  # a database that refuses the connection, say
+            if isinstance(error, GraderError):
+                raise
+            lines = str(error).strip().splitlines()
+            said = lines[0] if lines else type(error).__name__
+            where = database.shown(settings.db_url)
+            raise CommandError(f"cannot use the database {where}: {said}") from None
+        if new_teacher_link:
+            links.teacher = enrollment.renew_teacher_link(engine, settings)
+    if links.students:
+        with _writing(links_file):
+            enrollment.write_links(links_file, links)
+        click.echo(f"wrote {len(links.students)} new sign-in links to {links_file}")
+    if links.teacher:
+        click.echo(f"teacher's sign-in link (keep it to yourself): {links.teacher}")
+    click.echo(f"serving on {settings.base_url()} (Ctrl-C to stop)")
+    app.run(engine, settings)
+
+
+def _deadlines(given: tuple[str, ...]) -> dict[str, float]:
+    """`--deadline` values: {exercise or "*": seconds since the epoch}."""
+    import datetime
+
+    found: dict[str, float] = {}
+    for value in given:
+        exercise, _, when = value.rpartition("=")
+        try:
+            moment = datetime.datetime.fromisoformat(when)
+        except ValueError:
+            raise CommandError(
+                f"--deadline {value}: expected [EXERCISE=]WHEN, WHEN as 2026-12-07T17:00+01:00"
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.astimezone()
+        found[exercise or "*"] = moment.timestamp()
+    return found
+
+
+@cli.command()
+@click.argument("exercise")
+@click.argument("file")
+@click.option(
+    "--server",
+    envvar="GRADER_SERVER",
+    metavar="URL",
+    default=None,
+    help="The class server's address (default: $GRADER_SERVER).",
+)
+@click.option(
+    "--token",
+    envvar="GRADER_TOKEN",
+    metavar="TOKEN",
+    default=None,
+    help="Your token: the last part of your sign-in link (default: $GRADER_TOKEN).",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=600,
+    show_default=True,
+    help="Seconds to wait for the feedback.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the feedback.",
+)
+def submit(
+    exercise: str, file: str, server: str | None, token: str | None, wait: float, fmt: str
+) -> None:
+    """Hand FILE in to the class server, then print its public feedback once graded."""
+    from grader.server import client
+
+    if not server:
+        raise CommandError("no server: give --server URL or set GRADER_SERVER")
+    if not token:
+        raise CommandError("no token: give --token TOKEN or set GRADER_TOKEN")
+    token = token.strip().rsplit("/", 1)[-1]  # the whole sign-in link works too
+    with _reported():
+        handed = client.submit(server, token, exercise, _file(file), wait=wait)
+    late = " (late)" if handed.late else ""
+    if handed.report is None:
+        click.echo(f"handed in{late} as submission {handed.id}; not graded yet: see {handed.url}")
+        return
+    if fmt == "json":
+        click.echo(json.dumps(handed.report.to_dict(), indent=2))
+        return
+    click.echo(f"handed in{late} as submission {handed.id}: {handed.url}")
+    click.echo(render_text(handed.report))
+
+
 def main() -> None:
     """Console entry point; the last guard against a traceback reaching a user."""
     session.allow()  # one grading at a time, from this process's main thread: run them here

@@ -164,6 +164,7 @@ def grade_job(
     seed: int | None = None,
     isolation: str = "auto",
     public_only: bool = False,
+    progress: str | None = None,
 ) -> Graded:
     """Grade one file, wherever an executor runs it: plain data in, a picklable record out.
 
@@ -171,7 +172,8 @@ def grade_job(
     report; a file or exercise this machine cannot see, or an isolation it
     cannot give, raises, since that is no fault of the file. `isolation` names
     the backend the batch chose (`none` only when the teacher asked for no
-    isolation).
+    isolation). `progress` names a file the checks' results are written to as
+    each is known (`grader.grading.runner.grade`), for the class server's live page.
     """
     chosen = choose_isolation(isolation, allow_none=isolation == Backend.NONE)
     exercise = find(exercise_id, Path(exercises_dir))
@@ -180,8 +182,9 @@ def grade_job(
         raise MissingFile(f"cannot read {path} here: do the workers share the class folder?")
     try:
         report = grade(
-            exercise, file, seed=seed, label=label, hidden=not public_only, isolation=chosen
-        )
+            exercise, file, seed=seed, label=label, hidden=not public_only, isolation=chosen,
+            progress=Path(progress) if progress else None,
+        )  # fmt: skip
     except GraderError as error:
         report = Report(
             exercise=exercise.id,

@@ -89,6 +89,7 @@ def grade(
     isolation: Isolation | None = None,
     diagnose: bool = True,
     observe: bool = True,
+    progress: Path | None = None,
 ) -> Report:
     """Run the exercise's checks (hidden ones too, unless `hidden` is false) on `path`.
 
@@ -98,16 +99,20 @@ def grade(
     Without `diagnose`, the child carries no instrumentation for diagnostics
     (`bench/instrumentation.py` measures what it costs); without `observe`,
     nothing of the child is observed from outside (`bench/observation.py`).
+    With `progress`, the checks' results are written there as JSON lines, each
+    as soon as it is known, for a caller that shows them live (the class server).
     """
     require_file(path)
     if path.suffix == notebook.SUFFIX:
         return _grade_notebook(
             exercise, path, hidden=hidden, seed=seed, attempts=attempts, label=label,
             limits=limits, isolation=isolation, diagnose=diagnose, observe=observe,
+            progress=progress,
         )  # fmt: skip
     return _grade_module(
         exercise, path, hidden=hidden, seed=seed, attempts=attempts, label=label,
         limits=limits, isolation=isolation, diagnose=diagnose, observe=observe,
+        progress=progress,
     )  # fmt: skip
 
 
@@ -143,6 +148,7 @@ def _grade_module(
     isolation: Isolation | None,
     diagnose: bool,
     observe: bool,
+    progress: Path | None = None,
     unusable: str | None = None,
 ) -> Report:
     """Grade a Python file (`unusable`: why it cannot be run at all, known beforehand)."""
@@ -166,6 +172,7 @@ def _grade_module(
         diagnose=diagnose,
         observe=observe,
         collect_only=unusable is not None,
+        progress=progress,
     )
     report.isolation = run.isolation.get("backend", str(chosen.backend))
     report.isolation_missing = list(run.isolation.get("missing", []))
@@ -264,6 +271,7 @@ def _run_checks(
     diagnose: bool = True,
     observe: bool = True,
     collect_only: bool = False,
+    progress: Path | None = None,
 ) -> _Run:
     """The checks' results, or why the submission could not be imported at all.
 
@@ -274,7 +282,7 @@ def _run_checks(
     if not files:
         raise GradingFailed(f"exercise {exercise.id} has no checks in {exercise.root / 'checks'}")
     with tempfile.TemporaryDirectory(prefix="grader-run-") as scratch:
-        results = Path(scratch) / "results.jsonl"
+        results = progress or Path(scratch) / "results.jsonl"
         command = [sys.executable, "-m", "pytest", *map(str, files)]
         for plugin in _PLUGINS:
             command += ["-p", plugin]

@@ -65,6 +65,33 @@ def lost(report: Report) -> set[str]:
     return {c.name for c in report.checks if c.status is not CheckStatus.PASSED}
 
 
+def unsure(report: Report) -> set[str]:
+    """The titles of the checks the machine was too busy to time: no verdict either way."""
+    return {c.name for c in report.checks if c.status is CheckStatus.INCONCLUSIVE}
+
+
+def loses_just(report: Report, expected: set[str]) -> bool:
+    """Whether the report fails exactly `expected`, a check without a verdict aside.
+
+    A check that came out `inconclusive` (after `grade_file`'s gradings again)
+    was neither passed nor failed: it may be one of `expected` or not, and
+    every other check has its verdict.
+    """
+    failed = lost(report) - unsure(report)
+    return failed <= expected <= failed | unsure(report)
+
+
+def earns_nothing_more(claimed: Report, honest: Report) -> bool:
+    """Whether a forgery lost every check the same code without it failed, and scored no more.
+
+    A check the honest grading left `inconclusive` has no verdict to hold the
+    forgery to; nor, then, has the total.
+    """
+    if not lost(honest) - unsure(honest) <= lost(claimed):
+        return False
+    return bool(unsure(honest)) or claimed.score <= honest.score
+
+
 def explain(report: Report) -> str:
     """A failing test's message: every check that did not pass, and why."""
     lines = [f"{report.status}: {report.message}"] if report.message else []
@@ -93,7 +120,9 @@ def verdict_tests(
     @pytest.mark.parametrize("path", right, ids=[p.stem for p in right])
     def test_right_submissions_get_full_marks(path: Path) -> None:
         report = grade_file(exercise_id, path)
-        assert lost(report) == set() and report.score == report.max_score, explain(report)
+        assert loses_just(report, set()), explain(report)
+        untimed = sum(c.max_score for c in report.checks if c.name in unsure(report))
+        assert report.score + untimed == report.max_score, explain(report)
         named = [d.message for c in report.checks for d in c.diagnostics]
         assert named == [], f"a right submission is named for no mistake: {named}"
 
@@ -104,7 +133,7 @@ def verdict_tests(
     @pytest.mark.parametrize("name", sorted(wrong))
     def test_wrong_submissions_lose_their_checks(name: str) -> None:
         report = grade_file(exercise_id, folder / name)
-        assert lost(report) == wrong[name], explain(report)
+        assert loses_just(report, wrong[name]), explain(report)
         assert all(c.message for c in report.checks if c.name in wrong[name]), explain(report)
         if says and name in says:
             assert any(says[name] in c.message for c in report.checks), explain(report)

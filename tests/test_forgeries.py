@@ -11,7 +11,15 @@ import json
 from pathlib import Path
 
 import pytest
-from support import exercise, explain, grade_file, left_behind, lost
+from support import (
+    earns_nothing_more,
+    exercise,
+    explain,
+    grade_file,
+    left_behind,
+    lost,
+    unsure,
+)
 
 from grader.grading.report import CheckStatus, ReportStatus
 from grader.grading.runner import grade
@@ -33,8 +41,7 @@ def test_a_claim_of_the_child_earns_no_point(exercise: str, forged: str, plain: 
     honest = grade_file(exercise, FORGERS / plain, seed=7)
     claimed = grade_file(exercise, FORGERS / forged, seed=7)
     assert honest.score < honest.max_score, "the plain code must lose points, or this means nothing"
-    assert claimed.score <= honest.score, lost(honest) - lost(claimed)
-    assert lost(claimed) >= lost(honest)
+    assert earns_nothing_more(claimed, honest), lost(honest) - lost(claimed)
 
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
@@ -72,8 +79,7 @@ def test_what_the_grader_sees_outweighs_what_the_child_says(
     honest = grade_file(exercise, plain, seed=7)
     claimed = grade_file(exercise, FORGERS / forged, seed=7)
     assert honest.score < honest.max_score, "the plain code must lose points, or this means nothing"
-    assert claimed.score <= honest.score, lost(honest) - lost(claimed)
-    assert lost(claimed) >= lost(honest)
+    assert earns_nothing_more(claimed, honest), lost(honest) - lost(claimed)
 
 
 @pytest.mark.parametrize(
@@ -109,8 +115,7 @@ def test_ways_to_hide_blocking_from_the_watcher_earn_nothing(
     honest = grade_file(exercise, FORGERS / plain, seed=7)
     claimed = grade_file(exercise, FORGERS / forged, seed=7)
     assert honest.score < honest.max_score, "the plain code must lose points, or this means nothing"
-    assert claimed.score <= honest.score, lost(honest) - lost(claimed)
-    assert lost(claimed) >= lost(honest)
+    assert earns_nothing_more(claimed, honest), lost(honest) - lost(claimed)
 
 
 @pytest.mark.xfail(
@@ -128,17 +133,25 @@ def test_workers_left_pending_cannot_be_hidden() -> None:
 
 @pytest.mark.parametrize("forged", ["self_made_load_threads.py", "self_made_load.py"])
 def test_load_the_submission_makes_itself_is_not_forgiven(forged: str) -> None:
-    """Threads or processes spinning beside sequential code: its late times fail, not `busy`."""
+    """Threads or processes spinning beside sequential code: its late times fail, not `busy`.
+
+    Where the machine lets the plain code's miss fail (load from elsewhere may
+    make both inconclusive: graded again up to three times), the forger's
+    fails too, and says why; never does it earn more.
+    """
     gather = exercise("gather")
-    plain = grade(gather, FORGERS / "sequential_fetch_all.py", hidden=False, seed=7)
-    claimed = grade(gather, FORGERS / forged, hidden=False, seed=7)
     slowest = "takes about as long as the slowest fetch, not the sum"
-    assert slowest in lost(plain), "the plain code must miss the bound, or this means nothing"
-    statuses = {c.name: c.status for c in claimed.checks}
-    assert statuses[slowest] is CheckStatus.FAILED, explain(claimed)
-    assert CheckStatus.INCONCLUSIVE not in statuses.values(), explain(claimed)
-    assert claimed.score <= plain.score
-    assert "load it makes itself does not excuse a late time" in explain(claimed)
+    for _ in range(3):
+        plain = grade(gather, FORGERS / "sequential_fetch_all.py", hidden=False, seed=7)
+        claimed = grade(gather, FORGERS / forged, hidden=False, seed=7)
+        assert slowest in lost(plain), "the plain code must miss the bound, or this means nothing"
+        statuses = {c.name: c.status for c in claimed.checks}
+        assert statuses[slowest] is not CheckStatus.PASSED, explain(claimed)
+        assert claimed.score <= plain.score
+        if slowest not in unsure(plain):
+            assert statuses[slowest] is CheckStatus.FAILED, explain(claimed)
+            assert "load it makes itself does not excuse a late time" in explain(claimed)
+            break
 
 
 def test_a_sandbox_failure_the_submission_claims_is_its_own_fault() -> None:

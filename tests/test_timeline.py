@@ -284,7 +284,7 @@ def test_a_report_without_observations_reads_exactly_as_before() -> None:
             "  PASS        2/2  prints",
             "  FAIL        0/3  waits (hidden) [after 3 attempts]",
             "            took 1.21 s;",
-            "            second line",
+            "              > second line",
             "score: 2/10  (1.0 s)",
             "isolation: namespaces",
         ]

@@ -20,7 +20,10 @@ from grader.grading import observer
 from grader.grading.observations import DiagnosticKind
 from grader.grading.runner import grade
 from grader.outputs import github, gradescope
-from grader.sandbox import Limits, SubmissionRaised
+from grader.sandbox import Call, Limits, SubmissionRaised
+from grader.sandbox.observation import Observation
+from grader.sandbox.observation.records import CALLED
+from grader.sandbox.records import Said
 
 DIAGNOSED = Path(__file__).resolve().parent / "diagnosed"
 LIMITS = Limits(call_timeout=15, import_timeout=15)
@@ -148,3 +151,18 @@ def test_the_timeline_draws_the_shape_right_code_has_beside_the_measured_one() -
     assert on_time is not None
     due = [s for s in on_time.expected if s.kind == "output"]
     assert due and all(s.start == s.end for s in due)  # an instant per line, at its due time
+
+
+def test_a_wait_for_the_graders_own_callable_names_no_line() -> None:
+    """Load stretches the grader's replies to a plain callable: the loop waited for it, no line."""
+    line = [{"line": 17, "code": "show(part, content)"}]
+
+    def named(held_by: dict[str, float]) -> list[str]:
+        seen = Observation(blocked=sum(held_by.values()), held_by=held_by)
+        call = Call(
+            "load_page", started=0.0, ended=0.3, observed=seen, said=Said(blocked_lines=line)
+        )
+        return [d.message for d in observer.diagnostics([call])]
+
+    assert named({f"{CALLED}show": 0.1}) == []
+    assert named({f"{CALLED}show": 0.1, "clock_nanosleep": 0.06})[0].startswith("line 17:")

@@ -17,7 +17,7 @@ from grader.checks.expected import Expected
 from grader.checks.loop import BUSY, HELD, STALL
 from grader.checks.timing import Recorder
 from grader.grading.observations import Diagnostic, DiagnosticKind, Span, SpanKind, Timeline
-from grader.sandbox.observation.records import Facet, State
+from grader.sandbox.observation.records import CALLED, Facet, State
 from grader.sandbox.records import Call
 from grader.sandbox.witness import BLOCKED as BLOCKED_DRAWN
 
@@ -58,10 +58,12 @@ def _held(call: Call) -> float | None:
     """
     seen = call.observed
     if seen is not None and seen.sees(Facet.LOOP_THREAD):
-        # Busy on a CPU, not ready to run: a loaded machine makes honest code wait for one.
-        held = max(
-            seen.blocked if seen.blocked >= HELD else 0.0, seen.busy if seen.cpu >= BUSY else 0.0
+        # Waits for the grader's own plain callables are the grader's time, which a loaded
+        # machine stretches; busy on a CPU, not ready to run: load makes honest code wait.
+        blocked = seen.blocked - sum(
+            seconds for cause, seconds in seen.held_by.items() if cause.startswith(CALLED)
         )
+        held = max(blocked if blocked >= HELD else 0.0, seen.busy if seen.cpu >= BUSY else 0.0)
         return held or None
     return call.stall if call.stall is not None and call.stall > STALL else None
 

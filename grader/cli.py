@@ -458,20 +458,33 @@ def _verify_draws(
     "--wheel", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="The grader's wheel to carry (default: built now from the grader's source tree).",
 )  # fmt: skip
+@click.option(
+    "--server", metavar="URL", default=None,
+    help="The class server students hand in to (its public address): written into the kit's "
+    "kit.yaml, where `grader submit` and `grader login` find it.",
+)  # fmt: skip
 @_exercises_option
 @click.pass_context
 def release(
     ctx: click.Context, out_dir: Path, force: bool, install: str | None, offline: bool,
-    wheel: Path | None,
+    wheel: Path | None, server: str | None,
 ) -> None:  # fmt: skip
     """Write the student kit: stubs, task texts, public checks and the grader's wheel."""
+    from grader.course import kitconfig
+
     if install is not None and (offline or wheel is not None):
         raise CommandError("--install names a published grader: the kit then carries no wheel")
+    if server is not None:
+        with _reported():
+            server = kitconfig.server_url(server)
     carry = kit.Carry.EVERYTHING if offline else kit.Carry.GRADER
     with _reported():
         exercises = catalog.catalog(_exercises_dir(ctx))
     with _reported(), _writing(out_dir):
-        kit.release(exercises, out_dir, force=force, install=install, carry=carry, wheel=wheel)
+        kit.release(
+            exercises, out_dir, force=force, install=install, carry=carry, wheel=wheel,
+            server=server,
+        )  # fmt: skip
     count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
     click.echo(f"wrote the kit for {count} to {out_dir}")
     requirement = install or kit.install_requirement()
@@ -483,6 +496,11 @@ def release(
         where = f"from its {kit.WHEELS} folder, the dependencies from the package index"
     click.echo(f"its README.md tells students to pip install {requirement} {where}")
     click.echo(f"students run: grader check EXERCISE FILE --exercises {out_dir}")
+    if server is not None:
+        click.echo(
+            f"and hand in to {server}: grader login LINK, once, with their sign-in link; "
+            f"then grader submit EXERCISE FILE --exercises {out_dir}"
+        )
 
 
 @cli.command()
@@ -929,51 +947,94 @@ def _deadlines(given: tuple[str, ...]) -> dict[str, float]:
     return found
 
 
+_server_option = click.option(
+    "--server", envvar="GRADER_SERVER", metavar="URL", default=None,
+    help="The class server's address (default: $GRADER_SERVER, then the kit's kit.yaml).",
+)  # fmt: skip
+
+
+def _kit_server(ctx: click.Context, given: str | None) -> str:
+    """The server to hand in to: --server, $GRADER_SERVER (Click reads both), then the kit's."""
+    from grader.course import kitconfig
+
+    if given:
+        with _reported():
+            return kitconfig.server_url(given)
+    named = _options(ctx).exercises or os.environ.get("GRADER_EXERCISES")
+    with _reported():
+        found = kitconfig.server_of(Path(named) if named else None)
+    if found is None:
+        raise CommandError(
+            "no server: give --server URL, set GRADER_SERVER, or run this in your "
+            "kit's folder or with --exercises KIT (a kit your teacher released with --server)"
+        )
+    return found
+
+
+@cli.command()
+@click.argument("link")
+@_server_option
+@_exercises_option
+@click.pass_context
+def login(ctx: click.Context, link: str, server: str | None) -> None:
+    """Keep your sign-in LINK (or its token) for `grader submit`, readable by you alone."""
+    from grader.server import client, credentials
+
+    from_link, token = credentials.split_link(link)
+    if not token:
+        raise CommandError(f"{link}: no token in it; give the sign-in link your teacher gave you")
+    if server or from_link is None:
+        target = _kit_server(ctx, server)
+    else:  # the kit's server if it names one (where submit hands in), else the link's own
+        try:
+            target = _kit_server(ctx, None)
+        except CommandError:
+            target = from_link
+    with _reported():
+        client.check_token(target, token)  # a mistyped token is refused now, not at the deadline
+        where = credentials.store(target, token)
+    click.echo(f"signed in to {target}; your token is kept in {where} (readable by you alone)")
+
+
 @cli.command()
 @click.argument("exercise")
 @click.argument("file")
+@_server_option
 @click.option(
-    "--server",
-    envvar="GRADER_SERVER",
-    metavar="URL",
-    default=None,
-    help="The class server's address (default: $GRADER_SERVER).",
-)
+    "--token", envvar="GRADER_TOKEN", metavar="TOKEN", default=None,
+    help="Your token, or your whole sign-in link (default: $GRADER_TOKEN, then the token "
+    "`grader login` kept for this server).",
+)  # fmt: skip
 @click.option(
-    "--token",
-    envvar="GRADER_TOKEN",
-    metavar="TOKEN",
-    default=None,
-    help="Your token: the last part of your sign-in link (default: $GRADER_TOKEN).",
-)
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=600,
-    show_default=True,
+    "--wait", type=click.FloatRange(min=0), default=600, show_default=True,
     help="Seconds to wait for the feedback.",
-)
+)  # fmt: skip
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the feedback.",
-)
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="How to print the feedback.",
+)  # fmt: skip
+@_exercises_option
+@click.pass_context
 def submit(
-    exercise: str, file: str, server: str | None, token: str | None, wait: float, fmt: str
-) -> None:
-    """Hand FILE in to the class server, then print its public feedback once graded."""
-    from grader.server import client
+    ctx: click.Context, exercise: str, file: str, server: str | None, token: str | None,
+    wait: float, fmt: str,
+) -> None:  # fmt: skip
+    """Hand FILE (.py or .ipynb) in to the class server, then print its public feedback."""
+    from grader.server import client, credentials
 
-    if not server:
-        raise CommandError("no server: give --server URL or set GRADER_SERVER")
+    target = _kit_server(ctx, server)
+    if token:
+        token = credentials.split_link(token)[1]
+    else:
+        with _reported():
+            token = credentials.token_for(target)
     if not token:
-        raise CommandError("no token: give --token TOKEN or set GRADER_TOKEN")
-    token = token.strip().rsplit("/", 1)[-1]  # the whole sign-in link works too
+        raise CommandError(
+            f"no token for {target}: run `grader login LINK` once with the sign-in link your "
+            "teacher gave you (or give --token TOKEN, or set GRADER_TOKEN)"
+        )
     with _reported():
-        handed = client.submit(server, token, exercise, _file(file), wait=wait)
+        handed = client.submit(target, token, exercise, _file(file), wait=wait)
     late = " (late)" if handed.late else ""
     if handed.report is None:
         click.echo(f"handed in{late} as submission {handed.id}; not graded yet: see {handed.url}")

@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 import grader
+from grader.course import kitconfig
 from grader.course.catalog import Exercise, is_hidden
 from grader.errors import GraderError, MissingFile
 
@@ -183,13 +184,15 @@ def release(
     install: str | None = None,
     carry: Carry = Carry.GRADER,
     wheel: Path | None = None,
+    server: str | None = None,
 ) -> list[Path]:
     """Write the student kit for `exercises` into `out`: no hidden check, no solution.
 
     `install` is what the README has students `pip install` (by default this
     grader's own version, pinned). `carry` says which wheels go into
     `out/wheels` (`wheel`: the grader's, instead of building one now);
-    with `install`, none do.
+    with `install`, none do. `server`: the class server students hand in to,
+    written into the kit's configuration (`grader.course.kitconfig`).
     """
     if out.exists() and any(out.iterdir()) and not force:
         raise WouldOverwrite(f"{out} is not empty; use --force to write into it")
@@ -211,9 +214,11 @@ def release(
         requirement = f"{out.resolve().name}/{WHEELS}/{made.name}"
     readme = out / "README.md"
     readme.write_text(
-        kit_readme(exercises, out.resolve().name, requirement, carry), encoding="utf-8"
+        kit_readme(exercises, out.resolve().name, requirement, carry, server), encoding="utf-8"
     )
     written.insert(0, readme)
+    if server is not None:
+        written.insert(1, kitconfig.write(out, server))
     for exercise in exercises:
         folder = out / exercise.id
         (folder / "checks").mkdir(parents=True, exist_ok=True)
@@ -233,7 +238,11 @@ def release(
 
 
 def kit_readme(
-    exercises: list[Exercise], kit_name: str, requirement: str, carry: Carry = Carry.NOTHING
+    exercises: list[Exercise],
+    kit_name: str,
+    requirement: str,
+    carry: Carry = Carry.NOTHING,
+    server: str | None = None,
 ) -> str:
     """The kit's README: which systems, install the grader, then start and check an exercise.
 
@@ -318,10 +327,39 @@ exits with status 0 only when every public check passes. Instead of repeating
 
 Your file is imported as a module, so put code that tries your functions by
 hand under `if __name__ == "__main__":`.
-
+{_hand_in_section(kit, first, server)}
 ## The exercises
 
 | id | title | points |
 |---|---|---|
 {rows}
+"""
+
+
+def _hand_in_section(kit: str, first: str, server: str | None) -> str:
+    """The README's part on handing work in to the class server (none without a server)."""
+    if server is None:
+        return ""
+    return f"""
+## Hand in your work
+
+Your teacher's class server is {server} (written in `{kit}/{kitconfig.FILE}`).
+Once, sign in from this folder with the personal sign-in link your teacher
+gave you (keep it to yourself: it is your identity on the server):
+
+```sh
+grader login YOUR-SIGN-IN-LINK --exercises {kit}
+```
+
+It keeps your token in your own `~/.config/grader/credentials.yaml`,
+readable by you alone (never in the kit). Then, each time you hand in:
+
+```sh
+grader submit {first} {first}.py --exercises {kit}
+```
+
+It prints your feedback once graded. A Jupyter notebook works too:
+`grader submit {first} {first}.ipynb --exercises {kit}`. The server's page,
+{server}, shows your submissions, your deadlines and how many submissions
+you have left this hour.
 """

@@ -56,6 +56,21 @@ def _call(
         raise SubmitFailed(f"cannot reach the server at {url}: {reason}") from None
 
 
+def check_token(server: str, token: str) -> int:
+    """Whether the server signs `token` in (SubmitFailed saying why not): its exercises' count."""
+    found = _call("GET", f"{_base(server)}/api/exercises", token)
+    return len(found.get("exercises", []))
+
+
+def _base(server: str) -> str:
+    base = server.rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise SubmitFailed(
+            f"--server {server}: expected an address such as https://grader.example.org"
+        )
+    return base
+
+
 def submit(server: str, token: str, exercise: str, file: Path, *, wait: float = 600.0) -> Handed:
     """Hand `file` in for `exercise` and wait up to `wait` seconds for its public feedback."""
     try:
@@ -64,11 +79,7 @@ def submit(server: str, token: str, exercise: str, file: Path, *, wait: float = 
         raise MissingFile(f"no file at {file}") from None
     except OSError as error:
         raise MissingFile(f"cannot read {file}: {error.strerror or error}") from None
-    base = server.rstrip("/")
-    if not base.startswith(("http://", "https://")):
-        raise SubmitFailed(
-            f"--server {server}: expected an address such as https://grader.example.org"
-        )
+    base = _base(server)
     query = urllib.parse.urlencode({"exercise": exercise, "filename": file.name})
     taken = _call("POST", f"{base}/api/submissions?{query}", token, data)
     submission_id = int(taken["id"])

@@ -2,8 +2,8 @@
 
 grades.csv is `grader batch`'s gradebook; the Canvas and Moodle files are
 its LMS writers fed with the roster rows the server was started with; the
-class folder is what `grader batch` reads (`<student>/<exercise>.py`, each
-student's counted submission), zipped.
+class folder is what `grader batch` reads (`<student>/<exercise>.py`, or
+`.ipynb` for a notebook, each student's counted submission), zipped.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import PurePath
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from grader.batch.roster import Member
 from grader.course.catalog import Exercise
 from grader.outputs import canvas, moodle
 from grader.outputs.gradebook import Gradebook, formula_like
-from grader.server import views
+from grader.server import intake, views
 from grader.server.models import Submission
 
 
@@ -71,6 +70,6 @@ def class_zip(engine: Engine) -> bytes:
         ).all()
         for submission_id, filename, content in rows:
             c = counted[submission_id]
-            suffix = PurePath(filename).suffix if filename.endswith(".ipynb") else ".py"
-            archive.writestr(f"class/{c.student}/{c.exercise}{suffix}", bytes(content))
+            kind = intake.suffix(filename)  # a notebook stays one: `grader batch` reads both
+            archive.writestr(f"class/{c.student}/{c.exercise}{kind}", bytes(content))
     return buffer.getvalue()

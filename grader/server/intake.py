@@ -9,6 +9,7 @@ write lock, so two submissions at once cannot both spend the last one.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader.course.catalog import Exercise
+from grader.grading.notebook import SUFFIX as NOTEBOOK
 from grader.server.auth import Refusal
 from grader.server.models import Job, Student, Submission
 from grader.server.queue import FIRST
@@ -52,6 +54,36 @@ def budget_of(bucket: float, at: float, settings: Settings, now: float | None = 
     return Budget(int(level), settings.budget_per_hour, missing * 3600 / settings.budget_per_hour)
 
 
+#: What a submission's file may end with: a Python file, or a notebook (its code cells).
+SUFFIXES = (".py", NOTEBOOK)
+
+
+def suffix(filename: str) -> str:
+    """What the submission is graded as, by its file's name: `.ipynb` or `.py`."""
+    return NOTEBOOK if filename.lower().endswith(NOTEBOOK) else ".py"
+
+
+def _refuse_kind(filename: str, text: str) -> None:
+    """A Refusal for a file that is neither Python nor a notebook Jupyter could open."""
+    if not filename.lower().endswith(SUFFIXES):
+        raise Refusal(
+            f"{PurePath(filename).name} is neither a Python file (.py) nor a notebook "
+            "(.ipynb): hand in the file your work is in",
+            400,
+        )
+    if suffix(filename) != NOTEBOOK:
+        return
+    try:
+        cells = json.loads(text).get("cells")
+    except (ValueError, AttributeError):
+        cells = None
+    if not isinstance(cells, list):
+        raise Refusal(
+            "this .ipynb file is not a notebook Jupyter can open: save it again from Jupyter",
+            400,
+        )
+
+
 def _file_names_other_exercise(filename: str, exercise: Exercise, known: set[str]) -> str | None:
     stem = PurePath(filename).stem.replace("_", "-")
     if stem != exercise.id and stem in known:
@@ -81,7 +113,7 @@ def accept(
     if not data.strip():
         raise Refusal("the file is empty: choose your file, or paste your code", 400)
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise Refusal(
@@ -89,6 +121,7 @@ def accept(
             "save it as UTF-8 and hand it in again",
             400,
         ) from None
+    _refuse_kind(filename, text)
     other = _file_names_other_exercise(filename, exercise, known)
     if other is not None:
         raise Refusal(

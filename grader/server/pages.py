@@ -152,6 +152,7 @@ def _student_context(request: Request, user: Who) -> dict[str, Any]:
         "rows": with_rows,
         "nonce": secrets.token_urlsafe(24),
         "max_upload": state.settings.max_upload,
+        "server_url": state.settings.base_url(),
     }
 
 

@@ -42,7 +42,7 @@ from grader.batch.workers import Workers
 from grader.course.catalog import find
 from grader.errors import GraderError
 from grader.grading.report import Report, ReportStatus
-from grader.server import queue
+from grader.server import intake, queue
 from grader.server.settings import Settings
 
 #: Attempts before a job that keeps failing is given an error report.
@@ -146,9 +146,11 @@ class Dispatcher:
             f"{claimed.submission_id}-{claimed.round}-{claimed.attempts}"
         )
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{claimed.exercise}{Path(claimed.filename).suffix or '.py'}"
+        # A notebook is graded as one (its code cells, its report in cells and lines).
+        kind = intake.suffix(claimed.filename)
+        path = folder / f"{claimed.exercise}{kind}"
         path.write_bytes(claimed.content)
-        label = f"{claimed.student}/{claimed.exercise}.py"
+        label = f"{claimed.student}/{claimed.exercise}{kind}"
         try:
             try:
                 exercise = find(claimed.exercise, self.settings.exercises_dir)

@@ -51,15 +51,33 @@ class Watching:
                 os._exit(127)
         self.pid, self.fd = pid, fd
         self.output = ""
+        self._looked = 0  # where the screens not yet looked at begin in `output`
 
     def screen(self) -> str:
         """What the terminal shows now: everything since it was last cleared."""
         return self.output.rsplit(_CLEAR, 1)[-1]
 
+    def _showing(self, needles: tuple[str, ...]) -> str | None:
+        """The first screen drawn since the last one found that shows all `needles`, if any.
+
+        Each screen counts, not only the last: on a busy machine this side may
+        read a short-lived screen ("saved again") together with the next one.
+        """
+        start = self._looked
+        while start < len(self.output):
+            end = self.output.find(_CLEAR, start + 1)
+            end = len(self.output) if end < 0 else end
+            drawn = self.output[start:end]
+            if all(needle in drawn for needle in needles):
+                self._looked = end
+                return drawn.removeprefix(_CLEAR)
+            start = end
+        return None
+
     def until(self, *needles: str) -> str:
-        """Read until the screen shows every one of `needles`; the screen then."""
+        """Read until a screen shows every one of `needles`; that screen."""
         deadline = time.monotonic() + PATIENCE
-        while not all(needle in self.screen() for needle in needles):
+        while (shown := self._showing(needles)) is None:
             left = deadline - time.monotonic()
             assert left > 0, f"the screen never showed {needles}:\n{self.screen()}"
             ready, _, _ = select.select([self.fd], [], [], min(left, 1.0))
@@ -70,7 +88,7 @@ class Watching:
                     chunk = b""
                 assert chunk, f"grader watch ended before showing {needles}:\n{self.output}"
                 self.output += chunk.decode(errors="replace")
-        return self.screen()
+        return shown
 
     def interrupt(self) -> int:
         """Press Ctrl-C; the command's exit status once it ended."""
@@ -365,3 +383,59 @@ def test_a_save_after_the_first_is_checked_by_a_session_prepared_before_it(
         ["Checking", True],  # the second: its session was up and waiting for the save
         ["Checked", False],
     ], seen
+
+
+INTERRUPTED_AT_START = """
+import json, os, signal, sys
+from pathlib import Path
+from grader.course import catalog
+from grader.grading import session, watcher
+from grader.sandbox import forkserver
+
+session.allow()
+exercise = catalog.find("count-async", Path(sys.argv[1]))
+path = Path(sys.argv[2])
+seen = []
+armed = False
+warm = forkserver.ForkServer.warm
+
+def pressed_while_starting(server):
+    # Ctrl-C while the next save's session starts (pytest_configure): a moment where pytest
+    # catches the KeyboardInterrupt and ends the session without a word of it.
+    global armed
+    if armed and not session.available():
+        armed = False
+        os.kill(os.getpid(), signal.SIGINT)
+    warm(server)
+
+forkserver.ForkServer.warm = pressed_while_starting
+
+class Carried(Exception):
+    pass
+
+def show(event):
+    global armed
+    seen.append(type(event).__name__)
+    if isinstance(event, watcher.Checked):
+        armed = True  # the next session is the prepared one
+    elif isinstance(event, watcher.Failed):
+        raise Carried  # the watch went on after the Ctrl-C
+
+try:
+    watcher.watch(exercise, path, show)
+except KeyboardInterrupt:
+    seen.append("ended")
+except Carried:
+    seen.append("carried on")
+print(json.dumps(seen))
+"""
+
+
+def test_ctrl_c_while_the_next_session_starts_ends_the_watch(watched: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_AT_START, str(REPO / "exercises"), str(watched)],
+        capture_output=True, text=True, timeout=PATIENCE,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen == ["Checking", "Checked", "ended"], seen

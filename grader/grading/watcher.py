@@ -18,16 +18,27 @@ Windows folders included, where change notifications may never come. Each
 run grades a copy of the file as it was when the run began, so a save in
 the middle cannot mix two versions in one report; such a save cuts the run
 short after the check in progress, and the new version is graded at once.
+
+Ctrl-C ends the watch wherever it lands. pytest, which runs in this process,
+takes a KeyboardInterrupt for its own in places (while a session starts, it
+ends the session without a record of it; asyncio's runner turns one into a
+cancellation a check may outlive), and a session that ends without saying
+so would leave the watch going. So the watch notes the Ctrl-C itself
+(`_Interrupts`): it cuts the grading short after the check in progress,
+and the watch ends after it, whatever the grading made of it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat as modes
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -130,12 +141,63 @@ def watch(
     before each save, where sessions may (`session.allow()`, as the command
     line calls); elsewhere each save starts a pytest process.
     """
-    with tempfile.TemporaryDirectory(prefix="grader-watch-") as scratch:
+    interrupts = _Interrupts()
+    with interrupts.noted(), tempfile.TemporaryDirectory(prefix="grader-watch-") as scratch:
         watcher = _Watcher(
             exercise, path, Path(scratch) / path.name, show, seed=seed, isolation=isolation,
-            label=label or str(path), interval=interval,
+            label=label or str(path), interval=interval, interrupts=interrupts,
         )  # fmt: skip
         watcher.run()
+
+
+class _Interrupts:
+    """Whether Ctrl-C was pressed during the watch, as the signal itself says.
+
+    Each SIGINT writes its number to a pipe (`signal.set_wakeup_fd`), at the
+    C level, before any Python handler runs: no handler, `except` or pytest
+    can take that back. The handler stays Python's own, so a Ctrl-C during a
+    check is still the cancellation asyncio's runner makes of it, which ends
+    the check's child and threads in order; a KeyboardInterrupt raised at an
+    arbitrary point there could strand a thread the exit then waits for.
+    """
+
+    def __init__(self) -> None:
+        self._seen = False
+        self._pipe: tuple[int, int] | None = None
+
+    @contextlib.contextmanager
+    def noted(self) -> Iterator[None]:
+        """Note every SIGINT meanwhile (in the main thread only: signals go to it alone)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        self._pipe = read, write
+        try:
+            yield
+        finally:
+            signal.set_wakeup_fd(previous)
+            self._pipe = None
+            os.close(read)
+            os.close(write)
+
+    def pressed(self) -> bool:
+        """Whether a SIGINT came since the watch began."""
+        if not self._seen and self._pipe is not None:
+            try:
+                while chunk := os.read(self._pipe[0], 512):
+                    self._seen = self._seen or int(signal.SIGINT) in chunk
+            except BlockingIOError:
+                pass
+        return self._seen
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if Ctrl-C was pressed, even if what it landed in swallowed it."""
+        if self.pressed():
+            raise KeyboardInterrupt
 
 
 class _Watcher:
@@ -144,9 +206,11 @@ class _Watcher:
     def __init__(
         self, exercise: Exercise, path: Path, copy: Path, show: Callable[[Event], None], *,
         seed: int | None, isolation: Isolation | None, label: str, interval: float,
+        interrupts: _Interrupts,
     ) -> None:  # fmt: skip
         self.exercise, self.path, self.copy, self.show = exercise, path, copy, show
         self.seed, self.isolation, self.label, self.interval = seed, isolation, label, interval
+        self.interrupts = interrupts
         self.seen: Stamp | None = stamp(path)  # the version graded (or to be graded) now
         self.saved = time.monotonic()  # when that version was seen
 
@@ -182,6 +246,7 @@ class _Watcher:
 
         def gate() -> int | None:
             nonlocal opened
+            self.interrupts.check()  # pressed while the session started: it is not wanted
             self._await_save()
             if not self._take_copy() or not self._preparable():
                 return None  # graded from the start instead (an unreadable file says why)
@@ -193,6 +258,7 @@ class _Watcher:
 
         with session.gated(gate):
             done = self._grade()
+        self.interrupts.check()
         if done:
             return
         if opened:
@@ -201,20 +267,31 @@ class _Watcher:
         self._grade_now()
 
     def _grade(self) -> bool:
-        """Grade the copy and show the report; False when a save cut the grading short."""
+        """Grade the copy and show the report; False when a save cut the grading short.
+
+        A Ctrl-C during the grading ends the watch here, whatever the
+        grading made of it (a report, a failure, a cut-short run).
+        """
         try:
-            with session.cut_short_when(self._changed):
+            with session.cut_short_when(self._unwanted):
                 report = grade(
                     self.exercise, self.copy, hidden=False, seed=self.seed, label=self.label,
                     isolation=self.isolation,
                 )  # fmt: skip
         except CutShort:
+            self.interrupts.check()
             return False
         except GraderError as error:
+            self.interrupts.check()
             self.show(Failed(str(error), self.saved))
         else:
+            self.interrupts.check()
             self.show(Checked(report, self.saved, time.monotonic()))
         return True
+
+    def _unwanted(self) -> bool:
+        """Whether the grading's results are no longer wanted: saved again, or Ctrl-C pressed."""
+        return self.interrupts.pressed() or self._changed()
 
     def _changed(self) -> bool:
         """Whether the file differs from the version being graded (saved again, or gone)."""

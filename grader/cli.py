@@ -884,7 +884,7 @@ def serve(
     """Run the class server: students hand in and see feedback, the teacher watches live."""
     try:
         from grader.server import app, database, enrollment
-        from grader.server.settings import LatePolicy, Settings
+        from grader.server.settings import LatePolicy, Rules, Settings
     except ImportError as error:
         raise CommandError(
             f"the class server needs its extra ({error.name} is missing): "
@@ -902,8 +902,11 @@ def serve(
         settings = Settings(
             exercises_dir=folder, db_url=db_url or database.default_url(Path.cwd()),
             host=host, port=port, workers=workers, scheduler=scheduler, roster=roster_file,
-            public_url=public_url, budget_per_hour=budget, deadlines=due,
-            late=LatePolicy(late), max_upload=max_upload, lease=lease, spool=spool.absolute(),
+            public_url=public_url, lease=lease, spool=spool.absolute(),
+            rules=Rules(
+                budget_per_hour=budget, deadlines=due, late=LatePolicy(late),
+                max_upload=max_upload,
+            ),
             secure_cookies=bool(public_url and public_url.startswith("https://")),
             isolation=isolation_name,
         )  # fmt: skip

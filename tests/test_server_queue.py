@@ -21,7 +21,7 @@ from grader.course import catalog
 from grader.server import database as databases
 from grader.server import enrollment, intake, queue
 from grader.server.models import Grade, Student
-from grader.server.settings import LatePolicy, Settings
+from grader.server.settings import LatePolicy, Rules, Settings
 
 
 @pytest.fixture(params=DATABASES)
@@ -33,8 +33,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         made.dispose()
 
 
-def settings(**changes: object) -> Settings:
-    return Settings(exercises_dir=REPO / "exercises", db_url="", budget_per_hour=100, **changes)  # type: ignore[arg-type]
+def settings(**rules: object) -> Settings:
+    made = Rules(budget_per_hour=100, **rules)  # type: ignore[arg-type]
+    return Settings(exercises_dir=REPO / "exercises", db_url="", rules=made)
 
 
 def enrolled(engine: Engine, tmp_path: Path, names: list[str], given: Settings) -> dict[str, int]:

@@ -21,7 +21,7 @@ from typing import Any
 from grader.clock import now
 from grader.course.catalog import Exercise
 from grader.errors import GraderError, GradingFailed, MissingFile
-from grader.grading import notebook, session
+from grader.grading import interruption, notebook, session
 from grader.grading.report import CheckResult, Report, ReportStatus, Resources
 from grader.outputs.words import kind_of
 from grader.sandbox import Limits, cgroup
@@ -308,7 +308,10 @@ def _run_checks(
             forkserver.shared(
                 isolation, exercise.packages, diagnose=diagnose, observe=observe
             ).warm()
-            code, printed = session.run([*command[3:]], exercise.root)
+            # A Ctrl-C the session would swallow still ends the grading, after the check.
+            with interruption.noting() as interrupts, session.cut_short_when(interrupts.pressed):
+                code, printed = session.run([*command[3:]], exercise.root)
+                interrupts.check()
             done = subprocess.CompletedProcess(command, code, printed, "")
             return _read_results(results, done, exercise, collect_only=collect_only)
         env = dict(os.environ)

@@ -24,28 +24,25 @@ takes a KeyboardInterrupt for its own in places (while a session starts, it
 ends the session without a record of it; asyncio's runner turns one into a
 cancellation a check may outlive), and a session that ends without saying
 so would leave the watch going. So the watch notes the Ctrl-C itself
-(`_Interrupts`): it cuts the grading short after the check in progress,
+(`grader.grading.interruption`): it cuts the grading short after the check in progress,
 and the watch ends after it, whatever the grading made of it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import stat as modes
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from grader.course.catalog import Exercise
 from grader.errors import GraderError
-from grader.grading import session
+from grader.grading import interruption, session
 from grader.grading.report import Report
 from grader.grading.runner import CutShort, derive_seed, grade, unreadable
 from grader.sandbox.isolation import Isolation
@@ -141,63 +138,15 @@ def watch(
     before each save, where sessions may (`session.allow()`, as the command
     line calls); elsewhere each save starts a pytest process.
     """
-    interrupts = _Interrupts()
-    with interrupts.noted(), tempfile.TemporaryDirectory(prefix="grader-watch-") as scratch:
+    with (
+        interruption.noting() as interrupts,
+        tempfile.TemporaryDirectory(prefix="grader-watch-") as scratch,
+    ):
         watcher = _Watcher(
             exercise, path, Path(scratch) / path.name, show, seed=seed, isolation=isolation,
             label=label or str(path), interval=interval, interrupts=interrupts,
         )  # fmt: skip
         watcher.run()
-
-
-class _Interrupts:
-    """Whether Ctrl-C was pressed during the watch, as the signal itself says.
-
-    Each SIGINT writes its number to a pipe (`signal.set_wakeup_fd`), at the
-    C level, before any Python handler runs: no handler, `except` or pytest
-    can take that back. The handler stays Python's own, so a Ctrl-C during a
-    check is still the cancellation asyncio's runner makes of it, which ends
-    the check's child and threads in order; a KeyboardInterrupt raised at an
-    arbitrary point there could strand a thread the exit then waits for.
-    """
-
-    def __init__(self) -> None:
-        self._seen = False
-        self._pipe: tuple[int, int] | None = None
-
-    @contextlib.contextmanager
-    def noted(self) -> Iterator[None]:
-        """Note every SIGINT meanwhile (in the main thread only: signals go to it alone)."""
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        read, write = os.pipe()
-        os.set_blocking(read, False)
-        os.set_blocking(write, False)
-        previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-        self._pipe = read, write
-        try:
-            yield
-        finally:
-            signal.set_wakeup_fd(previous)
-            self._pipe = None
-            os.close(read)
-            os.close(write)
-
-    def pressed(self) -> bool:
-        """Whether a SIGINT came since the watch began."""
-        if not self._seen and self._pipe is not None:
-            try:
-                while chunk := os.read(self._pipe[0], 512):
-                    self._seen = self._seen or int(signal.SIGINT) in chunk
-            except BlockingIOError:
-                pass
-        return self._seen
-
-    def check(self) -> None:
-        """Raise KeyboardInterrupt if Ctrl-C was pressed, even if what it landed in swallowed it."""
-        if self.pressed():
-            raise KeyboardInterrupt
 
 
 class _Watcher:
@@ -206,7 +155,7 @@ class _Watcher:
     def __init__(
         self, exercise: Exercise, path: Path, copy: Path, show: Callable[[Event], None], *,
         seed: int | None, isolation: Isolation | None, label: str, interval: float,
-        interrupts: _Interrupts,
+        interrupts: interruption.Interrupts,
     ) -> None:  # fmt: skip
         self.exercise, self.path, self.copy, self.show = exercise, path, copy, show
         self.seed, self.isolation, self.label, self.interval = seed, isolation, label, interval

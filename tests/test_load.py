@@ -51,9 +51,8 @@ def burners(count: int, cpu: int) -> Iterator[None]:
             process.join()
 
 
-def test_a_thread_kept_from_the_cpu_is_measured_waiting() -> None:
-    """A process waking every millisecond, on a CPU three busy processes share: it waits."""
-    cpu = min(os.sched_getaffinity(0))
+def _ticker_waits(cpu: int) -> float:
+    """What a process waking every millisecond on `cpu`, beside three busy ones, waited in 0.3 s."""
     ticker = "import time\nfor _ in range(400):\n    time.sleep(0.001)\n"
     with burners(3, cpu):
         child = subprocess.Popen(
@@ -67,12 +66,24 @@ def test_a_thread_kept_from_the_cpu_is_measured_waiting() -> None:
         child.wait()
         meter.forget(child.pid)  # gone: what it waited is kept, not lost
         assert meter.total() - before >= during
+    return during
+
+
+def test_a_thread_kept_from_the_cpu_is_measured_waiting() -> None:
+    """A process waking every millisecond, on a CPU three busy processes share: it waits."""
+    cpu = min(os.sched_getaffinity(0))
+    # The scheduler favours a thread that wakes, so one run may wait little: the
+    # claim is that waits are measured at all, so any of three runs may show it.
+    during = 0.0
+    for _attempt in range(3):
+        during = max(during, _ticker_waits(cpu))
+        if during >= 0.05:
+            break
     assert during >= 0.05, f"its thread waited {during:.3f} s for a CPU"
 
 
-def test_a_childs_spinning_threads_count_for_the_cpu_they_use_not_their_waits() -> None:
-    """Six threads spinning on one CPU wait for it more than they run: load of its own."""
-    cpu = min(os.sched_getaffinity(0))
+def _spinning_child(cpu: int) -> tuple[float, float, float]:
+    """Six threads of a child spinning on `cpu` for 0.5 s: (CPU made, their waits, counted)."""
     spinner = (
         "import threading, time\n"
         "def spin():\n    while True: pass\n"
@@ -96,32 +107,57 @@ def test_a_childs_spinning_threads_count_for_the_cpu_they_use_not_their_waits() 
     finally:
         child.kill()
         child.wait()
-    made, counted = after.made - before.made, after.waited - before.waited - own
+    return after.made - before.made, spun, after.waited - before.waited - own
+
+
+def test_a_childs_spinning_threads_count_for_the_cpu_they_use_not_their_waits() -> None:
+    """Six threads spinning on one CPU wait for it more than they run: load of its own."""
+    cpu = min(os.sched_getaffinity(0))
+    made = spun = counted = 0.0
+    for _attempt in range(3):  # until its threads ran and waited enough to tell apart
+        made, spun, counted = _spinning_child(cpu)
+        if made >= 0.05 and spun >= 0.1:
+            break
     assert made >= 0.05, f"its threads ran {made:.3f} s"
     assert spun >= 0.1, f"its threads waited {spun:.3f} s: nothing to tell apart"
     assert counted < spun / 10, f"{counted:.3f} s of its {spun:.3f} s of waits were counted"
 
 
-def test_the_meter_keeps_what_an_ended_thread_waited() -> None:
-    """Every thread of this process counts; one that ends takes nothing back."""
+def _ended_thread_waits(cpu: int) -> tuple[float, float]:
+    """A thread that waited among three busy processes, then ended: (its waits, the meter's)."""
     meter = load.Meter()
-    cpu = min(os.sched_getaffinity(0))
+    done, release = threading.Event(), threading.Event()
 
     def wake_often() -> None:
         os.sched_setaffinity(0, {cpu})
         for _ in range(200):
             time.sleep(0.001)
+        done.set()
+        release.wait()
 
     with burners(3, cpu):
         before = meter.total()
         worker = threading.Thread(target=wake_often)
         worker.start()
-        while worker.is_alive():
-            meter.total()  # read while it runs
-            time.sleep(0.02)
+        done.wait()
+        meter.total()  # read while it is alive, its waiting over
+        waited = load.waits(os.getpid())[worker.native_id or 0] / 1e9
+        release.set()
         worker.join()
-    assert threading.get_native_id() in load.waits(os.getpid())
-    assert meter.total() - before >= 0.02, "its waits were lost when it ended"
+    assert worker.native_id not in load.waits(os.getpid())
+    return waited, meter.total() - before
+
+
+def test_the_meter_keeps_what_an_ended_thread_waited() -> None:
+    """Every thread of this process counts; one that ends takes nothing back."""
+    cpu = min(os.sched_getaffinity(0))
+    waited = counted = 0.0
+    for _attempt in range(5):  # until the kernel counted a wait worth telling from none
+        waited, counted = _ended_thread_waits(cpu)
+        if waited >= 0.002:
+            break
+    assert waited >= 0.002, f"a thread among three busy processes waited {waited:.4f} s"
+    assert counted >= waited, "its waits were lost when it ended"
 
 
 @pytest.mark.parametrize(

@@ -154,7 +154,8 @@ def test_a_save_that_breaks_it_shows_the_failure_and_its_line_then_ctrl_c_ends_a
         save(watched, SOLUTION)  # fixed again
         fixed = watch.until("(check 3,", "watching count-async.py")
         assert SCORED.search(fixed) and "never awaited" not in fixed
-        assert watch.interrupt() == 0
+        code = watch.interrupt()
+        assert code == 0, f"exit {code} after Ctrl-C:\n{watch.output}"
     finally:
         watch.kill()
     assert "stopped watching" in watch.output
@@ -182,7 +183,8 @@ def test_a_save_during_a_run_cuts_it_short_and_ctrl_c_mid_run_leaves_nothing(
         assert calls and float(calls.group(1)) < 10, report  # not the slow version's 5 x 2 s
         save(watched, slow)
         watch.until("checking the save of")
-        assert watch.interrupt() == 0
+        code = watch.interrupt()
+        assert code == 0, f"exit {code} after Ctrl-C:\n{watch.output}"
     finally:
         watch.kill()
     assert "(check 2," not in watch.output  # the slow version never got a report
@@ -205,7 +207,8 @@ def test_a_syntax_error_and_a_file_that_goes_are_said_plainly(watched: Path) -> 
         save(watched, SOLUTION)
         back = watch.until("(check 3,", "watching count-async.py")
         assert SCORED.search(back) and "could not be run" not in back
-        assert watch.interrupt() == 0
+        code = watch.interrupt()
+        assert code == 0, f"exit {code} after Ctrl-C:\n{watch.output}"
     finally:
         watch.kill()
 
@@ -439,3 +442,44 @@ def test_ctrl_c_while_the_next_session_starts_ends_the_watch(watched: Path) -> N
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.splitlines()[-1])
     assert seen == ["Checking", "Checked", "ended"], seen
+
+
+BROKEN_BY_CTRL_C = """
+import json, os, signal, sys
+from pathlib import Path
+from grader.course import catalog
+from grader.grading import watcher
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever the shell left it as
+exercise = catalog.find("count-async", Path(sys.argv[1]))
+press = sys.argv[3] == "press"
+
+def torn_down(*args, **kwargs):
+    # A grading that Ctrl-C tore down half-way and that failed with an error of its own.
+    try:
+        if press:
+            os.kill(os.getpid(), signal.SIGINT)
+    except KeyboardInterrupt:
+        pass
+    raise RuntimeError("torn down half-way")
+
+watcher.grade = torn_down
+try:
+    watcher.watch(exercise, Path(sys.argv[2]), lambda event: None)
+except KeyboardInterrupt:
+    print(json.dumps("ended"))
+except RuntimeError as error:
+    print(json.dumps(str(error)))
+"""
+
+
+@pytest.mark.parametrize(("press", "ending"), [("press", "ended"), ("no", "torn down half-way")])
+def test_an_error_after_ctrl_c_ends_the_watch_and_one_without_it_is_not_hidden(
+    watched: Path, press: str, ending: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", BROKEN_BY_CTRL_C, str(REPO / "exercises"), str(watched), press],
+        capture_output=True, text=True, timeout=PATIENCE,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == ending

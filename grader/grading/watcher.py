@@ -146,7 +146,14 @@ def watch(
             exercise, path, Path(scratch) / path.name, show, seed=seed, isolation=isolation,
             label=label or str(path), interval=interval, interrupts=interrupts,
         )  # fmt: skip
-        watcher.run()
+        try:
+            watcher.run()
+        except Exception:
+            # After a Ctrl-C, what breaks is the grading it tore down, half-way
+            # through anything (a run of the tests once exited 3 so): the watch
+            # ends as it does for any Ctrl-C.
+            interrupts.check()
+            raise
 
 
 class _Watcher:

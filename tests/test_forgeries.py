@@ -141,17 +141,21 @@ def test_load_the_submission_makes_itself_is_not_forgiven(forged: str) -> None:
     """
     gather = exercise("gather")
     slowest = "takes about as long as the slowest fetch, not the sum"
-    for _ in range(3):
+    decided = None
+    for _ in range(5):
         plain = grade(gather, FORGERS / "sequential_fetch_all.py", hidden=False, seed=7)
         claimed = grade(gather, FORGERS / forged, hidden=False, seed=7)
         assert slowest in lost(plain), "the plain code must miss the bound, or this means nothing"
         statuses = {c.name: c.status for c in claimed.checks}
         assert statuses[slowest] is not CheckStatus.PASSED, explain(claimed)
         assert claimed.score <= plain.score
-        if slowest not in unsure(plain):
-            assert statuses[slowest] is CheckStatus.FAILED, explain(claimed)
-            assert "load it makes itself does not excuse a late time" in explain(claimed)
+        # Load from elsewhere (a test beside this one) may leave either unsure on one try;
+        # on a try that decided both, the forger's late time failed, and says why.
+        if slowest not in unsure(plain) and statuses[slowest] is CheckStatus.FAILED:
+            decided = claimed
             break
+    assert decided is not None, f"in 5 tries, never failed where plain code did: {explain(claimed)}"
+    assert "load it makes itself does not excuse a late time" in explain(decided)
 
 
 def test_a_sandbox_failure_the_submission_claims_is_its_own_fault() -> None:

@@ -101,13 +101,15 @@ def _spinning_child(cpu: int) -> tuple[float, float, float]:
         meter = load.Meter()
         meter.watch(child.pid)
         time.sleep(0.2)  # its threads started
-        spun, own, before = spinners(), load.waited(os.getpid()), meter.reading()
+        spun, before = spinners(), meter.reading()
         time.sleep(0.5)
-        after, own, spun = meter.reading(), load.waited(os.getpid()) - own, spinners() - spun
+        after, spun = meter.reading(), spinners() - spun
     finally:
         child.kill()
         child.wait()
-    return after.made - before.made, spun, after.waited - before.waited - own
+    # What the meter counted of the child's threads: its waits but this process's own.
+    counted = (after.waited - after.own) - (before.waited - before.own)
+    return after.made - before.made, spun, counted
 
 
 def test_a_childs_spinning_threads_count_for_the_cpu_they_use_not_their_waits() -> None:
@@ -187,10 +189,27 @@ def test_load_the_submission_makes_itself_is_no_excuse() -> None:
     assert retries.decide(bounds, 0.2, made=retries.SELF_MADE, last=True) is Decision.FAIL
 
 
-def grade_on_one_busy_cpu(exercise: str, path: str) -> Report:
-    """`grader grade` with the grading and three busy processes all on one CPU."""
+@pytest.mark.parametrize(
+    ("made", "looped", "own", "excuses_nothing"),
+    [
+        (0.30, 0.30, 0.00, 0.00),  # a loop that spins: it kept only itself busy
+        (0.30, 0.30, 0.10, 0.10),  # and kept the grader's threads waiting 0.1 s
+        (0.50, 0.10, 0.00, 0.40),  # threads or processes beside its loop: all of it
+        (0.50, 0.30, 0.50, 0.50),
+    ],
+)  # fmt: skip
+def test_load_a_child_makes_is_its_other_threads_and_what_its_loop_kept_waiting(
+    made: float, looped: float, own: float, excuses_nothing: float
+) -> None:
+    began = load.Reading(waited=1.0, made=1.0, looped=1.0, own=0.5)
+    now = load.Reading(waited=2.0, made=1.0 + made, looped=1.0 + looped, own=0.5 + own)
+    assert load.self_made(began, now) == pytest.approx(excuses_nothing)
+
+
+def grade_on_one_busy_cpu(exercise: str, path: str, busy: int = 3) -> Report:
+    """`grader grade` with the grading and `busy` busy processes all on one CPU."""
     cpu = min(os.sched_getaffinity(0))
-    with burners(3, cpu):
+    with burners(busy, cpu):
         done = subprocess.run(
             [sys.executable, "-m", "grader", "grade", exercise, path, "--format", "json"],
             capture_output=True, text=True, cwd=REPO, timeout=600,
@@ -224,3 +243,23 @@ def test_a_miss_load_cannot_explain_fails_at_once_on_a_busy_machine() -> None:
         waited = float(timing.message.split("waited ")[1].split(" s")[0])
         over = (timing.bounds or {})["measured"] - (timing.bounds or {})["at_most"]
         assert over <= retries.EXPLAINS * waited + 0.01, timing.message
+
+
+@pytest.mark.parametrize("busy", [2])
+def test_a_busy_wait_is_judged_on_a_busy_machine_as_on_a_quiet_one(busy: int) -> None:
+    """A loop that spins until each number is due keeps its timing points under load.
+
+    Its spinning keeps only itself busy: what delays it there is the
+    machine's load, forgiven as for any file; its mistake (a blocked loop)
+    is still caught.
+    """
+    report = grade_on_one_busy_cpu(
+        "count-async", str(SUBMISSIONS / "count-async" / "bad_busy_wait.py"), busy
+    )
+    kept = (CheckStatus.PASSED, CheckStatus.INCONCLUSIVE)
+    timing = [c for c in report.checks if c.name.startswith(("takes about", "prints each"))]
+    assert len(timing) == 2, [c.name for c in report.checks]
+    lost = [c.message for c in timing if c.status not in kept]
+    assert not lost, lost
+    blocked = next(c for c in report.checks if c.name.startswith("runs the numbers as tasks"))
+    assert blocked.status in (CheckStatus.FAILED, CheckStatus.INCONCLUSIVE), blocked.message

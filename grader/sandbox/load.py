@@ -22,10 +22,15 @@ Load the child makes itself is no excuse: a submission that keeps the CPUs
 busy (threads or processes spinning while its slow code runs) would make its
 own misses look like the machine's. So of the child's threads only the one
 that runs its event loop counts (more threads than cores, spinning, wait
-more than they run), and the meter also counts the CPU time the child used
-during calls (`Meter.made_in_calls`: its control group's count, which keeps
-what ended processes used, else its threads' own), which
-`grader.grading.retries` takes off what load may explain.
+more than they run), and the meter also counts the load the child made
+during calls (`Meter.made_in_calls`), which `grader.grading.retries` takes
+off what load may explain: all the CPU time of its other threads and
+processes (its control group's count, which keeps what ended processes
+used, else its threads' own), and of its loop's thread as much as the
+grader's threads waited meanwhile. A loop's thread that runs does not keep
+itself waiting; it may keep the grader's threads from a CPU. So a file
+whose loop spins (a busy wait) on a busy machine is judged by the waits
+the machine caused it, as on a quiet one, and not failed for its spinning.
 
 One `Meter` per process (`METER`): a grading's checks run one at a time.
 """
@@ -50,6 +55,8 @@ class Reading:
 
     waited: float  # seconds the counted threads have waited for a CPU
     made: float  # seconds of CPU the watched children have used
+    looped: float = 0.0  # of those, seconds their loops' threads ran
+    own: float = 0.0  # of the waits, the seconds this process's threads waited
 
 
 def schedstats(pid: int) -> dict[int, tuple[int, int]]:
@@ -78,6 +85,18 @@ def waits(pid: int) -> dict[int, int]:
 def waited(pid: int) -> float:
     """Seconds the threads of `pid` alive now have waited for a CPU, in all."""
     return sum(waits(pid).values()) / 1e9
+
+
+def self_made(began: Reading, now: Reading) -> float:
+    """The load the children made between two readings, which explains none of their waits.
+
+    All the CPU time of their other threads and processes; of their loops'
+    threads, only as much as this process's threads waited meanwhile (a
+    thread that runs does not keep itself waiting).
+    """
+    looped = max(0.0, now.looped - began.looped)
+    others = max(0.0, now.made - began.made - looped)
+    return others + min(looped, max(0.0, now.own - began.own))
 
 
 class Meter:
@@ -110,16 +129,18 @@ class Meter:
 
     def reading(self) -> Reading:
         """The counts now: what every thread waited, and what the children used."""
-        waited = self.total()
+        waited, me = self.total(), os.getpid()
         with self._lock:
-            return Reading(waited, sum(self._made.values()))
+            looped = sum(ran for (pid, tid), ran in self._ran.items() if tid == pid)
+            own = sum(wait for (pid, _), wait in self._seen.items() if pid == me)
+            return Reading(waited, sum(self._made.values()), looped / 1e9, own / 1e9)
 
     def spent_in_call(self, began: Reading) -> None:
         """Add what load and the child cost one call, from the reading taken when it started."""
         now = self.reading()
         with self._lock:
             self.in_calls += max(0.0, now.waited - began.waited)
-            self.made_in_calls += max(0.0, now.made - began.made)
+            self.made_in_calls += self_made(began, now)
 
     def total(self) -> float:
         """Every wait counted so far: take it before and after, the difference is the load."""

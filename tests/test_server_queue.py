@@ -94,6 +94,31 @@ def test_a_lapsed_lease_is_claimed_again_and_the_old_answer_dropped(
     assert scores == [7.0]
 
 
+def test_a_grading_put_off_for_load_runs_alone_after_every_other(
+    engine: Engine, tmp_path: Path
+) -> None:
+    given = settings()
+    ids = enrolled(engine, tmp_path, ["ann", "ben", "cid"], given)
+    busy = hand_in(engine, given, ids["ann"])
+    first = queue.claim(engine, "a", lease=60)
+    assert first is not None and first.submission_id == busy
+    queue.put_off(engine, first.job_id, "a")  # the machine was too busy to time it
+    ben, cid = hand_in(engine, given, ids["ben"]), hand_in(engine, given, ids["cid"])
+    taken = [queue.claim(engine, owner, lease=60) for owner in ("b", "c")]
+    assert [t.submission_id for t in taken if t] == [ben, cid]  # handed in later, graded first
+    assert queue.claim(engine, "d", lease=60) is None  # the put-off one waits: others grade
+    for job in taken:
+        assert job is not None and queue.finish(
+            engine, job, "b" if job.submission_id == ben else "c", report(5.0)
+        )
+    alone = queue.claim(engine, "d", lease=60)
+    assert alone is not None and alone.submission_id == busy and alone.attempts == 2
+    hand_in(engine, given, ids["ben"])
+    assert queue.claim(engine, "e", lease=60) is None  # nothing beside it while it grades
+    assert queue.finish(engine, alone, "d", report(8.0))
+    assert queue.claim(engine, "e", lease=60) is not None
+
+
 def test_late_work_is_taken_and_marked_late_when_accepted(engine: Engine, tmp_path: Path) -> None:
     given = settings(deadlines={"count-async": time.time() - 60}, late=LatePolicy.ACCEPT)
     ids = enrolled(engine, tmp_path, ["ann"], given)

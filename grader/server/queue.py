@@ -11,7 +11,10 @@ twice.
 Order: a student's first gradings before regrades, then oldest first; but a
 student with a grading in flight waits while others' jobs go ahead (their
 next job runs only when nobody else's is waiting), so one student handing
-in a hundred files cannot hold up the class.
+in a hundred files cannot hold up the class. Last come the jobs put off
+(`put_off`): gradings the machine kept too busy to time, graded again
+alone, as `grader batch` does: one is claimed only when no other job runs,
+and while it runs nothing else is claimed.
 
 PostgreSQL picks the job with SELECT ... FOR UPDATE SKIP LOCKED: claimers
 never wait for one another. SQLite has one writer at a time (every
@@ -33,9 +36,10 @@ from sqlalchemy.orm import aliased
 from grader.server.database import is_sqlite
 from grader.server.models import Grade, Job, Student, Submission
 
-#: Jobs of students' own submissions; regrade rounds come after them.
+#: Jobs of students' own submissions; regrade rounds come after them; then those put off.
 FIRST = 0
 REGRADE = 1
+LATER = 2
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,27 @@ def _busy_student(now: float) -> Any:
     )
 
 
+def _running(now: float, *, later: bool = False) -> Any:
+    """Another job is grading on a live lease (`later`: one put off, which grades alone)."""
+    other = aliased(Job)
+    return exists().where(
+        other.state == "running",
+        other.lease_until >= now,
+        other.id != Job.id,
+        *((other.priority == LATER,) if later else ()),
+    )
+
+
 def claim(engine: Engine, owner: str, lease: float) -> Claimed | None:
     """Take the next job for `owner`, leased for `lease` seconds; None when there is none."""
     now = time.time()
     order = (Job.priority, Job.id)
+    # A job put off grades alone: claimed only when nothing runs, and nothing beside it.
+    alone = ~_running(now, later=True) & ((Job.priority < LATER) | ~_running(now))
     with engine.begin() as connection:
         job_id: int | None = None
         # Another student's job first; a busy student's next one only when nobody else waits.
-        for condition in (_claimable(now) & ~_busy_student(now), _claimable(now)):
+        for condition in (alone & _claimable(now) & ~_busy_student(now), alone & _claimable(now)):
             pick = select(Job.id).where(condition).order_by(*order).limit(1)
             if not is_sqlite(engine):
                 pick = pick.with_for_update(skip_locked=True)
@@ -166,6 +183,16 @@ def give_back(engine: Engine, job_id: int, owner: str) -> None:
             update(Job)
             .where(Job.id == job_id, Job.owner == owner, Job.state == "running")
             .values(state="queued", owner=None, lease_until=None)
+        )
+
+
+def put_off(engine: Engine, job_id: int, owner: str) -> None:
+    """Put `owner`'s job back at the end of the queue, to be graded alone (`LATER`)."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.owner == owner, Job.state == "running")
+            .values(state="queued", owner=None, lease_until=None, priority=LATER)
         )
 
 

@@ -12,6 +12,9 @@ report saying so, so that it never blocks the queue. A report the machine
 was too busy to time (`inconclusive`) is graded again, and so, once, is one
 that failed any check on time (what load can cause), as `grader batch
 --strict-timing` does (there, alone; here, with the throttle a step lower).
+One still too busy to time after that is put off to the end of the queue
+and graded alone, as `grader batch` grades its inconclusive reports; it is
+given its inconclusive report only when even that could not time it.
 
 How many grade at once on this machine is `grader batch`'s throttle
 (`grader.batch.throttle`): from one per core up to four, following the
@@ -53,6 +56,8 @@ PROGRESS_EVERY = 0.2
 
 #: Gradings of a file that failed a check on time only: the second one stands.
 TIMING_ATTEMPTS = 2
+#: Attempts, those put off and graded alone included, before an inconclusive report stands.
+ALONE_ATTEMPTS = 5
 
 
 def throttle(settings: Settings) -> Throttle:
@@ -176,11 +181,14 @@ class Dispatcher:
             timing = bool(answer.get("timing"))
             # As `grader batch --strict-timing` does: a student sees this feedback at once,
             # so a file that failed any check on time is graded once more before it stands.
-            again = (answer.get("inconclusive") and claimed.attempts < ATTEMPTS) or (
+            busy = bool(answer.get("inconclusive"))
+            again = (busy and claimed.attempts < ATTEMPTS) or (
                 timing and claimed.attempts < TIMING_ATTEMPTS
             )
             if again:  # load may have cost it: once more, with the throttle a step lower
                 queue.give_back(self.engine, claimed.job_id, owner)
+            elif busy and claimed.attempts < ALONE_ATTEMPTS:
+                queue.put_off(self.engine, claimed.job_id, owner)
             else:
                 queue.finish(self.engine, claimed, owner, answer["report"])
             return timing

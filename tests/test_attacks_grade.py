@@ -36,6 +36,7 @@ from support import (
 )
 
 from grader.sandbox import Limits
+from grader.sandbox.codec import decode
 from grader.sandbox.isolation import Isolation
 from grader.sandbox.router import MAX_MESSAGES, Router
 
@@ -98,6 +99,32 @@ def test_the_router_reads_nothing_after_a_failure_and_frames_in_one_pass() -> No
                     lambda fault: failures.append(str(fault)))  # fmt: skip
     broken.on_bytes(b'not json\n{"op":"hello"}\n', 0.0)
     assert "late" not in routed and "cannot read" in failures[-1]
+
+
+def test_a_request_the_grader_cannot_decode_stops_the_child(backend: Isolation) -> None:
+    """Arguments that make the decoder raise IndexError are a message it cannot read."""
+    report = grade_file("gather", GRADED / "gather_bad_request.py", isolation=backend)
+    assert report.score == 0, explain(report)
+    assert all("a message it cannot read" in c.message for c in report.checks), explain(report)
+
+
+def test_the_router_stops_a_child_whose_request_breaks_the_decoder() -> None:
+    failures: list[str] = []
+    routed: list[str] = []
+
+    def decodes(message: dict[str, object], at: float) -> None:
+        decode(message["args"])
+        routed.append("decoded")
+
+    router = Router({"callback": decodes}, lambda fault: failures.append(str(fault)))  # type: ignore[dict-item]
+    for bad in ({"$exc": []}, {"$ref": [1]}, {"$set": [{"a": 1}]}, {"$tuple": 5}):
+        line = json.dumps({"op": "callback", "args": bad}).encode() + b"\n"
+        Router({"callback": decodes}, lambda fault: failures.append(str(fault))).on_bytes(  # type: ignore[dict-item]
+            line, 0.0
+        )
+    assert len(failures) == 4 and not routed, failures
+    router.on_bytes(b'{"op":"callback","args":[1]}\n', 0.0)
+    assert routed == ["decoded"]
 
 
 def _first_lines() -> list[str]:

@@ -80,7 +80,7 @@ class Router:
             handler = self._handlers.get(message["op"])
             if handler is not None:
                 handler(message, at)
-        except (ValueError, KeyError, TypeError, ArithmeticError, RecursionError):
+        except (ValueError, LookupError, TypeError, ArithmeticError, RecursionError):
             self._stopped = True
             self._fail(SubmissionDied("your program sent the grader a message it cannot read"))
             return False

@@ -13,6 +13,7 @@ must fail unless the backend says it does not protect against it
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import signal
 import socket
@@ -162,6 +163,29 @@ async def test_no_unix_socket_of_the_host_is_reachable(
             reached = await _accepted(listener)
         judge(backend, Protection.NETWORK, stopped=not reached,
               what=f"connect to the host's Unix socket {shown} ({tried})")  # fmt: skip
+
+
+def _posix_queue_left(name: str) -> bool:
+    """Whether the host's IPC namespace holds the POSIX message queue `name` (then removed)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.mq_open(name.encode(), os.O_RDONLY, 0, None)
+    if fd < 0:
+        return False
+    os.close(fd)
+    libc.mq_unlink(name.encode())
+    return True
+
+
+async def test_no_posix_message_queue_outlives_the_check(
+    backend: Isolation, attacker: Submission
+) -> None:
+    """Like System V objects: a queue left in the host's IPC namespace, for the next student."""
+    name = f"/grader-attack-{uuid.uuid4().hex}"
+    made = await attacker.posix_queue(name)
+    await attacker.close()
+    left = _posix_queue_left(name)
+    judge(backend, Protection.PROCESSES, stopped=not left,
+          what=f"leave a POSIX message queue on the host ({made})")  # fmt: skip
 
 
 async def test_the_seccomp_filter_denies_its_whole_list(

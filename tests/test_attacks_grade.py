@@ -37,6 +37,7 @@ from support import (
 
 from grader.sandbox import Limits
 from grader.sandbox.codec import decode
+from grader.sandbox.handle import MAX_CALLBACKS
 from grader.sandbox.isolation import Isolation
 from grader.sandbox.router import MAX_MESSAGES, Router
 
@@ -84,6 +85,20 @@ def test_a_flood_of_tiny_messages_costs_the_grader_little(backend: Isolation) ->
         report
     )
     assert spent < 8, f"the grader spent {spent:.1f} s of CPU on a flood of messages"
+
+
+def test_a_flood_of_requests_costs_the_grader_little(backend: Isolation) -> None:
+    """200 000 calls of `fetch` asked for at once: stopped at MAX_CALLBACKS, cheaply."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    report = grade_file("gather", GRADED / "gather_callback_flood.py", isolation=backend,
+                        limits=Limits(call_timeout=20))  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    spent = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert report.score == 0
+    assert all(f"more than {MAX_CALLBACKS} times" in c.message for c in report.checks), explain(
+        report
+    )
+    assert spent < 6, f"the grader spent {spent:.1f} s of CPU on a flood of requests"
 
 
 def test_the_router_reads_nothing_after_a_failure_and_frames_in_one_pass() -> None:

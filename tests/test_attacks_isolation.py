@@ -165,6 +165,36 @@ async def test_no_unix_socket_of_the_host_is_reachable(
               what=f"connect to the host's Unix socket {shown} ({tried})")  # fmt: skip
 
 
+async def test_the_test_servers_port_on_another_address(backend: Isolation) -> None:
+    """A child given a test server may reach its port; on another address, only Landlock lets it.
+
+    Landlock's TCP rule names a port, not an address: a listener of the host on
+    127.0.0.2 (or anywhere beyond) at the test server's port number is reached
+    too. docs/isolation.md says so ("TCP only to its test server's port");
+    this keeps the gap measured, and namespaces and none as they are.
+    """
+    server = ForkServer(backend)
+    student = Submission(HOSTILE / "probe.py", LIMITS, server)
+    try:
+        port = (await student.listener()).getsockname()[1]
+        with socket.socket() as other:
+            try:
+                other.bind(("127.0.0.2", port))
+            except OSError as error:
+                pytest.skip(f"127.0.0.2:{port} cannot be bound here: {error}")
+            other.listen()
+            other.setblocking(False)
+            tried = await student.connect("127.0.0.2", port, "tcp")
+            reached = await _accepted(other)
+    finally:
+        await student.close()
+        server.close()
+    if backend.backend is Backend.NAMESPACES:
+        assert not reached, tried  # its test server lives in its own network namespace
+    else:  # Landlock allows the port at any address; none allows everything
+        assert reached, f"under {backend.backend}: {tried}"
+
+
 def _posix_queue_left(name: str) -> bool:
     """Whether the host's IPC namespace holds the POSIX message queue `name` (then removed)."""
     libc = ctypes.CDLL(None, use_errno=True)

@@ -195,6 +195,26 @@ async def test_the_test_servers_port_on_another_address(backend: Isolation) -> N
         assert reached, f"under {backend.backend}: {tried}"
 
 
+async def test_no_listener_of_the_child_is_reachable_from_the_host(
+    backend: Isolation, attacker: Submission
+) -> None:
+    """listen() on an unbound socket binds it to a free port on every address of the machine.
+
+    Landlock's bind rule sees bind() only: before the filter denied listen(),
+    a child could open a listener on the host's every interface (reachable
+    from beyond), and 16 000 of them (256 descriptors, 64 processes) to use
+    up the host's ephemeral ports, which the grader's test servers need.
+    """
+    result = await attacker.listen_anywhere()
+    reached = False
+    if "got" in result:
+        with socket.socket() as probe:
+            probe.settimeout(1.0)
+            reached = probe.connect_ex(("127.0.0.1", int(result["got"]))) == 0
+    judge(backend, Protection.NETWORK, stopped=not reached,
+          what=f"open a listener the host can reach ({result})")  # fmt: skip
+
+
 def _posix_queue_left(name: str) -> bool:
     """Whether the host's IPC namespace holds the POSIX message queue `name` (then removed)."""
     libc = ctypes.CDLL(None, use_errno=True)

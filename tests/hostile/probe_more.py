@@ -152,3 +152,17 @@ def posix_queue(name):
         return {"error": "mq_open: " + _errno()}
     sent = libc.mq_send(fd, b"the answers", 11, 0)
     return {"got": f"made, sent {sent}"}
+
+
+_HELD = []
+
+
+def listen_anywhere():
+    """listen() without bind: the kernel picks a port, on every address of the machine."""
+    try:
+        sock = socket.socket()
+        sock.listen()
+    except OSError as exc:
+        return {"error": _error(exc)}
+    _HELD.append(sock)  # kept open: the suite tries to reach it
+    return {"got": sock.getsockname()[1]}

@@ -8,7 +8,8 @@ and IPv6 (no netlink, packet or vsock sockets); and TIOCSTI. Under Landlock,
 which covers TCP only, UDP and raw sockets and `socket(AF_UNIX, ...)` are
 denied too (socketpairs, which asyncio needs, stay allowed), and so are what
 would connect past Landlock's TCP rule (MPTCP and SCTP streams, TCP Fast
-Open), and System V IPC and POSIX message queues, which no namespace
+Open) or bind past its bind rule (`listen`, which binds an unbound socket
+to a free port on every address), and System V IPC and POSIX message queues, which no namespace
 confines there. System calls of another architecture (32-bit calls on
 x86-64) kill the process.
 
@@ -131,6 +132,9 @@ def compile_filter(profile: Profile) -> bytes:
                  seccomp.Arg(flags_at, seccomp.MASKED_EQ, fast_open, fast_open))  # fmt: skip
         add(rules, seccomp, denied, "setsockopt", seccomp.Arg(1, seccomp.EQ, socket.IPPROTO_TCP),
              seccomp.Arg(2, seccomp.EQ, _TCP_FASTOPEN_CONNECT))  # fmt: skip
+        # listen() on an unbound socket binds it to a free port on every address, out of sight
+        # of Landlock's bind rule: a listener on the host, and a way to use up its ports.
+        add(rules, seccomp, denied, "listen")
         # No IPC namespace here: System V objects and POSIX message queues would outlive the
         # check, seen by the next.
         for name in (*_SYSV_IPC, *_POSIX_MQ):

@@ -63,6 +63,9 @@ MAX_SUBMISSION = 1024 * 1024
 _KILL_WAIT = 30.0
 #: How often the trusted side reads the check's control group for processes killed for memory.
 _MEMORY_EVERY = 0.02
+#: The most calls of the check's callables one child may ask for: an honest check's are a few
+#: hundred, and each costs the grader's loop a task (and a thread's turn, for a plain one).
+MAX_CALLBACKS = 10_000
 
 
 @dataclass
@@ -88,6 +91,7 @@ class _Calls:
     current: Call | None = None  # the call now running
     current_id: int = 0
     replied: int | None = None  # where the current call's answer ended, in the bytes parsed
+    asked: int = 0  # calls of the check's callables the child asked for, against MAX_CALLBACKS
 
     def is_current(self, message: dict[str, Any]) -> bool:
         """Whether a message names the call now running (a DONE of another is a forgery)."""
@@ -399,6 +403,16 @@ class Sandbox:
             current.said.pending = max(claimed, len(self._callbacks.open_async))
 
     def _on_callback(self, message: dict[str, Any], at: float) -> None:
+        self._calls.asked += 1
+        if self._calls.asked > MAX_CALLBACKS:
+            if self._calls.asked == MAX_CALLBACKS + 1:  # said once; what follows is ignored
+                self._fail(
+                    SubmissionDied(
+                        f"your program called the check's functions more than {MAX_CALLBACKS} "
+                        "times, so the grader stopped it"
+                    )
+                )
+            return
         if self._calls.current is not None:
             self._calls.current.asked_at = at
         self._callbacks.on_callback(message, self._router.parsed)

@@ -21,6 +21,11 @@ from grader.sandbox.wire import MAX_MESSAGE, Op, loads
 #: check's (values of a few KB, a few hundred callbacks), and a bound on the memory of ours.
 MAX_RECEIVED = 64 * 1024 * 1024
 
+#: The most messages a child may send, all its calls together: an honest one sends a pong
+#: every 20 ms of a call and one request per callable it calls, a few thousand at most. Each
+#: message costs the grader's loop its parsing, so a flood of tiny ones is stopped by count.
+MAX_MESSAGES = 100_000
+
 #: Handles one message, received at a time on the trusted clock.
 Handler = Callable[[dict[str, Any], float], None]
 
@@ -34,32 +39,49 @@ class Router:
         self._inbox = b""
         self.received = 0  # bytes of messages from the child, against MAX_RECEIVED
         self.parsed = 0  # bytes of messages parsed so far, each line with its newline
+        self.messages = 0  # messages routed so far, against MAX_MESSAGES
+        self._stopped = False  # the child was failed: nothing more it sends is read
 
     def on_bytes(self, data: bytes, at: float) -> None:
-        """A chunk of the message pipe: route every message it completes."""
+        """A chunk of the message pipe: route every message it completes.
+
+        The chunk is split once (a chunk of many tiny lines costs its length,
+        not its length times its lines), and nothing is read after a failure.
+        """
+        if self._stopped:
+            return
         self.received += len(data)
         if self.received > MAX_RECEIVED:
-            self._fail(
-                SubmissionDied(
-                    f"your program sent the grader more than {MAX_RECEIVED >> 20} MB of "
-                    "messages, so the grader stopped it"
-                )
-            )
+            self._stop(f"sent the grader more than {MAX_RECEIVED >> 20} MB of messages")
             return
         self._inbox += data
-        while b"\n" in self._inbox:
-            line, self._inbox = self._inbox.split(b"\n", 1)
-            self.parsed += len(line) + 1
-            self.route(line, at)
+        if b"\n" in data:
+            *lines, self._inbox = self._inbox.split(b"\n")
+            for line in lines:
+                self.messages += 1
+                if self.messages > MAX_MESSAGES:
+                    self._stop(f"sent the grader more than {MAX_MESSAGES} messages")
+                    return
+                self.parsed += len(line) + 1
+                if not self.route(line, at):
+                    return
         if len(self._inbox) > MAX_MESSAGE:
-            self._fail(SubmissionDied("your program sent the grader more data than it accepts"))
+            self._stop("sent the grader more data than it accepts")
 
-    def route(self, line: bytes, at: float) -> None:
-        """Hand one message to its handler; a malformed one stops the child."""
+    def _stop(self, what: str) -> None:
+        """Fail the child: it `what`; nothing more it sends is read."""
+        self._stopped = True
+        self._fail(SubmissionDied(f"your program {what}, so the grader stopped it"))
+
+    def route(self, line: bytes, at: float) -> bool:
+        """Hand one message to its handler; a malformed one stops the child (False)."""
         try:
             message = loads(line)
             handler = self._handlers.get(message["op"])
             if handler is not None:
                 handler(message, at)
-        except (ValueError, KeyError, TypeError, ArithmeticError, RecursionError):
+        except (ValueError, LookupError, TypeError, ArithmeticError, RecursionError):
+            self._stopped = True
             self._fail(SubmissionDied("your program sent the grader a message it cannot read"))
+            return False
+        return True

@@ -8,8 +8,10 @@ and IPv6 (no netlink, packet or vsock sockets); and TIOCSTI. Under Landlock,
 which covers TCP only, UDP and raw sockets and `socket(AF_UNIX, ...)` are
 denied too (socketpairs, which asyncio needs, stay allowed), and so are what
 would connect past Landlock's TCP rule (MPTCP and SCTP streams, TCP Fast
-Open) and System V IPC, which no namespace confines there. System calls of
-another architecture (32-bit calls on x86-64) kill the process.
+Open) or bind past its bind rule (`listen`, which binds an unbound socket
+to a free port on every address), and System V IPC and POSIX message queues, which no namespace
+confines there. System calls of another architecture (32-bit calls on
+x86-64) kill the process.
 
 The filter is compiled on the trusted side with libseccomp, through its
 Python binding (`seccomp`, libseccomp's own, when installed, else
@@ -61,6 +63,10 @@ _SOCK_STREAM, _SOCK_TYPE_MASK = 1, 0xF
 _MSG_FASTOPEN, _TCP_FASTOPEN_CONNECT = 0x20000000, 30
 _SYSV_IPC = ("msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl",
              "shmget", "shmat", "shmdt", "shmctl")  # fmt: skip
+#: POSIX message queues live in the IPC namespace too (mq_open makes one even where Landlock
+#: then refuses to open it), and outlive the process that made them.
+_POSIX_MQ = ("mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify",
+             "mq_getsetattr")  # fmt: skip
 
 
 def binding() -> ModuleType:
@@ -126,8 +132,12 @@ def compile_filter(profile: Profile) -> bytes:
                  seccomp.Arg(flags_at, seccomp.MASKED_EQ, fast_open, fast_open))  # fmt: skip
         add(rules, seccomp, denied, "setsockopt", seccomp.Arg(1, seccomp.EQ, socket.IPPROTO_TCP),
              seccomp.Arg(2, seccomp.EQ, _TCP_FASTOPEN_CONNECT))  # fmt: skip
-        # No IPC namespace here: System V objects would outlive the check, seen by the next.
-        for name in _SYSV_IPC:
+        # listen() on an unbound socket binds it to a free port on every address, out of sight
+        # of Landlock's bind rule: a listener on the host, and a way to use up its ports.
+        add(rules, seccomp, denied, "listen")
+        # No IPC namespace here: System V objects and POSIX message queues would outlive the
+        # check, seen by the next.
+        for name in (*_SYSV_IPC, *_POSIX_MQ):
             add(rules, seccomp, denied, name)
     return export(rules)
 

@@ -64,6 +64,14 @@ def errors(driver: WebDriver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def shoot(driver: WebDriver, name: str) -> None:
+    """Keep a picture of the page in $GRADER_SCREENSHOTS, when set: to look at, not to assert."""
+    folder = os.environ.get("GRADER_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
 def text(driver: WebDriver, css: str) -> str:
     return str(driver.find_element(By.CSS_SELECTOR, css).text)
 
@@ -103,6 +111,7 @@ def test_a_student_hands_in_and_the_teacher_watches_and_regrades(
         browser.find_element(By.ID, "file").send_keys(str(STUB))
         browser.find_element(By.ID, "send").click()
         assert graded_here(browser) == "0"
+        shoot(browser, "student-wrong-file")
         browser.switch_to.frame(browser.find_element(By.ID, "report"))
         assert "NotImplementedError" in browser.find_element(By.TAG_NAME, "body").text
         browser.switch_to.default_content()
@@ -111,13 +120,16 @@ def test_a_student_hands_in_and_the_teacher_watches_and_regrades(
         browser.find_element(By.ID, "source").send_keys(SOLUTION.read_text())
         browser.find_element(By.ID, "send").click()
         assert graded_here(browser) == "10"
+        shoot(browser, "student-right-file")
         browser.get(f"{server.url}/student")
         history = text(browser, "#history")
         assert "10 / 10" in history and "0 / 10" in history
+        shoot(browser, "student-history")
         assert errors(browser) == []
         # Someone else's work, and the teacher's pages, are refused.
         browser.get(f"{server.url}/submissions/{bobs}")
         assert "there is no such submission" in text(browser, "#refusal")
+        shoot(browser, "student-refused-classmate")
         for path in ["/teacher", "/teacher/regrades/1", "/teacher/exports/grades.csv"]:
             browser.get(f"{server.url}{path}")
             assert "this page is the teacher's" in text(browser, "#refusal")
@@ -146,6 +158,7 @@ def test_a_student_hands_in_and_the_teacher_watches_and_regrades(
         hand_in(server, "bob", SOLUTION)
         patiently(browser, 0.2).until(lambda d: cell("bob") == "10")
         assert browser.execute_script("return window.stayed === true"), "the page reloaded"
+        shoot(browser, "teacher-class-live")
 
         # A check changes; the regrade is previewed, then applied.
         hidden = server.exercises / "count-async" / "checks" / "test_hidden.py"
@@ -158,6 +171,7 @@ def test_a_student_hands_in_and_the_teacher_watches_and_regrades(
             for row in browser.find_elements(By.CSS_SELECTOR, "#changes tbody tr")
         }
         assert rows == {("alice", "count-async", "10", "9"), ("bob", "count-async", "10", "9")}
+        shoot(browser, "teacher-regrade-preview")
         browser.get(f"{server.url}/teacher")
         assert cell("alice") == "10"  # nothing changes before it is applied
         browser.back()

@@ -28,8 +28,8 @@ __all__ = [
 K = TypeVar("K")
 
 
-async def expect_async(submission: Submission, name: str) -> None:
-    """`name` is defined with `async def`."""
+async def _kind_of(submission: Submission, name: str) -> str:
+    """Whether the file defines `name` with `async def` ("async") or `def` ("sync")."""
     kind = (await submission.functions()).get(name)
     if kind is None:
         raise CheckFailed(
@@ -37,7 +37,12 @@ async def expect_async(submission: Submission, name: str) -> None:
             expected=f"a function {name}()",
             measured=f"no {name}() in the file",
         )
-    if kind != "async":
+    return kind
+
+
+async def expect_async(submission: Submission, name: str) -> None:
+    """`name` is defined with `async def`."""
+    if await _kind_of(submission, name) != "async":
         raise CheckFailed(
             f"{name} must be a coroutine function: define it with `async def`",
             expected=f"{name} defined with `async def`",
@@ -48,14 +53,7 @@ async def expect_async(submission: Submission, name: str) -> None:
 
 async def expect_plain(submission: Submission, name: str) -> None:
     """`name` is a plain function, not a coroutine function."""
-    kind = (await submission.functions()).get(name)
-    if kind is None:
-        raise CheckFailed(
-            f"your file does not define {name}()",
-            expected=f"a function {name}()",
-            measured=f"no {name}() in the file",
-        )
-    if kind != "sync":
+    if await _kind_of(submission, name) != "sync":
         raise CheckFailed(
             f"{name} must be a plain function (`def`, not `async def`)",
             expected=f"{name} defined with `def`",

@@ -144,15 +144,10 @@ def visible_submission(request: Request, user: Who, missing: str) -> views.Statu
     return found
 
 
-def _visible(request: Request) -> tuple[Who, views.Status]:
-    """The submission named in the path, if the caller may see it (else a 404 Refusal)."""
-    user = who(request)
-    return user, visible_submission(request, user, "no such submission")
-
-
 def submission(request: Request) -> Response:
     try:
-        user, found = _visible(request)
+        user = who(request)
+        found = visible_submission(request, user, "no such submission")
     except Refusal as error:
         return refused(error)
     return JSONResponse(found.to_dict(hidden_details=user.teacher))

@@ -154,6 +154,20 @@ def _exercises_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)  # fmt: skip
 
 
+def _pool_options(*, workers: str, scheduler: str) -> Callable[[Callable[..., Any]], Any]:
+    """`--workers N` and `--scheduler tcp://HOST:PORT`: where and how many gradings run at once."""
+
+    def add(command: Callable[..., Any]) -> Any:
+        command = click.option(
+            "--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler
+        )(command)
+        return click.option("--workers", type=click.IntRange(min=1), default=None, help=workers)(
+            command
+        )
+
+    return add
+
+
 @click.group(cls=GraderGroup)
 @click.option("--exercises", metavar="DIR", default=None, help=_EXERCISES_HELP)
 @click.version_option(package_name="asyncio-grader")
@@ -578,16 +592,12 @@ def _show(
     "(and index.html, and an HTML page beside each report).",
 )  # fmt: skip
 @click.option("--resume", is_flag=True, help="Grade only what has no report in OUT yet.")
-@click.option(
-    "--workers", type=click.IntRange(min=1), default=None,
-    help="Submissions graded at once on this machine (default: as many as it can take, "
+@_pool_options(
+    workers="Submissions graded at once on this machine (default: as many as it can take, "
     "between one and four per core, following its load).",
-)  # fmt: skip
-@click.option(
-    "--scheduler", metavar="tcp://HOST:PORT", default=None,
-    help="Grade on this dask.distributed cluster (pip install 'asyncio-grader[dask]'); "
+    scheduler="Grade on this dask.distributed cluster (pip install 'asyncio-grader[dask]'); "
     "its workers need the exercises and class folders at the same paths.",
-)  # fmt: skip
+)
 @click.option(
     "--exercise", "only", multiple=True, metavar="EXERCISE",
     help="Grade only this exercise (repeatable; default: every exercise handed in).",
@@ -817,16 +827,12 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[batching.Progress], 
 )  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option(
-    "--workers", type=click.IntRange(min=1), default=None,
-    help="Submissions graded at once (default: as many as this machine takes, between one "
+@_pool_options(
+    workers="Submissions graded at once (default: as many as this machine takes, between one "
     "and four per core, following its load, as for batch).",
-)  # fmt: skip
-@click.option(
-    "--scheduler", metavar="tcp://HOST:PORT", default=None,
-    help="Grade on this dask.distributed cluster; its workers need the exercises folder and "
+    scheduler="Grade on this dask.distributed cluster; its workers need the exercises folder and "
     "the spool folder at the same paths.",
-)  # fmt: skip
+)
 @click.option(
     "--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="The class roster (CSV with a 'folder' column naming each student, as for batch "

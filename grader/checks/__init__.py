@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from grader.checks.timing import Recorder as Recorder
     from grader.checks.timing import Span as Span
     from grader.checks.timing import expect_concurrent as expect_concurrent
+    from grader.checks.timing import expect_concurrent_waits as expect_concurrent_waits
     from grader.checks.timing import expect_in_order as expect_in_order
     from grader.checks.timing import expect_on_time as expect_on_time
     from grader.checks.timing import expect_printed_on_time as expect_printed_on_time
@@ -126,6 +127,7 @@ _EXPORTS = {
     "Recorder": "grader.checks.timing",
     "Span": "grader.checks.timing",
     "expect_concurrent": "grader.checks.timing",
+    "expect_concurrent_waits": "grader.checks.timing",
     "expect_in_order": "grader.checks.timing",
     "expect_on_time": "grader.checks.timing",
     "expect_printed_on_time": "grader.checks.timing",

@@ -28,40 +28,51 @@ __all__ = [
 K = TypeVar("K")
 
 
-async def expect_async(submission: Submission, name: str) -> None:
-    """`name` is defined with `async def`."""
-    kind = (await submission.functions()).get(name)
-    if kind is None:
+#: How a function must be defined, by kind: what it must be, the keyword it is
+#: defined with, what it is instead, and the hint.
+_DEFINED = {
+    "async": (
+        "a coroutine function: define it with `async def`",
+        "`async def`",
+        "a plain function",
+        "define it with `async def`",
+    ),
+    "sync": (
+        "a plain function (`def`, not `async def`)",
+        "`def`",
+        "a coroutine function",
+        "`def`, not `async def`",
+    ),
+}
+
+
+async def _expect_kind(submission: Submission, name: str, kind: str) -> None:
+    """The file defines `name`, as a coroutine function ("async") or a plain one ("sync")."""
+    found = (await submission.functions()).get(name)
+    if found is None:
         raise CheckFailed(
             f"your file does not define {name}()",
             expected=f"a function {name}()",
             measured=f"no {name}() in the file",
         )
-    if kind != "async":
+    if found != kind:
+        must, keyword, instead, hint = _DEFINED[kind]
         raise CheckFailed(
-            f"{name} must be a coroutine function: define it with `async def`",
-            expected=f"{name} defined with `async def`",
-            measured=f"{name} is a plain function",
-            hint="define it with `async def`",
+            f"{name} must be {must}",
+            expected=f"{name} defined with {keyword}",
+            measured=f"{name} is {instead}",
+            hint=hint,
         )
+
+
+async def expect_async(submission: Submission, name: str) -> None:
+    """`name` is defined with `async def`."""
+    await _expect_kind(submission, name, "async")
 
 
 async def expect_plain(submission: Submission, name: str) -> None:
     """`name` is a plain function, not a coroutine function."""
-    kind = (await submission.functions()).get(name)
-    if kind is None:
-        raise CheckFailed(
-            f"your file does not define {name}()",
-            expected=f"a function {name}()",
-            measured=f"no {name}() in the file",
-        )
-    if kind != "sync":
-        raise CheckFailed(
-            f"{name} must be a plain function (`def`, not `async def`)",
-            expected=f"{name} defined with `def`",
-            measured=f"{name} is a coroutine function",
-            hint="`def`, not `async def`",
-        )
+    await _expect_kind(submission, name, "sync")
 
 
 def expect_type(value: Any, kind: type | tuple[type, ...], *, what: str) -> None:

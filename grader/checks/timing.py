@@ -43,6 +43,7 @@ __all__ = [
     "Span",
     "TimingError",
     "expect_concurrent",
+    "expect_concurrent_waits",
     "expect_in_order",
     "expect_on_time",
     "expect_printed_on_time",
@@ -161,6 +162,21 @@ def expect_concurrent(
             }
         )
         raise
+
+
+def expect_concurrent_waits(
+    elapsed: float,
+    waits: Iterable[float],
+    *,
+    what: str,
+    too_fast: str = "did it skip the waiting?",
+    too_slow: str = "did the waits run one after another?",
+) -> None:
+    """Waits that all ran at once: `expect_concurrent` on the longest, naming their sum."""
+    waits = list(waits)
+    expect_concurrent(
+        elapsed, max(waits), what=what, sequential=sum(waits), too_fast=too_fast, too_slow=too_slow
+    )
 
 
 def expect_on_time(at: float, due: float, *, what: str, early: str, late: str) -> None:

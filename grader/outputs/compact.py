@@ -17,20 +17,12 @@ from grader.grading import watcher
 from grader.grading.observations import SpanKind
 from grader.grading.report import CheckStatus, Report, ReportStatus
 from grader.outputs import timeline, words
-from grader.outputs.text import diagnostic_lines
+from grader.outputs.text import MARKS, diagnostic_lines
 
 #: Rows of a compact timeline, per section.
 TIMELINE_ROWS = 8
 #: Where feedback under a check's line starts.
 INDENT = " " * 8
-
-_MARKS = {
-    CheckStatus.PASSED: "PASS",
-    CheckStatus.FAILED: "FAIL",
-    CheckStatus.ERROR: "ERROR",
-    CheckStatus.TIMEOUT: "TIMEOUT",
-    CheckStatus.INCONCLUSIVE: "BUSY",
-}
 
 
 def calls_time(report: Report) -> float:
@@ -56,7 +48,7 @@ def render_compact(report: Report, width: int | None = None) -> list[str]:
     named: set[tuple[str, int | None, int | None]] = set()
     drawn = False
     for check in report.checks:
-        lines.append(f"  {_MARKS[check.status]:<7} {check.name}")
+        lines.append(f"  {MARKS[check.status]:<7} {check.name}")
         if check.status is CheckStatus.PASSED:
             continue
         lines += [f"{INDENT}{_shown(part)}" for part in check.message.splitlines()[:3]]

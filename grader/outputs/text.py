@@ -6,7 +6,8 @@ from grader.grading.observations import Diagnostic
 from grader.grading.report import CheckStatus, Report, ReportStatus, Visibility
 from grader.outputs import timeline, words
 
-_MARKS = {
+#: How a check's line names its status (the compact view too).
+MARKS = {
     CheckStatus.PASSED: "PASS",
     CheckStatus.FAILED: "FAIL",
     CheckStatus.ERROR: "ERROR",
@@ -34,7 +35,7 @@ def render_text(report: Report, width: int | None = None) -> str:
         points = f"{_number(check.score)}/{_number(check.max_score)}"
         hidden = " (hidden)" if check.visibility is Visibility.HIDDEN else ""
         retried = f" [after {check.attempts} attempts]" if check.attempts > 1 else ""
-        lines.append(f"  {_MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
+        lines.append(f"  {MARKS[check.status]:<7} {points:>7}  {check.name}{hidden}{retried}")
         if check.message:
             lines.extend(_feedback(check.message.splitlines()))
         for diagnostic in check.diagnostics:

@@ -131,23 +131,23 @@ async def submit(request: Request) -> Response:
     )
 
 
-def _visible(request: Request) -> tuple[Who, views.Status]:
-    """The submission named in the path, if the caller may see it (else a 404 Refusal)."""
-    user = who(request)
+def visible_submission(request: Request, user: Who, missing: str) -> views.Status:
+    """The submission named in the path, if `user` may see it (else a 404 Refusal: `missing`)."""
     try:
         submission_id = int(request.path_params["submission_id"])
     except ValueError:
-        raise Refusal("no such submission", 404) from None
+        raise Refusal(missing, 404) from None
     found = views.status(state_of(request).engine, submission_id)
     # Someone else's submission answers as if it did not exist: nothing about it leaks.
     if found is None or not (user.teacher or found.student_id == user.student_id):
-        raise Refusal("no such submission", 404)
-    return user, found
+        raise Refusal(missing, 404)
+    return found
 
 
 def submission(request: Request) -> Response:
     try:
-        user, found = _visible(request)
+        user = who(request)
+        found = visible_submission(request, user, "no such submission")
     except Refusal as error:
         return refused(error)
     return JSONResponse(found.to_dict(hidden_details=user.teacher))

@@ -35,7 +35,7 @@ from grader.outputs import classpage
 from grader.outputs.html import CSP as REPORT_CSP
 from grader.outputs.html import render_report
 from grader.server import enrollment, exports, intake, queue, views
-from grader.server.api import read_capped, signed_in_by_token, state_of
+from grader.server.api import read_capped, signed_in_by_token, state_of, visible_submission
 from grader.server.auth import (
     Refusal,
     Who,
@@ -200,14 +200,7 @@ async def submit(request: Request) -> Response:
 
 def _visible(request: Request) -> tuple[Who, views.Status]:
     user = signed_in(request)
-    try:
-        submission_id = int(request.path_params["submission_id"])
-    except ValueError:
-        raise Refusal("there is no such submission", 404) from None
-    found = views.status(state_of(request).engine, submission_id)
-    if found is None or not (user.teacher or found.student_id == user.student_id):
-        raise Refusal("there is no such submission", 404)
-    return user, found
+    return user, visible_submission(request, user, "there is no such submission")
 
 
 def submission(request: Request) -> Response:
@@ -285,22 +278,33 @@ def class_report(request: Request) -> Response:
     return report_page(reports[key])
 
 
+def _student_named(request: Request) -> tuple[int, str]:
+    """The student the path names, and their name (else a 404 Refusal)."""
+    try:
+        student_id = int(request.path_params["student_id"])
+    except ValueError:
+        raise Refusal("no such student", 404) from None
+    names = {sid: name for sid, name, _ in views.students(state_of(request).engine)}
+    if student_id not in names:
+        raise Refusal("no such student", 404)
+    return student_id, names[student_id]
+
+
+def _student_page(request: Request, student_id: int, name: str, link: str | None) -> Response:
+    """The teacher's page of one student: their submissions, and a new sign-in link if any."""
+    return render(
+        request, "teacher_student.html", name=name, student_id=student_id,
+        rows=views.history(state_of(request).engine, student_id), link=link,
+    )  # fmt: skip
+
+
 def teacher_student(request: Request) -> Response:
     try:
         signed_in(request, teacher=True)
-        student_id = int(request.path_params["student_id"])
+        student_id, name = _student_named(request)
     except Refusal as error:
         return message(request, error)
-    except ValueError:
-        return message(request, Refusal("no such student", 404))
-    state = state_of(request)
-    names = {sid: name for sid, name, _ in views.students(state.engine)}
-    if student_id not in names:
-        return message(request, Refusal("no such student", 404))
-    return render(
-        request, "teacher_student.html", name=names[student_id], student_id=student_id,
-        rows=views.history(state.engine, student_id), link=None,
-    )  # fmt: skip
+    return _student_page(request, student_id, name, None)
 
 
 async def new_link(request: Request) -> Response:
@@ -309,19 +313,11 @@ async def new_link(request: Request) -> Response:
         signed_in(request, teacher=True)
         form = await request.form()
         check_csrf(request.session, form.get("csrf"))
-        student_id = int(request.path_params["student_id"])
+        student_id, name = _student_named(request)
     except Refusal as error:
         return message(request, error)
-    except ValueError:
-        return message(request, Refusal("no such student", 404))
-    names = {sid: name for sid, name, _ in views.students(state.engine)}
-    if student_id not in names:
-        return message(request, Refusal("no such student", 404))
     link = await run_in_threadpool(enrollment.renew_link, state.engine, state.settings, student_id)
-    return render(
-        request, "teacher_student.html", name=names[student_id], student_id=student_id,
-        rows=views.history(state.engine, student_id), link=link,
-    )  # fmt: skip
+    return _student_page(request, student_id, name, link)
 
 
 async def start_regrade(request: Request) -> Response:

@@ -12,6 +12,7 @@ from grader.checks import (
     Submission,
     expect_at_most,
     expect_concurrent,
+    expect_concurrent_waits,
     expect_on_time,
     expect_waited,
     expect_within,
@@ -79,5 +80,4 @@ async def test_all_at_once_when_the_limit_allows(
             early="",
             late=f"with limit {count}, all {count} downloads should start right away",
         )
-    expect_concurrent(call.elapsed, max(waits.values()), what=f"download_all with limit {count}",
-                      sequential=sum(waits.values()))  # fmt: skip
+    expect_concurrent_waits(call.elapsed, waits.values(), what=f"download_all with limit {count}")

@@ -7,6 +7,8 @@ from typing import Any
 from grader.checks import (
     Durations,
     Submission,
+    expect_concurrent_waits,
+    expect_in_order,
     expect_type,
     expect_waited,
 )
@@ -50,6 +52,27 @@ def expect_all_cooked(elapsed: float, menu: dict[str, float]) -> None:
     """make_breakfast took at least as long as the slowest dish."""
     expect_waited(elapsed, max(menu.values()), what=f"make_breakfast({menu})",
                   hint="did it really cook (wait for) every dish?")  # fmt: skip
+
+
+def expect_finishing_order(
+    elapsed: float, menu: dict[str, float], returned: Any, hint: str
+) -> None:
+    """make_breakfast returned the dishes in the order they finished, and cooked every one."""
+    expect_in_order(returned, menu, what=f"the dishes make_breakfast({menu}) returned", hint=hint)
+    expect_all_cooked(elapsed, menu)
+
+
+def expect_slowest_dish(
+    elapsed: float, menu: dict[str, float], *, what: str, too_slow: str
+) -> None:
+    """make_breakfast took about as long as the slowest dish, far from the sum of them all."""
+    expect_concurrent_waits(
+        elapsed,
+        menu.values(),
+        what=what,
+        too_fast="did it really cook (wait for) every dish?",
+        too_slow=too_slow,
+    )
 
 
 async def cook(

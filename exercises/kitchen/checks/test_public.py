@@ -9,15 +9,13 @@ from grader.checks import (
     Durations,
     Submission,
     expect_async,
-    expect_concurrent,
-    expect_in_order,
     expect_on_the_loop,
     expect_uses,
     expect_waited,
     expect_within,
 )
 
-from .common import breakfast, cook, expect_all_cooked, menu_of
+from .common import breakfast, cook, expect_finishing_order, expect_slowest_dish, menu_of
 
 
 @pytest.mark.points(1)
@@ -37,26 +35,23 @@ async def test_finishing_order(submission: Submission, durations: Durations) -> 
     menu, returned = await breakfast(
         submission, durations, durations.distinct(4, 0.04, 0.34, gap=0.09)
     )
-    expect_in_order(
-        returned,
+    expect_finishing_order(
+        submission.last.elapsed,
         menu,
-        what=f"the dishes make_breakfast({menu}) returned",
-        hint="start every dish at once, and note each one the moment it is ready "
+        returned,
+        "start every dish at once, and note each one the moment it is ready "
         "(the quickest dish is ready first)",
     )
-    expect_all_cooked(submission.last.elapsed, menu)
 
 
 @pytest.mark.points(2)
 async def test_takes_the_slowest_dish(submission: Submission, durations: Durations) -> None:
     """make_breakfast takes about as long as the slowest dish, not the sum"""
     menu, _ = await breakfast(submission, durations, durations.spread(shortest=0.04, longest=0.3))
-    expect_concurrent(
+    expect_slowest_dish(
         submission.last.elapsed,
-        max(menu.values()),
+        menu,
         what=f"make_breakfast({menu})",
-        sequential=sum(menu.values()),
-        too_fast="did it really cook (wait for) every dish?",
         too_slow="were the dishes cooked one after another (awaiting each before starting the "
         "next, or cook using time.sleep)?",
     )

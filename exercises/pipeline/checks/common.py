@@ -13,6 +13,7 @@ from grader.checks import (
     Submission,
     expect_type,
     iterator,
+    plan,
 )
 
 DISHES = [
@@ -24,6 +25,33 @@ DISHES = [
 def make_jobs(durations: Durations, count: int) -> list[str]:
     """`count` distinct orders, such as 'pizza 42'."""
     return [f"{dish} {durations.rng.randint(10, 99)}" for dish in durations.choose(DISHES, count)]
+
+
+def crew(
+    durations: Durations, workers: tuple[int, int], per_worker: int, extra: tuple[int, int]
+) -> tuple[int, list[str]]:
+    """n_workers drawn between `workers`, and `per_worker` jobs each plus a draw of `extra`."""
+    n_workers = durations.rng.randint(*workers)
+    return n_workers, make_jobs(durations, n_workers * per_worker + durations.rng.randint(*extra))
+
+
+def arrivals_of(durations: Durations, count: int, rush: int = 0) -> list[float]:
+    """When each of `count` jobs arrives: the first at once, the next `rush` 0.005 s apart
+    (a rush), then each 0.02 to 0.05 s after the one before."""
+    arrivals = [0.0]
+    for i in range(1, count):
+        gap = 0.005 if i <= rush else durations.between(0.02, 0.05)
+        arrivals.append(round(arrivals[-1] + gap, 3))
+    return arrivals
+
+
+def held_feed(
+    recorder: Recorder, jobs: list[str], arrivals: list[float], waits: list[float], n_workers: int
+) -> Feed:
+    """A feed whose source stays open until `n_workers` workers sharing one queue are done
+    with every job, and 0.3 s more: a process that returns early is caught working."""
+    done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))
+    return Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
 
 
 def result_of(job: str) -> str:

@@ -15,7 +15,7 @@ from grader.checks import (
     plan,
 )
 
-from .common import make_jobs, make_worker, process_all, show
+from .common import arrivals_of, crew, held_feed, make_worker, process_all, show
 
 #: How long before a new job arrives a worker should be done, in the checks
 #: that want a worker free for every job the moment it arrives.
@@ -54,14 +54,12 @@ async def test_starts_each_job_on_arrival(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """starts working on each job as soon as it arrives, while the source is still open"""
-    rng = durations.rng
-    n_workers = rng.randint(2, 3)
     # One or two jobs after the one that arrives while the long first job runs.
-    jobs = make_jobs(durations, n_workers + rng.randint(1, 2))
+    n_workers, jobs = crew(durations, (2, 3), 1, (1, 2))
     arrivals, waits = unqueued(durations, n_workers, len(jobs))
     seconds = dict(zip(jobs, waits, strict=True))
-    done = max(a + s for a, s in zip(arrivals, waits, strict=True))
-    feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
+    # `unqueued` jobs each start on arrival: the source stays open until the last is done.
+    feed = held_feed(recorder, jobs, arrivals, waits, n_workers)
     what = f"process(source, worker, {n_workers})"
     await process_all(submission, recorder, feed, seconds, n_workers)
     described = f"{what} with jobs {show(jobs, arrivals, seconds)}"
@@ -85,17 +83,11 @@ async def test_no_task_left_pending(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """leaves no task pending when it returns: the workers are stopped and awaited"""
-    rng = durations.rng
-    n_workers = rng.randint(2, 4)
-    jobs = make_jobs(durations, n_workers + rng.randint(2, 4))
-    arrivals = [0.0]
-    for i in range(1, len(jobs)):
-        gap = 0.005 if i <= n_workers else durations.between(0.02, 0.05)
-        arrivals.append(round(arrivals[-1] + gap, 3))
+    n_workers, jobs = crew(durations, (2, 4), 1, (2, 4))
+    arrivals = arrivals_of(durations, len(jobs), rush=n_workers)
     waits = [durations.between(0.04, 0.15) for _ in jobs]
     seconds = dict(zip(jobs, waits, strict=True))
-    done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))
-    feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
+    feed = held_feed(recorder, jobs, arrivals, waits, n_workers)
     what = f"process(source, worker, {n_workers})"
     await process_all(submission, recorder, feed, seconds, n_workers)
     call = submission.last

@@ -16,10 +16,18 @@ from grader.checks import (
     expect_uses,
     expect_waited,
     iterator,
-    plan,
 )
 
-from .common import make_jobs, make_worker, process_all, result_of, show
+from .common import (
+    arrivals_of,
+    crew,
+    held_feed,
+    make_jobs,
+    make_worker,
+    process_all,
+    result_of,
+    show,
+)
 
 
 @pytest.mark.points(1)
@@ -28,12 +36,8 @@ async def test_results_in_arrival_order(
 ) -> None:
     """returns the results in the order the jobs arrived, not the order they finished"""
     await expect_async(submission, "process")
-    rng = durations.rng
-    n_workers = rng.randint(2, 3)
-    jobs = make_jobs(durations, rng.randint(5, 7))
-    arrivals = [0.0]
-    for _ in jobs[1:]:
-        arrivals.append(round(arrivals[-1] + durations.between(0.02, 0.05), 3))
+    n_workers, jobs = crew(durations, (2, 3), 0, (5, 7))
+    arrivals = arrivals_of(durations, len(jobs))
     # The first job is the slowest and the second the fastest: the second (and
     # others) finish long before the first, so the finishing order is never
     # the arrival order.
@@ -56,9 +60,7 @@ async def test_finishes_queued_jobs(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """finishes the jobs still waiting in the queue when the source ends"""
-    rng = durations.rng
-    n_workers = rng.randint(2, 3)
-    jobs = make_jobs(durations, n_workers * 2 + rng.randint(1, 2))
+    n_workers, jobs = crew(durations, (2, 3), 2, (1, 2))
     arrivals = [round(0.005 * i, 3) for i in range(len(jobs))]  # a rush: all at once
     seconds = {job: durations.between(0.03, 0.15) for job in jobs}
     feed = Feed(jobs, arrivals)  # ends right after the last job, long before the work is done
@@ -92,8 +94,7 @@ async def test_n_workers_busy(
     waits += [durations.between(0.02, 0.035) for _ in jobs[1:]]
     seconds = dict(zip(jobs, waits, strict=True))
     arrivals = [round(0.003 * i, 3) for i in range(len(jobs))]  # a rush: they queue up
-    done = max(s + w for s, w in zip(plan(arrivals, waits, n_workers), waits, strict=True))
-    feed = Feed(jobs, arrivals, hold=recorder, hold_for=done - arrivals[-1] + 0.3)
+    feed = held_feed(recorder, jobs, arrivals, waits, n_workers)
     what = f"process(source, worker, {n_workers})"
     await process_all(submission, recorder, feed, seconds, n_workers)
     scene = f"with {len(jobs)} jobs arriving at once ({show(jobs, arrivals, seconds)}), {what}"
@@ -110,9 +111,7 @@ async def test_runs_on_the_loop(
     submission: Submission, durations: Durations, recorder: Recorder
 ) -> None:
     """feeds its workers through an asyncio.Queue on its loop: no threads, never blocked"""
-    rng = durations.rng
-    n_workers = rng.randint(2, 3)
-    jobs = make_jobs(durations, n_workers * 2 + rng.randint(0, 2))
+    n_workers, jobs = crew(durations, (2, 3), 2, (0, 2))
     arrivals = [round(0.02 * i, 3) for i in range(len(jobs))]
     seconds = {job: durations.between(0.08, 0.15) for job in jobs}
     feed = Feed(jobs, arrivals)

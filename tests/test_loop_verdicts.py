@@ -76,8 +76,12 @@ def test_looks_too_far_apart_are_retried_not_passed() -> None:
 def test_threads_and_processes_fail_the_loop_check_unless_threads_are_asked_for() -> None:
     started = [Started(0.1, Start.THREAD), Started(0.1, Start.THREAD)]
     earlier = [Started(-0.5, Start.THREAD)]
-    threaded = call(Observation(started=started, earlier=earlier))
-    with pytest.raises(CheckFailed, match=r"started 3 threads \(1 while your file was imported\)"):
+    threaded = call(Observation(started=started, earlier=earlier, imported=earlier))
+    with pytest.raises(
+        CheckFailed,
+        match=r"ran with 3 threads of your program's \(2 started by it, 1 while your file was "
+        r"imported\)",
+    ):
         expect_on_the_loop(threaded, what="count()")
     expect_on_the_loop(threaded, what="count()", threads=True)  # offload's writes
     forked = call(Observation(started=[Started(0.1, Start.PROCESS)]))
@@ -123,3 +127,12 @@ def test_a_pending_future_is_not_taken_on_a_thread_load_kept_from_spinning() -> 
     waited = call(Observation(polled_at=0.004, busy=0.01, cpu=0.004), returned_at=0.002,
                   returned=said)  # fmt: skip
     assert returned_pending_at(waited) == 0.004
+
+
+def test_only_what_started_before_the_first_call_is_blamed_on_the_import() -> None:
+    """futures: a thread deliver_later started is an earlier call's, not the import's."""
+    by_a_call = call(Observation(earlier=[Started(-0.5, Start.THREAD)]))
+    with pytest.raises(CheckFailed) as failed:
+        expect_on_the_loop(by_a_call, what="first_done()")
+    assert "(1 by an earlier call, before this one)" in failed.value.message
+    assert "imported" not in failed.value.message

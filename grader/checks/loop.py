@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from grader.checks.failures import CheckFailed, TimingError
 from grader.sandbox import Call
 from grader.sandbox.observation import Facet, Observation
-from grader.sandbox.observation.records import CALLED, State
+from grader.sandbox.observation.records import CALLED, Start, State
 from grader.sandbox.observation.syscalls import meaning
 
 __all__ = [
@@ -93,23 +93,38 @@ def expect_on_the_loop(
         expect_not_blocked(call, what=what, hint=hint)
 
 
-def _expect_nothing_started(observed: Observation, *, what: str, threads: bool, hint: str) -> None:
+def _expect_nothing_started(
+    observed: Observation, *, what: str, threads: bool, hint: str, asks: str = _ON_THE_LOOP
+) -> None:
     processes = observed.processes + observed.processes_before
     started = observed.threads + observed.threads_before
     if processes:
-        _started(what, processes, "process", "processes", observed.processes_before, hint)
+        _started(what, processes, Start.PROCESS, observed, hint, asks)
     if started and not threads:
-        _started(what, started, "thread", "threads", observed.threads_before, hint)
+        _started(what, started, Start.THREAD, observed, hint, asks)
 
 
-def _started(what: str, count: int, noun: str, many: str, before: int, hint: str) -> None:
+def _started(
+    what: str, count: int, kind: Start, observed: Observation, hint: str, asks: str
+) -> None:
+    noun, many = ("thread", "threads") if kind is Start.THREAD else ("process", "processes")
     words = f"{count} {noun if count == 1 else many}"
-    imported = f" ({before} while your file was imported)" if before else ""
-    advice = hint or f"the exercise asks for {_ON_THE_LOOP}, not {many}"
+    during = sum(1 for s in observed.started if s.kind is kind)
+    imported = sum(1 for s in observed.imported if s.kind is kind)
+    earlier = count - during - imported  # by calls of the check before this one
+    when = [f"{during} started by it"] if during else []
+    when += [f"{imported} while your file was imported"] if imported else []
+    when += [f"{earlier} by an earlier call, before this one"] if earlier > 0 else []
+    started = (
+        f"started {words}"
+        if during == count
+        else f"ran with {words} of your program's ({', '.join(when)})"
+    )
+    advice = hint or f"the exercise asks for {asks}, not {many}"
     raise CheckFailed(
-        f"{what} started {words}{imported}; {advice}",
-        expected=f"{what} runs on the event loop it was called on: no {many} of its own",
-        measured=f"it started {words}{imported}",
+        f"{what} {started}; {advice}",
+        expected=f"{what} runs {asks}: no {many} of its own",
+        measured=f"it {started}",
         hint=advice,
     )
 

@@ -148,6 +148,7 @@ class Observation:
 
     started: list[Started] = field(default_factory=list)  # during the call
     earlier: list[Started] = field(default_factory=list)  # before it (at import, earlier calls)
+    imported: list[Started] = field(default_factory=list)  # ...of those, before the first call
     loops: int = 0  # event loops the submission made during the call (not the grader's own)
     loops_open: int = 0  # event loops still open in the child when the call was over
     stretches: list[Stretch] = field(default_factory=list)  # held outside the loop, seen twice+

@@ -19,6 +19,7 @@ from grader.checks.loop import (
     expect_not_blocked,
     expect_on_the_loop,
     expect_responsive,
+    expect_through_the_loop,
     loops_left_open,
     loops_made,
     returned_pending_at,
@@ -136,3 +137,18 @@ def test_only_what_started_before_the_first_call_is_blamed_on_the_import() -> No
         expect_on_the_loop(by_a_call, what="first_done()")
     assert "(1 by an earlier call, before this one)" in failed.value.message
     assert "imported" not in failed.value.message
+
+
+def test_writes_count_through_the_loop_only_when_its_executor_ran_them() -> None:
+    """offload: the child says which thread called each write; only the executor's pass."""
+    handed = [("write", "executor"), ("write", "executor")]
+    expect_through_the_loop(call(callers=handed), what="save_all()", hint="to_thread")
+    expect_through_the_loop(call(callers=[]), what="save_all()", hint="to_thread")
+    by_hand = call(callers=[("write", "executor"), ("write", "thread"), ("write", "")])
+    with pytest.raises(CheckFailed) as failed:
+        expect_through_the_loop(by_hand, what="save_all()", hint="use to_thread")
+    assert "2 of its 3 calls of write() ran on a thread the loop's executor did not start" in (
+        failed.value.message
+    )
+    with pytest.raises(CheckFailed, match="on the event loop's own thread"):
+        expect_through_the_loop(call(callers=[("write", "loop")]), what="save_all()", hint="")

@@ -39,6 +39,7 @@ __all__ = [
     "expect_on_the_loop",
     "expect_responsive",
     "expect_threads",
+    "expect_through_the_loop",
     "loops_left_open",
     "loops_made",
     "returned_pending_at",
@@ -144,6 +145,37 @@ def expect_threads(call: Call, *, what: str, hint: str) -> None:
             measured="no thread was started",
             hint=hint,
         )
+
+
+def expect_through_the_loop(call: Call, *, what: str, hint: str) -> None:
+    """Every plain callable of the check's that `call` called ran in a function its event loop
+    handed to a thread pool (`asyncio.to_thread`, `loop.run_in_executor`): offload's writes.
+
+    The kernel shows the grader which threads start, not which function the loop's
+    executor runs on them: which thread called each callable is the child's word
+    (`Call.said`, docs/isolation.md). A thread started by hand, by a `threading.Timer`,
+    at import, or by a pool the loop never handed the call to, is not the loop's,
+    whatever its name.
+    """
+    calls = call.said.callers
+    elsewhere = [(name, thread) for name, thread in calls if thread != "executor"]
+    if not elsewhere:
+        return
+    name = elsewhere[0][0]
+    where = (
+        "on the event loop's own thread"
+        if all(t == "loop" for _, t in elsewhere)
+        else "on a thread the loop's executor did not start (a thread of its own, started by "
+        "hand, by a Timer, or at import)"
+    )
+    count = f"{len(elsewhere)} of its {len(calls)} calls of {name}()"
+    raise CheckFailed(
+        f"{what}: {count} ran {where}; {hint}",
+        expected=f"{what} hands each {name}() to the loop's threads (asyncio.to_thread, "
+        "loop.run_in_executor)",
+        measured=f"{count} ran {where}",
+        hint=hint,
+    )
 
 
 def expect_not_blocked(call: Call, *, what: str, hint: str = "", limit: float = STALL) -> None:

@@ -107,6 +107,7 @@ class Handled:
     began: float = float("inf")  # when the callable was started
     finished: float = float("inf")  # when it returned
     replied: float = float("inf")  # when its answer was sent
+    thread: str = ""  # the child's word: which thread called it ("executor", "loop", "thread")
 
     def covers(self, sample: Sample) -> bool:
         """Whether, at `sample`, the child was waiting on the grader rather than the callable."""

@@ -34,6 +34,11 @@ WRONG = {
     "bad_skips_pauses.py": {PAUSES, RETURNS, MATCHES},
     # prints k, then sleeps: each paused number comes out before its pause
     "bad_sleep_after_print.py": {PAUSES},
+    # The red team's (2026-12-06): the same waits made another way than time.sleep on the
+    # count's own thread. (ctypes usleep makes time.sleep's system call: it cannot be told.)
+    "bad_select_sleep.py": {PAUSES},
+    "bad_subprocess_sleep.py": {PAUSES},
+    "bad_thread_sleep.py": {PAUSES},
 }
 
 SAYS = {
@@ -42,6 +47,9 @@ SAYS = {
     "bad_returns_sum.py": "returned 0.000 s",
     "bad_skips_pauses.py": "before it was due",
     "bad_sleep_after_print.py": "before it was due",
+    "bad_select_sleep.py": "waited in select",
+    "bad_subprocess_sleep.py": "started 3 processes",
+    "bad_thread_sleep.py": "started 3 threads",
 }
 
 

@@ -19,6 +19,7 @@ from grader.checks.loop import (
     expect_not_blocked,
     expect_on_the_loop,
     expect_responsive,
+    expect_slept,
     expect_through_the_loop,
     loops_left_open,
     loops_made,
@@ -152,3 +153,15 @@ def test_writes_count_through_the_loop_only_when_its_executor_ran_them() -> None
     )
     with pytest.raises(CheckFailed, match="on the event loop's own thread"):
         expect_through_the_loop(call(callers=[("write", "loop")]), what="save_all()", hint="")
+
+
+def test_a_plain_wait_passes_only_as_a_sleep_on_its_own_thread() -> None:
+    """count-sync: time.sleep passes; a thread, a process, or a wait in select fails."""
+    slept = Observation(stretches=[Stretch(0.0, 0.29, State.SLEEPING, "clock_nanosleep")])
+    expect_slept(call(slept), what="count()", hint="time.sleep")
+    selected = Observation(stretches=[Stretch(0.0, 0.29, State.WAITING, "pselect6")])
+    with pytest.raises(CheckFailed, match=r"did not sleep: for 0\.29 s its thread waited in sel"):
+        expect_slept(call(selected), what="count()", hint="time.sleep")
+    threaded = Observation(started=[Started(0.1, Start.THREAD)])
+    with pytest.raises(CheckFailed, match="started 1 thread;"):
+        expect_slept(call(threaded), what="count()", hint="time.sleep")

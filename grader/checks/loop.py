@@ -38,6 +38,7 @@ __all__ = [
     "expect_not_blocked",
     "expect_on_the_loop",
     "expect_responsive",
+    "expect_slept",
     "expect_threads",
     "expect_through_the_loop",
     "loops_left_open",
@@ -176,6 +177,38 @@ def expect_through_the_loop(call: Call, *, what: str, hint: str) -> None:
         measured=f"{count} ran {where}",
         hint=hint,
     )
+
+
+def expect_slept(call: Call, *, what: str, hint: str) -> None:
+    """A plain call waited only by sleeping on its own thread (count-sync's `time.sleep`).
+
+    It started no thread and no process (nor did the file, at import), and its
+    thread, when seen held, slept (`nanosleep`): a wait in `select`, `poll`, a
+    lock or a join, `HELD` seconds in all, fails. A sleep made through ctypes
+    makes the same system call as `time.sleep` and cannot be told from it.
+    """
+    observed = call.observed
+    if observed is None:
+        return
+    if observed.sees(Facet.STARTS):
+        _expect_nothing_started(
+            observed, what=what, threads=False, hint=hint, asks="a sleep on its own thread"
+        )
+    if not observed.sees(Facet.LOOP_THREAD):
+        return
+    other = [s for s in observed.stretches if s.state is not State.SLEEPING]
+    seconds = sum(s.seconds for s in other)
+    if seconds >= HELD:
+        longest = max(other, key=lambda s: s.seconds)
+        how = State.OTHER_LOOP.value if longest.state is State.OTHER_LOOP else longest.call
+        how = "ran an event loop" if how == State.OTHER_LOOP.value else meaning(how)
+        raise CheckFailed(
+            f"{what} did not sleep: for {seconds:.2f} s its thread {how}; {hint}",
+            expected=f"{what} waits by sleeping (time.sleep)",
+            measured=f"its thread {how} for {seconds:.2f} s",
+            hint=hint,
+            bounds={"measured": seconds, "at_most": HELD},
+        )
 
 
 def expect_not_blocked(call: Call, *, what: str, hint: str = "", limit: float = STALL) -> None:

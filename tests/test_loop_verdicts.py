@@ -162,6 +162,9 @@ def test_a_plain_wait_passes_only_as_a_sleep_on_its_own_thread() -> None:
     selected = Observation(stretches=[Stretch(0.0, 0.29, State.WAITING, "pselect6")])
     with pytest.raises(CheckFailed, match=r"did not sleep: for 0\.29 s its thread waited in sel"):
         expect_slept(call(selected), what="count()", hint="time.sleep")
+    forked = Observation(started=[Started(0.1, Start.PROCESS)] * 3)
+    with pytest.raises(CheckFailed, match="started 3 processes;"):
+        expect_slept(call(forked), what="count()", hint="time.sleep")
     threaded = Observation(started=[Started(0.1, Start.THREAD)])
     with pytest.raises(CheckFailed, match="started 1 thread;"):
         expect_slept(call(threaded), what="count()", hint="time.sleep")

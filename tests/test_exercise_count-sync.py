@@ -34,6 +34,12 @@ WRONG = {
     "bad_skips_pauses.py": {PAUSES, RETURNS, MATCHES},
     # prints k, then sleeps: each paused number comes out before its pause
     "bad_sleep_after_print.py": {PAUSES},
+    # The red team's (2026-12-06): the same waits made another way than time.sleep on the
+    # count's own thread. (ctypes usleep makes time.sleep's system call: it cannot be told;
+    # a python child per pause also loses timing checks as its start-up varies with load,
+    # so it is a unit test in test_loop_verdicts.)
+    "bad_select_sleep.py": {PAUSES},
+    "bad_thread_sleep.py": {PAUSES},
 }
 
 SAYS = {
@@ -42,6 +48,8 @@ SAYS = {
     "bad_returns_sum.py": "returned 0.000 s",
     "bad_skips_pauses.py": "before it was due",
     "bad_sleep_after_print.py": "before it was due",
+    "bad_select_sleep.py": "waited in select",
+    "bad_thread_sleep.py": "started 3 threads",
 }
 
 

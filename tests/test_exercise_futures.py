@@ -33,6 +33,16 @@ WRONG = {
     "bad_returns_the_task.py": {FIRST, CANCELS, FASTEST, ANY_KIND},
     # asyncio.wait without return_when: waits for all, answers with the first in the list
     "bad_waits_for_all.py": {FIRST, CANCELS, FASTEST, ANY_KIND},
+    # The red team's (2026-12-06): a thread fills the future. Each is named where it started:
+    # by deliver_later (not first_done, not the import), or at import.
+    "bad_threading_timer.py": {ON_LOOP},
+    "bad_import_time_timer_thread.py": {ON_LOOP},
+}
+
+SAYS = {
+    "bad_threading_timer.py": ") started 1 thread; return the future at once",
+    "bad_import_time_timer_thread.py": "ran with 1 thread of your program's "
+    "(1 while your file was imported)",
 }
 
 
@@ -40,4 +50,4 @@ WRONG = {
     test_right_submissions_get_full_marks,
     test_every_wrong_submission_is_listed,
     test_wrong_submissions_lose_their_checks,
-) = verdict_tests(EXERCISE, WRONG)
+) = verdict_tests(EXERCISE, WRONG, SAYS)

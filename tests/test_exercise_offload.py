@@ -26,6 +26,29 @@ WRONG = {
     "bad_thread_join_blocks.py": {ON_LOOP},
     # to_thread(write(line)): write runs on the loop, to_thread gets None
     "bad_to_thread_called_eagerly.py": {COUNTS, CONCURRENT, SKIPS, ON_LOOP},
+    # The red team's (2026-12-06): threads of its own, with to_thread only named or run on a
+    # dummy. Right answers, in time, off the loop: only "through the loop" is lost.
+    "bad_hand_threads_name_only.py": {ON_LOOP},
+    "bad_import_time_threads.py": {ON_LOOP},
+    "bad_threading_thread_by_hand.py": {ON_LOOP},
+    "bad_timer_threads_disguised.py": {ON_LOOP},
+    # threads named asyncio_N, like the loop's: a name does not make them the loop's
+    "bad_threads_named_like_the_loop.py": {ON_LOOP},
+    # to_thread runs one function, which starts and joins a thread per line
+    "bad_to_thread_starts_threads.py": {ON_LOOP},
+}
+
+NOT_THE_LOOPS = "on a thread the loop's executor did not start"
+SAYS = {
+    name: NOT_THE_LOOPS
+    for name in (
+        "bad_hand_threads_name_only.py",
+        "bad_import_time_threads.py",
+        "bad_threading_thread_by_hand.py",
+        "bad_timer_threads_disguised.py",
+        "bad_threads_named_like_the_loop.py",
+        "bad_to_thread_starts_threads.py",
+    )
 }
 
 
@@ -33,4 +56,4 @@ WRONG = {
     test_right_submissions_get_full_marks,
     test_every_wrong_submission_is_listed,
     test_wrong_submissions_lose_their_checks,
-) = verdict_tests(EXERCISE, WRONG)
+) = verdict_tests(EXERCISE, WRONG, SAYS)

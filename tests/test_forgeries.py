@@ -131,6 +131,19 @@ def test_workers_left_pending_cannot_be_hidden() -> None:
     assert claimed.score <= honest.score
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="which thread called offload's write is the child's word: a submission that sets "
+    "the call server's mark itself passes for the loop's executor (docs/isolation.md)",
+)
+def test_writes_on_threads_of_its_own_cannot_forge_the_executor_mark() -> None:
+    """offload: threads by hand, and the server's "handed over by the loop" mark set by hand."""
+    honest = grade_file("offload", SUBMISSIONS / "offload/bad_threading_thread_by_hand.py", seed=7)
+    claimed = grade_file("offload", FORGERS / "of_marked_hand_threads.py", seed=7)
+    assert honest.score < honest.max_score
+    assert claimed.score <= honest.score
+
+
 @pytest.mark.parametrize("forged", ["self_made_load_threads.py", "self_made_load.py"])
 def test_load_the_submission_makes_itself_is_not_forgiven(forged: str) -> None:
     """Threads or processes spinning beside sequential code: its late times fail, not `busy`.

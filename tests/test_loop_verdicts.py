@@ -19,6 +19,8 @@ from grader.checks.loop import (
     expect_not_blocked,
     expect_on_the_loop,
     expect_responsive,
+    expect_slept,
+    expect_through_the_loop,
     loops_left_open,
     loops_made,
     returned_pending_at,
@@ -76,8 +78,12 @@ def test_looks_too_far_apart_are_retried_not_passed() -> None:
 def test_threads_and_processes_fail_the_loop_check_unless_threads_are_asked_for() -> None:
     started = [Started(0.1, Start.THREAD), Started(0.1, Start.THREAD)]
     earlier = [Started(-0.5, Start.THREAD)]
-    threaded = call(Observation(started=started, earlier=earlier))
-    with pytest.raises(CheckFailed, match=r"started 3 threads \(1 while your file was imported\)"):
+    threaded = call(Observation(started=started, earlier=earlier, imported=earlier))
+    with pytest.raises(
+        CheckFailed,
+        match=r"ran with 3 threads of your program's \(2 started by it, 1 while your file was "
+        r"imported\)",
+    ):
         expect_on_the_loop(threaded, what="count()")
     expect_on_the_loop(threaded, what="count()", threads=True)  # offload's writes
     forked = call(Observation(started=[Started(0.1, Start.PROCESS)]))
@@ -123,3 +129,42 @@ def test_a_pending_future_is_not_taken_on_a_thread_load_kept_from_spinning() -> 
     waited = call(Observation(polled_at=0.004, busy=0.01, cpu=0.004), returned_at=0.002,
                   returned=said)  # fmt: skip
     assert returned_pending_at(waited) == 0.004
+
+
+def test_only_what_started_before_the_first_call_is_blamed_on_the_import() -> None:
+    """futures: a thread deliver_later started is an earlier call's, not the import's."""
+    by_a_call = call(Observation(earlier=[Started(-0.5, Start.THREAD)]))
+    with pytest.raises(CheckFailed) as failed:
+        expect_on_the_loop(by_a_call, what="first_done()")
+    assert "(1 by an earlier call, before this one)" in failed.value.message
+    assert "imported" not in failed.value.message
+
+
+def test_writes_count_through_the_loop_only_when_its_executor_ran_them() -> None:
+    """offload: the child says which thread called each write; only the executor's pass."""
+    handed = [("write", "executor"), ("write", "executor")]
+    expect_through_the_loop(call(callers=handed), what="save_all()", hint="to_thread")
+    expect_through_the_loop(call(callers=[]), what="save_all()", hint="to_thread")
+    by_hand = call(callers=[("write", "executor"), ("write", "thread"), ("write", "")])
+    with pytest.raises(CheckFailed) as failed:
+        expect_through_the_loop(by_hand, what="save_all()", hint="use to_thread")
+    assert "2 of its 3 calls of write() ran on a thread the loop's executor did not start" in (
+        failed.value.message
+    )
+    with pytest.raises(CheckFailed, match="on the event loop's own thread"):
+        expect_through_the_loop(call(callers=[("write", "loop")]), what="save_all()", hint="")
+
+
+def test_a_plain_wait_passes_only_as_a_sleep_on_its_own_thread() -> None:
+    """count-sync: time.sleep passes; a thread, a process, or a wait in select fails."""
+    slept = Observation(stretches=[Stretch(0.0, 0.29, State.SLEEPING, "clock_nanosleep")])
+    expect_slept(call(slept), what="count()", hint="time.sleep")
+    selected = Observation(stretches=[Stretch(0.0, 0.29, State.WAITING, "pselect6")])
+    with pytest.raises(CheckFailed, match=r"did not sleep: for 0\.29 s its thread waited in sel"):
+        expect_slept(call(selected), what="count()", hint="time.sleep")
+    forked = Observation(started=[Started(0.1, Start.PROCESS)] * 3)
+    with pytest.raises(CheckFailed, match="started 3 processes;"):
+        expect_slept(call(forked), what="count()", hint="time.sleep")
+    threaded = Observation(started=[Started(0.1, Start.THREAD)])
+    with pytest.raises(CheckFailed, match="started 1 thread;"):
+        expect_slept(call(threaded), what="count()", hint="time.sleep")

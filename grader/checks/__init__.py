@@ -48,7 +48,9 @@ if TYPE_CHECKING:
     from grader.checks.loop import expect_not_blocked as expect_not_blocked
     from grader.checks.loop import expect_on_the_loop as expect_on_the_loop
     from grader.checks.loop import expect_responsive as expect_responsive
+    from grader.checks.loop import expect_slept as expect_slept
     from grader.checks.loop import expect_threads as expect_threads
+    from grader.checks.loop import expect_through_the_loop as expect_through_the_loop
     from grader.checks.loop import loops_left_open as loops_left_open
     from grader.checks.loop import loops_made as loops_made
     from grader.checks.loop import returned_pending_at as returned_pending_at
@@ -104,7 +106,9 @@ _EXPORTS = {
     "expect_not_blocked": "grader.checks.loop",
     "expect_on_the_loop": "grader.checks.loop",
     "expect_responsive": "grader.checks.loop",
+    "expect_slept": "grader.checks.loop",
     "expect_threads": "grader.checks.loop",
+    "expect_through_the_loop": "grader.checks.loop",
     "loops_left_open": "grader.checks.loop",
     "loops_made": "grader.checks.loop",
     "returned_pending_at": "grader.checks.loop",

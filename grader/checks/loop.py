@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from grader.checks.failures import CheckFailed, TimingError
 from grader.sandbox import Call
 from grader.sandbox.observation import Facet, Observation
-from grader.sandbox.observation.records import CALLED, State
+from grader.sandbox.observation.records import CALLED, Start, State
 from grader.sandbox.observation.syscalls import meaning
 
 __all__ = [
@@ -38,7 +38,9 @@ __all__ = [
     "expect_not_blocked",
     "expect_on_the_loop",
     "expect_responsive",
+    "expect_slept",
     "expect_threads",
+    "expect_through_the_loop",
     "loops_left_open",
     "loops_made",
     "returned_pending_at",
@@ -93,23 +95,38 @@ def expect_on_the_loop(
         expect_not_blocked(call, what=what, hint=hint)
 
 
-def _expect_nothing_started(observed: Observation, *, what: str, threads: bool, hint: str) -> None:
+def _expect_nothing_started(
+    observed: Observation, *, what: str, threads: bool, hint: str, asks: str = _ON_THE_LOOP
+) -> None:
     processes = observed.processes + observed.processes_before
     started = observed.threads + observed.threads_before
     if processes:
-        _started(what, processes, "process", "processes", observed.processes_before, hint)
+        _started(what, processes, Start.PROCESS, observed, hint, asks)
     if started and not threads:
-        _started(what, started, "thread", "threads", observed.threads_before, hint)
+        _started(what, started, Start.THREAD, observed, hint, asks)
 
 
-def _started(what: str, count: int, noun: str, many: str, before: int, hint: str) -> None:
+def _started(
+    what: str, count: int, kind: Start, observed: Observation, hint: str, asks: str
+) -> None:
+    noun, many = ("thread", "threads") if kind is Start.THREAD else ("process", "processes")
     words = f"{count} {noun if count == 1 else many}"
-    imported = f" ({before} while your file was imported)" if before else ""
-    advice = hint or f"the exercise asks for {_ON_THE_LOOP}, not {many}"
+    during = sum(1 for s in observed.started if s.kind is kind)
+    imported = sum(1 for s in observed.imported if s.kind is kind)
+    earlier = count - during - imported  # by calls of the check before this one
+    when = [f"{during} started by it"] if during else []
+    when += [f"{imported} while your file was imported"] if imported else []
+    when += [f"{earlier} by an earlier call, before this one"] if earlier > 0 else []
+    started = (
+        f"started {words}"
+        if during == count
+        else f"ran with {words} of your program's ({', '.join(when)})"
+    )
+    advice = hint or f"the exercise asks for {asks}, not {many}"
     raise CheckFailed(
-        f"{what} started {words}{imported}; {advice}",
-        expected=f"{what} runs on the event loop it was called on: no {many} of its own",
-        measured=f"it started {words}{imported}",
+        f"{what} {started}; {advice}",
+        expected=f"{what} runs {asks}: no {many} of its own",
+        measured=f"it {started}",
         hint=advice,
     )
 
@@ -128,6 +145,69 @@ def expect_threads(call: Call, *, what: str, hint: str) -> None:
             expected=f"{what} runs its blocking calls in threads",
             measured="no thread was started",
             hint=hint,
+        )
+
+
+def expect_through_the_loop(call: Call, *, what: str, hint: str) -> None:
+    """Every plain callable of the check's that `call` called ran in a function its event loop
+    handed to a thread pool (`asyncio.to_thread`, `loop.run_in_executor`): offload's writes.
+
+    The kernel shows the grader which threads start, not which function the loop's
+    executor runs on them: which thread called each callable is the child's word
+    (`Call.said`, docs/isolation.md). A thread started by hand, by a `threading.Timer`,
+    at import, or by a pool the loop never handed the call to, is not the loop's,
+    whatever its name.
+    """
+    calls = call.said.callers
+    elsewhere = [(name, thread) for name, thread in calls if thread != "executor"]
+    if not elsewhere:
+        return
+    name = elsewhere[0][0]
+    where = (
+        "on the event loop's own thread"
+        if all(t == "loop" for _, t in elsewhere)
+        else "on a thread the loop's executor did not start (a thread of its own, started by "
+        "hand, by a Timer, or at import)"
+    )
+    count = f"{len(elsewhere)} of its {len(calls)} calls of {name}()"
+    raise CheckFailed(
+        f"{what}: {count} ran {where}; {hint}",
+        expected=f"{what} hands each {name}() to the loop's threads (asyncio.to_thread, "
+        "loop.run_in_executor)",
+        measured=f"{count} ran {where}",
+        hint=hint,
+    )
+
+
+def expect_slept(call: Call, *, what: str, hint: str) -> None:
+    """A plain call waited only by sleeping on its own thread (count-sync's `time.sleep`).
+
+    It started no thread and no process (nor did the file, at import), and its
+    thread, when seen held, slept (`nanosleep`): a wait in `select`, `poll`, a
+    lock or a join, `HELD` seconds in all, fails. A sleep made through ctypes
+    makes the same system call as `time.sleep` and cannot be told from it.
+    """
+    observed = call.observed
+    if observed is None:
+        return
+    if observed.sees(Facet.STARTS):
+        _expect_nothing_started(
+            observed, what=what, threads=False, hint=hint, asks="a sleep on its own thread"
+        )
+    if not observed.sees(Facet.LOOP_THREAD):
+        return
+    other = [s for s in observed.stretches if s.state is not State.SLEEPING]
+    seconds = sum(s.seconds for s in other)
+    if seconds >= HELD:
+        longest = max(other, key=lambda s: s.seconds)
+        how = State.OTHER_LOOP.value if longest.state is State.OTHER_LOOP else longest.call
+        how = "ran an event loop" if how == State.OTHER_LOOP.value else meaning(how)
+        raise CheckFailed(
+            f"{what} did not sleep: for {seconds:.2f} s its thread {how}; {hint}",
+            expected=f"{what} waits by sleeping (time.sleep)",
+            measured=f"its thread {how} for {seconds:.2f} s",
+            hint=hint,
+            bounds={"measured": seconds, "at_most": HELD},
         )
 
 

@@ -69,6 +69,8 @@ class Callbacks:
             self.open_async.add(call_id)
         else:  # the child's thread waits for the answer: the grader's part of that is timed
             handled = Handled(request_end, call_id, getattr(fn, "__name__", "a callable"))
+            thread = message.get("thread")
+            handled.thread = thread[:20] if isinstance(thread, str) else ""
             self.handled.append(handled)
         self._tasks[call_id] = asyncio.get_running_loop().create_task(
             self._serve(call_id, fn, args, kwargs, handled)

@@ -330,6 +330,7 @@ class Sandbox:
         record.lines, record.stderr = self._output.since(mark)
         self._note_probe(record, probed=pinger is not None)
         _note_said(record, reply)
+        record.said.callers = [(h.name, h.thread) for h in self._callbacks.handled]
         return _answer(name, reply, record, self.limits.memory_mb)
 
     async def _settled(self, replied: float, deadline: float) -> float:

@@ -33,6 +33,9 @@ class Said:
     returned: dict[str, Any] = field(default_factory=dict)  # ...and what: type, pending future
     diagnostics: list[dict[str, Any]] = field(default_factory=list)  # what the child noted
     blocked_lines: list[dict[str, Any]] = field(default_factory=list)  # where its loop hung
+    #: each plain callable of the grader's it called, with the thread that called it:
+    #: "executor" (a function its loop handed to a thread pool), "loop" or "thread"
+    callers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

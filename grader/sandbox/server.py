@@ -45,7 +45,7 @@ from typing import Any
 
 from grader.sandbox.codec import Ref, decode, encode, type_name
 from grader.sandbox.diagnostics import Diagnostics
-from grader.sandbox.watch import LoopWatch
+from grader.sandbox.watch import LoopWatch, caller
 from grader.sandbox.wire import MAX_MESSAGE, Op, dumps, loads
 
 #: The signal the grader sends the loop's thread when it sees it held: the child notes the line.
@@ -345,7 +345,9 @@ class Server:
 
             call_id = next(server.ids)
             server.waiting[call_id] = settle
-            server.send(server.callback(call_id, fn_id, args, kwargs))
+            message = server.callback(call_id, fn_id, args, kwargs)
+            message["thread"] = caller()  # offload's threads through the loop: the child's word
+            server.send(message)
             server.await_reply(done)
             return unpack(box["message"])
 

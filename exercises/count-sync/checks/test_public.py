@@ -9,6 +9,7 @@ from grader.checks import (
     Submission,
     expect_plain,
     expect_printed_on_time,
+    expect_slept,
     expect_type,
     printed_numbers,
 )
@@ -55,6 +56,12 @@ async def test_pauses_before_numbers(submission: Submission, durations: Duration
     assert len(untimed) <= 1, (
         f"count({n}, {pauses}) never printed {', '.join(map(str, untimed))}, numbers it "
         "should pause before, so those pauses could not be timed"
+    )
+    expect_slept(
+        call,
+        what=f"count({n}, {pauses})",
+        hint="sleep each pause with time.sleep(pauses[k]) in count itself, before printing k "
+        "(no thread, process or select of its own)",
     )
     expect_printed_on_time(
         call,

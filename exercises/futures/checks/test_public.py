@@ -10,7 +10,6 @@ from grader.checks import (
     Submission,
     expect_async,
     expect_concurrent,
-    expect_not_blocked,
     expect_on_the_loop,
     expect_plain,
     expect_waited,
@@ -91,7 +90,7 @@ async def test_runs_on_the_loop(
     what = f"deliver_later({value!r}, {delay})"
     expect_waited(call.elapsed, delay, what=f"the result of {what}",
                   hint="it should arrive only after `delay` seconds")  # fmt: skip
-    expect_not_blocked(
+    expect_on_the_loop(
         call, what=what,
         hint="return the future at once, and let loop.call_later(delay, ...) fill it later",
     )  # fmt: skip

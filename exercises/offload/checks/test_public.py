@@ -12,6 +12,7 @@ from grader.checks import (
     expect_concurrent_waits,
     expect_on_the_loop,
     expect_threads,
+    expect_through_the_loop,
     expect_type,
     expect_uses,
     expect_waited,
@@ -93,6 +94,12 @@ async def test_writes_off_the_loop(
         submission.last,
         what=what,
         hint="the writes block: each must run in a thread, `await asyncio.to_thread(write, line)`",
+    )
+    expect_through_the_loop(
+        submission.last,
+        what=what,
+        hint="a thread of your own is not the loop's, whatever it is called: run each write "
+        "with `await asyncio.to_thread(write, line)` (or loop.run_in_executor)",
     )
     expect_uses(
         submission,

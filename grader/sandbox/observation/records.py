@@ -107,6 +107,7 @@ class Handled:
     began: float = float("inf")  # when the callable was started
     finished: float = float("inf")  # when it returned
     replied: float = float("inf")  # when its answer was sent
+    thread: str = ""  # the child's word: which thread called it ("executor", "loop", "thread")
 
     def covers(self, sample: Sample) -> bool:
         """Whether, at `sample`, the child was waiting on the grader rather than the callable."""
@@ -148,6 +149,7 @@ class Observation:
 
     started: list[Started] = field(default_factory=list)  # during the call
     earlier: list[Started] = field(default_factory=list)  # before it (at import, earlier calls)
+    imported: list[Started] = field(default_factory=list)  # ...of those, before the first call
     loops: int = 0  # event loops the submission made during the call (not the grader's own)
     loops_open: int = 0  # event loops still open in the child when the call was over
     stretches: list[Stretch] = field(default_factory=list)  # held outside the loop, seen twice+

@@ -70,6 +70,7 @@ class _Window:
     ready_began: int = 0
     ran_began: int = 0
     own_loop: bool = True  # the call's loop is the grader's child's
+    first_began: float | None = None  # when the child's first call was sent: its import ended
 
 
 class Watcher:
@@ -153,6 +154,8 @@ class Watcher:
         before = self._sample()
         with self._lock:
             self._call.began = now()
+            if self._call.first_began is None:
+                self._call.first_began = self._call.began  # what started before: the import's
             self._call.own_loop = own_loop
             self._call.loop = None
             self._call.samples = []
@@ -177,6 +180,7 @@ class Watcher:
         ran = (self._ran() - self._call.ran_began) / 1e9 if self._proc.files is not None else 0.0
         with self._lock:
             began = self._call.began if self._call.began is not None else ended
+            first = self._call.first_began if self._call.first_began is not None else began
             self._call.began = None
             samples = within(self._call.samples, self._call.before, replied, self._proc.reader[1])
             starts = list(self._starts)
@@ -184,7 +188,7 @@ class Watcher:
         if not self.attached:
             return Observation(missing=dict(self.missing))
         made = len(polls) - (1 if own_loop and any(p.main for p in polls) else 0)
-        return summarize(
+        observation = summarize(
             samples,
             began=began,
             ended=ended,
@@ -197,6 +201,8 @@ class Watcher:
             handled=handled,
             missing=self.missing,
         )
+        observation.imported = [s for s in starts if s.at < first]
+        return observation
 
     # -- the listener's thread -----------------------------------------------------------------
 

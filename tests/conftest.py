@@ -7,7 +7,8 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-import support
+
+from tests import support
 
 _PR_SET_CHILD_SUBREAPER = 36
 

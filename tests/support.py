@@ -22,7 +22,9 @@ from grader.sandbox import forkserver
 REPO = Path(__file__).resolve().parent.parent
 EXERCISES = REPO / "exercises"
 SOLUTIONS = REPO / "solutions"
-SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+#: What the tests grade and run, never collect: submissions, check files, attackers.
+DATA = REPO / "tests" / "data"
+SUBMISSIONS = DATA / "submissions"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

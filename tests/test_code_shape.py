@@ -8,9 +8,10 @@ dataclass, and every `self.NAME` a method assigns.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-GRADER = Path(__file__).resolve().parent.parent / "grader"
+from tests.support import REPO
+
+GRADER = REPO / "grader"
 MOST_ATTRIBUTES = 15
 
 

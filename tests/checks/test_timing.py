@@ -88,8 +88,8 @@ def test_slots_kept_busy_versus_batches() -> None:
 def test_a_lower_bound_met_only_while_kept_from_a_cpu_is_judged_as_load() -> None:
     """A call that skipped the waiting but was stalled long enough: not a pass, a TimingError."""
 
-    def judged(**seen: float) -> None:
-        call = Call("cook", started=0.0, ended=0.21, observed=Observation(**seen))
+    def judged(busy: float, cpu: float) -> None:
+        call = Call("cook", started=0.0, ended=0.21, observed=Observation(busy=busy, cpu=cpu))
         token = timing.ended.set(call)
         try:
             timing.expect_waited(call.elapsed, 0.2, what="cook", hint="")

@@ -21,6 +21,7 @@ def test_exercise_proves_itself(exercise: str) -> None:
     result = verify(catalog.find(exercise, EXERCISES))
     assert result.ok, result.problems
     assert result.stub is not None and result.stub.score == 0, result.notes
+    assert result.solution is not None
     named = [d.message for c in result.solution.checks for d in c.diagnostics]
     assert named == [], f"the reference solution is no mistake: {named}"
 

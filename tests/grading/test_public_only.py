@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from grader.batch import runner as batch
 from grader.cli import cli
 from grader.course import catalog, kit
+from grader.grading.report import Report
 from grader.grading.runner import NoHiddenChecks, require_hidden_checks
 from tests.batch.test_runner import FakeGrader, touch
 from tests.support import EXERCISES, SOLUTIONS, batch_in_this_process
@@ -39,7 +40,7 @@ class RecordingGrader(FakeGrader):
         super().__init__()
         self.options: dict[str, dict[str, object]] = {}
 
-    def __call__(self, exercise: catalog.Exercise, path: Path, **options: object) -> object:
+    def __call__(self, exercise: catalog.Exercise, path: Path, **options: object) -> Report:
         self.options[str(options["label"])] = options
         return super().__call__(exercise, path, **options)
 

@@ -15,7 +15,7 @@ from grader.checks.httpserver import HttpServer
 from grader.checks.submission import Submission, coroutine
 from grader.checks.timing import Recorder
 from grader.grading import observer
-from grader.grading.observations import DiagnosticKind
+from grader.grading.observations import Diagnostic, DiagnosticKind
 from grader.grading.runner import grade
 from grader.outputs import github, gradescope
 from grader.sandbox import Call, Limits, SubmissionRaised
@@ -35,7 +35,9 @@ def line_of(name: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if text in line)
 
 
-async def diagnose(name: str, function: str, *args: object, packages: tuple[str, ...] = ()):
+async def diagnose(
+    name: str, function: str, *args: object, packages: tuple[str, ...] = ()
+) -> list[Diagnostic]:
     student = Submission(DIAGNOSED / name, LIMITS, packages=packages)
     try:
         with contextlib.suppress(SubmissionRaised):  # a mistake may raise too
@@ -103,9 +105,9 @@ def test_a_grading_reports_the_line_beside_the_verdict_and_its_timeline() -> Non
     line = line_of("never_awaited.py", "asyncio.sleep(")
     named = {(d.kind, d.line) for c in report.checks for d in c.diagnostics}
     assert named == {(DiagnosticKind.NEVER_AWAITED, line)}
-    timed = [c for c in report.checks if c.timeline is not None]
-    assert timed and all(c.timeline.spans[0].label == "count()" for c in timed)
-    assert any(s.kind == "output" for c in timed for s in c.timeline.spans)
+    timed = [c.timeline for c in report.checks if c.timeline is not None]
+    assert timed and all(t.spans[0].label == "count()" for t in timed)
+    assert any(s.kind == "output" for t in timed for s in t.spans)
 
 
 def test_a_right_solution_is_named_nowhere() -> None:

@@ -62,7 +62,7 @@ def offered() -> list[tuple[Isolation, dict[str, str]]]:
         elif backend is Backend.LANDLOCK and "not readable" in result and _system_python_fits():
             os.environ["GRADER_SANDBOX_PYTHON"] = SYSTEM_PYTHON
             try:
-                again = isolation._probe.__wrapped__(backend)  # type: ignore[attr-defined]
+                again = isolation._probe.__wrapped__(backend)
             finally:
                 del os.environ["GRADER_SANDBOX_PYTHON"]
             if isinstance(again, Isolation):

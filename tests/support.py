@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -150,6 +152,39 @@ def verdict_tests(
 #: When the running test began, in seconds since the machine booted (set by conftest.py).
 test_began = 0.0
 _TICKS = os.sysconf("SC_CLK_TCK")
+
+
+T = TypeVar("T")
+
+
+def until(what: Callable[[], T | None], within: float = 120.0, every: float = 0.1) -> T:
+    """Poll `what` until it returns something truthy; fail after `within` seconds.
+
+    How a test waits for something to happen: never a fixed sleep, which is
+    too short on a loaded machine and too long everywhere else.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        found = what()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {within:g} s: {what}")
+        time.sleep(every)
+
+
+async def happens(what: Callable[[], object], within: float, every: float = 0.02) -> bool:
+    """Whether `what()` comes true within `within` seconds, polled without blocking the loop.
+
+    As soon as it does, True. For something that must not happen (an attack a
+    sandbox stops), `within` is the window it is given to happen anyway.
+    """
+    deadline = time.monotonic() + within
+    while not what():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(every)
+    return True
 
 
 def uptime() -> float:

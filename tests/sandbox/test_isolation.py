@@ -26,6 +26,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,16 @@ from grader.checks.submission import Submission
 from grader.sandbox import Limits, isolation
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.isolation import Backend, Isolation, Protection, landlock
-from tests.support import DATA, EXERCISES, REPO, SOLUTIONS, describe, left_behind, leftovers
+from tests.support import (
+    DATA,
+    EXERCISES,
+    REPO,
+    SOLUTIONS,
+    describe,
+    happens,
+    left_behind,
+    leftovers,
+)
 
 PROBE = DATA / "hostile" / "probe.py"
 LIMITS = Limits(call_timeout=20, import_timeout=20, scratch_mb=8)
@@ -235,7 +245,14 @@ async def test_signals_reach_no_process_outside(
             await attacker.send_signal(stand_in.pid, int(signal.SIGUSR1)),
             await attacker.send_signal(target, int(signal.SIGKILL)),
         ]
-        await asyncio.sleep(0.3)
+
+        def all_landed() -> bool:
+            victim_ended = victim_child is None or victim_child.fault is not None
+            return bool(received) and mark.exists() and victim_ended
+
+        # Signals that are not stopped land, and the test goes on once all three did; under
+        # a backend that stops them, this is the time they are given to land anyway.
+        await happens(all_landed, within=10.0 if Protection.SIGNALS in backend.missing else 0.3)
         trusted_hit = bool(received)
         parent_hit = mark.exists()
         victim_hit = victim_child is None or victim_child.fault is not None
@@ -287,14 +304,18 @@ async def test_no_route_to_the_host_or_beyond(backend: Isolation, attacker: Subm
             udp.bind((address, 0))
             udp.setblocking(False)
             datagram = await attacker.send_datagram(address, udp.getsockname()[1])
-            await asyncio.sleep(0.1)
-            try:
-                udp.recv(100)
-                arrived = True
-            except BlockingIOError:
-                arrived = False
+            arrived = await happens(partial(_received, udp), within=10.0 if open_network else 0.1)
         judge(backend, Protection.NETWORK, stopped=not arrived,
               what=f"send a datagram to {address} ({datagram})")  # fmt: skip
+
+
+def _received(udp: socket.socket) -> bool:
+    """Whether a datagram is waiting on `udp` (it is read, so that it is counted once)."""
+    try:
+        udp.recv(100)
+    except BlockingIOError:
+        return False
+    return True
 
 
 async def _accepted(listener: socket.socket, *, within: float) -> bool:

@@ -25,7 +25,7 @@ import pytest
 from grader.grading import retries
 from grader.grading.report import CheckStatus, Report
 from grader.sandbox import load
-from tests.support import REPO, SOLUTIONS, SUBMISSIONS
+from tests.support import REPO, SOLUTIONS, SUBMISSIONS, until
 
 Decision = retries.Decision
 
@@ -100,7 +100,7 @@ def _spinning_child(cpu: int) -> tuple[float, float, float]:
     try:
         meter = load.Meter()
         meter.watch(child.pid)
-        time.sleep(0.2)  # its threads started
+        until(lambda: len(load.waits(child.pid)) > 6, within=60, every=0.01)  # its threads started
         spun, own, before = spinners(), load.waited(os.getpid()), meter.reading()
         time.sleep(0.5)
         after, own, spun = meter.reading(), load.waited(os.getpid()) - own, spinners() - spun

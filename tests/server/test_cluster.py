@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server_support import REPO, serving, until
+from tests.server_support import REPO, serving
+from tests.support import until
 
 SOLUTION = REPO / "solutions" / "count-async.py"
 

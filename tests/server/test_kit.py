@@ -31,7 +31,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from sqlalchemy import func, select
 
 from grader.server.models import Student, Submission
-from tests.server_support import DATABASES, REPO, Server, engine_of, serving, until
+from tests.server_support import DATABASES, REPO, Server, engine_of, serving
+from tests.support import until
 
 STUDENTS = ["alice", "bob", "carol", "dave"]
 SOLUTION = (REPO / "solutions" / "count-async.py").read_text().split("\nif __name__")[0]

@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from grader.server.models import Grade, Job, Submission
-from tests.server_support import DATABASES, REPO, Server, engine_of, serving, until
+from tests.server_support import DATABASES, REPO, Server, engine_of, serving
+from tests.support import until
 
 STUDENTS = [f"s{i:02d}" for i in range(4)]
 FILES = [REPO / "solutions" / "count-async.py", REPO / "exercises" / "count-async" / "stub.py"]

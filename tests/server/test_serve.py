@@ -25,7 +25,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from grader.server.models import Grade, Job, Student, Submission
-from tests.server_support import DATABASES, REPO, Server, engine_of, serving, until
+from tests.server_support import DATABASES, REPO, Server, engine_of, serving
+from tests.support import until
 
 STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank"]
 SOLUTION = REPO / "solutions" / "count-async.py"

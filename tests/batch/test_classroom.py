@@ -8,8 +8,7 @@ from pathlib import Path
 
 from grader.batch import classroom
 from grader.course import catalog
-from tests.batch.test_runner import FakeGrader, fake, small_class, touch  # noqa: F401 (fake: a fixture)
-from tests.support import EXERCISES, SOLUTIONS
+from tests.support import EXERCISES, SOLUTIONS, touch
 
 # -- the class folder -------------------------------------------------------------------------
 

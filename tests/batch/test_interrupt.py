@@ -29,8 +29,7 @@ from grader.batch.throttle import Throttle
 from grader.course import catalog
 from grader.outputs import gradebook
 from tests import support
-from tests.batch.test_runner import FakeGrader, fake, touch  # noqa: F401 (fake: a fixture)
-from tests.support import EXERCISES, REPO, SOLUTIONS
+from tests.support import EXERCISES, REPO, SOLUTIONS, FakeGrader, touch
 
 #: How long the first Ctrl-C may take to be answered: it is answered at once; this is the load.
 ANSWER_WITHIN = 5.0
@@ -84,7 +83,7 @@ def stopped_run(
 
 def test_a_stop_finishes_the_gradings_in_flight_and_starts_no_more(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     for student in ("ann", "ben", "cat", "dan", "eve", "fay"):
         touch(tmp_path / "class" / student / "count-sync.py", "right")
@@ -105,7 +104,7 @@ def test_a_stop_finishes_the_gradings_in_flight_and_starts_no_more(
 
 def test_a_stop_grades_nothing_again_alone_and_saves_no_grade_load_may_have_cut(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     touch(tmp_path / "class" / "ann" / "count-sync.py", "right")
     touch(tmp_path / "class" / "ben" / "count-sync.py", "slow-under-load")

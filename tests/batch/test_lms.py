@@ -23,7 +23,7 @@ from grader.cli import cli
 from grader.errors import GraderError
 from grader.outputs import canvas, moodle
 from grader.outputs.gradebook import Cell, CellState, Gradebook
-from tests.batch.test_runner import FakeGrader, fake, small_class, touch  # noqa: F401 (fake: a fixture)
+from tests.support import FakeGrader, small_class, touch
 
 # -- what the LMSs accept --------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ def test_moodle_file_follows_moodle_s_import_layout() -> None:
 
 def test_batch_with_a_roster_writes_both_files_and_names_the_mismatches(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     class_dir = small_class(tmp_path / "class")  # ann, ben, cat, dan, eve
     path = tmp_path / "roster.csv"
@@ -212,7 +212,7 @@ def test_batch_with_a_roster_writes_both_files_and_names_the_mismatches(
 
 def test_a_roster_row_a_spreadsheet_would_run_is_left_out_and_said(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     """OWASP's CSV injection: a name such as =HYPERLINK(...) is a live link in a spreadsheet."""
     class_dir = small_class(tmp_path / "class")
@@ -241,7 +241,7 @@ def test_a_roster_row_a_spreadsheet_would_run_is_left_out_and_said(
 
 def test_a_roster_without_moodle_identities_writes_canvas_only(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     class_dir = tmp_path / "class"
     touch(class_dir / "ann" / "count-sync.py", "right")
@@ -258,7 +258,7 @@ def test_a_roster_without_moodle_identities_writes_canvas_only(
 
 def test_a_bad_roster_stops_the_batch_before_grading(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     class_dir = small_class(tmp_path / "class")
     path = tmp_path / "roster.csv"

@@ -11,8 +11,7 @@ import pytest
 from grader.batch import classroom
 from grader.course import catalog
 from grader.errors import BadOutput
-from tests.batch.test_runner import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
-from tests.support import EXERCISES, one_line_error, run
+from tests.support import EXERCISES, FakeGrader, one_line_error, run, small_class
 
 # -- where a batch writes ----------------------------------------------------------------------
 
@@ -34,7 +33,7 @@ def test_out_may_not_be_the_class_folder_or_a_students(tmp_path: Path) -> None:
 
 def test_out_in_the_class_folder_must_be_new_or_a_batchs_own(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     """A folder that came with the class could hold reports a student wrote, kept by --resume."""
     room = small_class(tmp_path / "class")
@@ -56,7 +55,7 @@ def test_out_in_the_class_folder_must_be_new_or_a_batchs_own(
 
 def test_resume_grades_again_a_report_that_is_not_this_files(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     room = small_class(tmp_path / "class")
     out = tmp_path / "out"
@@ -73,7 +72,7 @@ def test_resume_grades_again_a_report_that_is_not_this_files(
 def test_a_student_named_as_a_file_the_batch_writes_is_said_before_grading(
     tmp_path: Path,
     name: str,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     room = small_class(tmp_path / "class")
     (room / name).mkdir()
@@ -85,7 +84,7 @@ def test_a_student_named_as_a_file_the_batch_writes_is_said_before_grading(
 
 def test_a_link_where_a_students_reports_belong_is_said_before_grading(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     """The reports would be written wherever it points."""
     room = small_class(tmp_path / "class")
@@ -100,7 +99,7 @@ def test_a_link_where_a_students_reports_belong_is_said_before_grading(
 
 def test_a_student_name_no_page_can_show_is_one_line(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     room = small_class(tmp_path / "class")
     folder = os.path.join(os.fsencode(room), b"caf\xe9")
@@ -113,7 +112,7 @@ def test_a_student_name_no_page_can_show_is_one_line(
 def test_out_that_cannot_hold_files_is_said_before_grading(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     room = small_class(tmp_path / "class")
     said = one_line_error(run("batch", str(room), "--out", "/dev/full", "--quiet"))
@@ -146,7 +145,7 @@ def test_a_folder_or_file_in_the_way_is_said_before_grading(
     tmp_path: Path,
     in_the_way: str,
     says: str,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     """Not an exit 3 at the end of a class's grading: nothing is graded until all can be kept."""
     room = small_class(tmp_path / "class")
@@ -166,7 +165,7 @@ def test_a_folder_or_file_in_the_way_is_said_before_grading(
 def test_a_disk_that_fills_up_mid_batch_is_one_line_that_says_resume(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     from grader.outputs import gradebook
 

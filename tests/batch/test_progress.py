@@ -18,8 +18,7 @@ from grader.batch import classroom, executors
 from grader.batch import runner as batch
 from grader.course import catalog
 from grader.outputs import summary
-from tests.batch.test_runner import FakeGrader, fake, small_class, touch  # noqa: F401 (fake: a fixture)
-from tests.support import EXERCISES, SOLUTIONS
+from tests.support import EXERCISES, SOLUTIONS, FakeGrader, small_class
 
 # -- a batch that keeps talking ---------------------------------------------------------------
 
@@ -42,7 +41,7 @@ class _Held(ThreadPoolExecutor):
 
 def test_a_long_grading_still_gets_progress_lines(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     room = classroom.scan(small_class(tmp_path / "class"), catalog.catalog(EXERCISES))
     seen: list[batch.Progress] = []
@@ -88,7 +87,7 @@ class _Losing(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_a_lost_dask_worker_is_said(tmp_path: Path, fake: FakeGrader) -> None:  # noqa: F811
+def test_a_lost_dask_worker_is_said(tmp_path: Path, fake: FakeGrader) -> None:
     room = classroom.scan(small_class(tmp_path / "class"), catalog.catalog(EXERCISES))
     with _Losing() as pool:
         cluster = executors.ClusterExecutor(pool, lambda: set(pool.workers))

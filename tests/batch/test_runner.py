@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,10 +29,19 @@ from grader.batch import classroom, executors
 from grader.batch import runner as batch
 from grader.cli import cli
 from grader.course import catalog
-from grader.errors import BadClass, GradingFailed, MissingFile, UnknownExercise
+from grader.errors import BadClass, MissingFile, UnknownExercise
 from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus, Visibility
 from grader.outputs import classpage, gradebook, summary
-from tests.support import DATA, EXERCISES, REPO, batch_in_this_process, grade_file, leftovers
+from tests.support import (
+    DATA,
+    EXERCISES,
+    REPO,
+    FakeGrader,
+    grade_file,
+    leftovers,
+    small_class,
+    touch,
+)
 
 CLASS = REPO / "examples" / "class"
 EXERCISE_IDS = ["count-sync", "count-async"]
@@ -212,11 +220,6 @@ def exercises() -> list[catalog.Exercise]:
     return catalog.catalog(EXERCISES)
 
 
-def touch(path: Path, text: str = "") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-
-
 def test_scan_finds_students_and_their_files(
     tmp_path: Path, exercises: list[catalog.Exercise]
 ) -> None:
@@ -341,67 +344,6 @@ def test_scan_refuses_a_folder_without_submissions(
 
 
 # -- the batch's logic, with a fake grade --------------------------------------------------
-
-
-class FakeGrader:
-    """Stands in for `grade`: instant reports decided by the file's text, and a log of overlap."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.running = 0
-        self.calls: list[tuple[str, int]] = []  # (label, how many others ran meanwhile)
-        self.seen: dict[str, int] = {}
-
-    def __call__(self, exercise: catalog.Exercise, path: Path, **options: Any) -> Report:
-        label = str(options["label"])
-        with self.lock:
-            self.running += 1
-            self.seen[label] = self.seen.get(label, 0) + 1
-            first = self.seen[label] == 1
-        time.sleep(0.05)
-        try:
-            return self.report(exercise, label, path.read_text(), first=first)
-        finally:
-            with self.lock:
-                self.calls.append((label, self.running - 1))
-                self.running -= 1
-
-    def report(self, exercise: catalog.Exercise, label: str, text: str, *, first: bool) -> Report:
-        if "grader-error" in text:
-            raise GradingFailed("the checks did not finish in 300 s")
-        if "crash-the-worker" in text:
-            raise RuntimeError("worker lost")
-        timing = "slow-under-load" in text and first
-        busy = "too-busy-to-time" in text  # on every grading, next to a real failure
-        status = CheckStatus.INCONCLUSIVE if busy else CheckStatus.FAILED
-        check = CheckResult(
-            "takes the longest pause",
-            status if timing or busy else CheckStatus.PASSED,
-            0.0 if timing or busy else 4.0,
-            4.0,
-            Visibility.PUBLIC,
-            timing=timing or busy,
-        )
-        prints = CheckStatus.FAILED if busy else CheckStatus.PASSED
-        other = CheckResult("prints", prints, 0.0 if busy else 6.0, 6.0, Visibility.HIDDEN)
-        return Report(exercise.id, label, exercise.points, checks=[other, check])
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeGrader:
-    grader = FakeGrader()
-    monkeypatch.setattr(batch, "grade", grader)
-    batch_in_this_process(monkeypatch)
-    return grader
-
-
-def small_class(root: Path) -> Path:
-    for student in ("ann", "ben", "cat", "dan", "eve"):
-        touch(root / student / "count-sync.py", "right")
-    touch(root / "ben" / "count-async.py", "slow-under-load")
-    touch(root / "cat" / "count-async.py", "grader-error")
-    touch(root / "dan" / "count-async.py", "right")
-    return root
 
 
 def grade_class(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from grader.batch import executors
-from tests.batch.test_runner import FakeGrader, fake, small_class, touch  # noqa: F401 (fake: a fixture)
 from tests.support import REPO, run
 
 # -- the docs agree with the code -------------------------------------------------------------

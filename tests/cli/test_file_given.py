@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch.test_runner import FakeGrader, fake, small_class, touch  # noqa: F401 (fake: a fixture)
 from tests.support import one_line_error, run
 
 # -- the file given ---------------------------------------------------------------------------

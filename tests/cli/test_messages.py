@@ -18,8 +18,16 @@ import grader.cli
 from grader.checks import CheckFailed, Recorder, Span, expect_at_most
 from grader.cli import cli
 from grader.course import catalog
-from tests.batch.test_runner import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
-from tests.support import EXERCISES, SOLUTIONS, explain, grade_file, one_line_error, run
+from tests.support import (
+    EXERCISES,
+    SOLUTIONS,
+    FakeGrader,
+    explain,
+    grade_file,
+    one_line_error,
+    run,
+    small_class,
+)
 
 # -- what a student's file is told ----------------------------------------------------------
 
@@ -170,7 +178,7 @@ def test_verify_goes_on_past_a_missing_solution(tmp_path: Path) -> None:
 # -- what a batch tells the teacher -------------------------------------------------------------
 
 
-def test_counts_agree_with_their_nouns(tmp_path: Path, fake: FakeGrader) -> None:  # noqa: F811
+def test_counts_agree_with_their_nouns(tmp_path: Path, fake: FakeGrader) -> None:
     (tmp_path / "class" / "ann").mkdir(parents=True)
     (tmp_path / "class" / "ann" / "count-sync.py").write_text("right")
     done = run("batch", str(tmp_path / "class"), "--out", str(tmp_path / "out"))
@@ -181,7 +189,7 @@ def test_counts_agree_with_their_nouns(tmp_path: Path, fake: FakeGrader) -> None
 
 def test_outside_a_terminal_batch_prints_plain_progress_lines(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     class_dir = small_class(tmp_path / "class")

@@ -16,8 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch.test_runner import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
-from tests.support import EXERCISES, REPO, SOLUTIONS, grade_file, one_line_error, run
+from tests.support import (
+    EXERCISES,
+    REPO,
+    SOLUTIONS,
+    FakeGrader,
+    grade_file,
+    one_line_error,
+    run,
+    small_class,
+)
 
 # -- the grader's own settings ----------------------------------------------------------------
 
@@ -143,7 +151,7 @@ def test_start_says_what_it_cannot_write_or_find(tmp_path: Path) -> None:
 
 def test_a_roster_csv_cannot_parse_is_one_line(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     room = small_class(tmp_path / "class")
     roster = tmp_path / "roster.csv"

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox import codec
-from tests.batch.test_runner import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
 from tests.support import REPO, SOLUTIONS, grade_file
 
 # -- submissions -------------------------------------------------------------------------------

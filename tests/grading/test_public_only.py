@@ -18,8 +18,7 @@ from grader.cli import cli
 from grader.course import catalog, kit
 from grader.grading.report import Report
 from grader.grading.runner import NoHiddenChecks, require_hidden_checks
-from tests.batch.test_runner import FakeGrader, touch
-from tests.support import EXERCISES, SOLUTIONS, batch_in_this_process
+from tests.support import EXERCISES, SOLUTIONS, FakeGrader, batch_in_this_process, touch
 
 
 def run(*args: str) -> Result:

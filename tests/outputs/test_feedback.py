@@ -6,7 +6,6 @@ from pathlib import Path
 
 from grader.grading.report import CheckStatus
 from grader.outputs.text import CONTINUED, INDENT, render_text
-from tests.batch.test_runner import FakeGrader, fake, small_class, touch  # noqa: F401 (fake: a fixture)
 from tests.support import grade_file
 
 # -- feedback ---------------------------------------------------------------------------------

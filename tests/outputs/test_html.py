@@ -22,8 +22,7 @@ from grader.grading.report import CheckResult, CheckStatus, Report, ReportStatus
 from grader.outputs import classpage, gradebook, html
 from grader.outputs.gradebook import Cell, CellState, Gradebook
 from grader.sandbox import isolation
-from tests.batch.test_runner import FakeGrader, fake, small_class  # noqa: F401 (fake: a fixture)
-from tests.support import EXERCISES, SOLUTIONS
+from tests.support import EXERCISES, SOLUTIONS, FakeGrader, small_class
 
 VOID = {"meta", "link", "br", "img", "input", "hr", "wbr", "source", "col", "area", "base"}
 
@@ -530,7 +529,7 @@ def test_inline_code_renders_and_stays_escaped() -> None:
 
 def test_batch_student_pages_hand_back_each_students_own(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     class_dir = small_class(tmp_path / "class")  # ann..eve; cat's count-async cannot be graded
     out = tmp_path / "out"

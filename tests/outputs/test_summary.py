@@ -7,15 +7,14 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from grader.cli import cli
-from tests.batch.test_runner import FakeGrader, fake, small_class, touch  # noqa: F401 (fake: a fixture)
-from tests.support import one_line_error
+from tests.support import FakeGrader, one_line_error, small_class, touch
 
 # -- output that stays short -----------------------------------------------------------------
 
 
 def test_a_roster_of_another_class_stops_the_batch_in_one_line(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     class_dir = small_class(tmp_path / "class")
     roster = tmp_path / "roster.csv"
@@ -39,7 +38,7 @@ def test_a_roster_of_another_class_stops_the_batch_in_one_line(
 
 def test_long_lists_in_the_summary_are_cut_and_counted(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     class_dir = small_class(tmp_path / "class")
     roster = tmp_path / "roster.csv"
@@ -58,7 +57,7 @@ def test_long_lists_in_the_summary_are_cut_and_counted(
 
 def test_one_exercise_of_a_class_counts_the_others_files(
     tmp_path: Path,
-    fake: FakeGrader,  # noqa: F811
+    fake: FakeGrader,
 ) -> None:
     class_dir = small_class(tmp_path / "class")  # 5 count-sync, 3 count-async
     for k in range(40):

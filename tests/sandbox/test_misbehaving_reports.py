@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.grading.report import CheckStatus, ReportStatus
-from tests.sandbox.test_misbehaving import LIMITS, MISBEHAVING, limits_for, private_copy
+from tests.sandbox.misbehaving import LIMITS, MISBEHAVING, limits_for, private_copy
 from tests.support import grade_file, left_behind
 
 

@@ -1,5 +1,5 @@
 """futures: deliver_later blocks for `delay` and returns a future that is already done, like
-tests/submissions/futures/bad_blocking_sleep.py. Two tricks: it first says RETURNED
+tests/data/submissions/futures/bad_blocking_sleep.py. Two tricks: it first says RETURNED
 "pending" itself (the first RETURNED counts), and its blocking sleep is an epoll_wait on the
 running loop's own epoll, so the grader sees the loop's thread 'waiting in its loop' at once
 (the trusted bound on the RETURNED claim) and never blocked."""

@@ -1,5 +1,5 @@
 """kitchen: make_breakfast cooks nothing, sorts the menu and blocks the loop between dishes,
-exactly like tests/submissions/kitchen/bad_sleep_sort.py, but its blocking sleep is an
+exactly like tests/data/submissions/kitchen/bad_sleep_sort.py, but its blocking sleep is an
 epoll_wait on the running loop's own epoll (the loop's self-pipe taken out first, so the
 grader's pings cannot wake it). Seen from /proc, its thread 'waits in the call's loop'."""
 

@@ -1,6 +1,6 @@
 """A hostile submission: each function tries one attack and reports what it achieved.
 
-The conformance suite (tests/test_isolation.py) calls these from the trusted
+The conformance suite (tests/sandbox/test_isolation.py) calls these from the trusted
 side with real targets and checks, from the outside, that the attack failed
 and changed nothing. Each returns plain data: what it got, or the error that
 stopped it. Writes to files the suite cannot restore are made without

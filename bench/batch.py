@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from grader import catalog  # noqa: E402
 
-SUBMISSIONS = REPO / "tests" / "submissions"
+SUBMISSIONS = REPO / "tests" / "data" / "submissions"
 CLASS = REPO / "examples" / "class"
 
 # Templates are files the repository already has: right ones in several styles,

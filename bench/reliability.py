@@ -11,7 +11,7 @@ seed of its own).
 - By default the reference solutions: every run must get full marks, or be
   `inconclusive` on the checks it did not pass (the machine too busy to time
   them), never fewer points for a verdict.
-- With `--files`, the exercises' example submissions (`tests/submissions/<id>/
+- With `--files`, the exercises' example submissions (`tests/data/submissions/<id>/
   bad_*.py` and `ok_*.py`): each is first graded on the quiet machine with each
   run's seed, then again under load; every score under load must equal the
   quiet one, checks that came out `inconclusive` in either run aside (a batch
@@ -42,7 +42,7 @@ from grader.course.verify import seeds  # noqa: E402
 from grader.grading.report import CheckStatus, Report  # noqa: E402
 from grader.grading.runner import grade  # noqa: E402
 
-SUBMISSIONS = REPO / "tests" / "submissions"
+SUBMISSIONS = REPO / "tests" / "data" / "submissions"
 
 
 @dataclass(frozen=True)

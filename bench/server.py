@@ -6,7 +6,7 @@
 Starts `grader serve` on a fresh database (an SQLite file by default) with a
 roster of STUDENTS, then hands in SUBMISSIONS files of count-async spread
 evenly over SECONDS (each student in turn; the files are the example
-submissions of tests/submissions/count-async, the stub and the solution,
+submissions of tests/data/submissions/count-async, the stub and the solution,
 in turn), as `grader submit` would. Prints:
 
 - whether every accepted submission was graded, once;
@@ -50,7 +50,7 @@ EXERCISE = "count-async"
 
 
 def files() -> list[Path]:
-    examples = sorted((REPO / "tests" / "submissions" / EXERCISE).glob("*.py"))
+    examples = sorted((REPO / "tests" / "data" / "submissions" / EXERCISE).glob("*.py"))
     return [REPO / "solutions" / f"{EXERCISE}.py", REPO / "exercises" / EXERCISE / "stub.py",
             *examples]  # fmt: skip
 

@@ -4,11 +4,11 @@
                               [--only FILE ...] [--json OUT]
 
 Grades, for each exercise, the reference solution and every
-tests/submissions/<id>/ok_*.py and bad_*.py with N different seeds, then
+tests/data/submissions/<id>/ok_*.py and bad_*.py with N different seeds, then
 prints a table (files down, seeds across, the score of each grading) and
 every check whose verdict differed between seeds. With `--tables`, each
 file must also lose exactly the checks its exact-verdict table in
-tests/test_exercise_<id>.py names (ok files and solutions: none), on every
+tests/exercises/test_<id>.py names (ok files and solutions: none), on every
 seed. Exit status 1 when any verdict varied (or broke its table).
 
 `grader verify --draws N` runs the same proof.
@@ -17,7 +17,7 @@ seed. Exit status 1 when any verdict varied (or broke its table).
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import json
 import sys
 import time
@@ -30,18 +30,14 @@ sys.path.insert(0, str(REPO))
 from grader.course import catalog  # noqa: E402
 from grader.course.verify import Stability, Target, seeds, stability, targets  # noqa: E402
 
-SUBMISSIONS = REPO / "tests" / "submissions"
+SUBMISSIONS = REPO / "tests" / "data" / "submissions"
 
 
 def tables() -> dict[str, dict[str, set[str]]]:
     """Each exercise's exact-verdict table: bad file name -> the checks it loses."""
-    sys.path.insert(0, str(REPO / "tests"))
     found: dict[str, dict[str, set[str]]] = {}
-    for path in sorted((REPO / "tests").glob("test_exercise_*.py")):
-        spec = importlib.util.spec_from_file_location(f"_table_{path.stem}", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    for path in sorted((REPO / "tests" / "exercises").glob("test_*.py")):
+        module = importlib.import_module(f"tests.exercises.{path.stem}")
         wrong, exercise_id = getattr(module, "WRONG", None), getattr(module, "EXERCISE", None)
         if isinstance(wrong, dict) and isinstance(exercise_id, str):
             found[exercise_id] = wrong

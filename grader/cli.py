@@ -374,13 +374,13 @@ def _isolation_for_grading(name: str, no_isolation: bool) -> isolation.Isolation
 @click.option(
     "--draws", type=click.IntRange(min=1), default=None,
     help="Grade every file with N different seeds: the solution, the stub and every "
-    "example submission (tests/submissions/<id>/ok_*.py, bad_*.py); fail when any check's "
+    "example submission (tests/data/submissions/<id>/ok_*.py, bad_*.py); fail when any check's "
     "verdict differs between seeds.",
 )  # fmt: skip
 @click.option(
     "--submissions", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="The folder of example submissions, one folder per exercise "
-    "(default: tests/submissions beside the exercises folder).",
+    "(default: tests/data/submissions beside the exercises folder).",
 )  # fmt: skip
 @click.option(
     "--parallel", type=click.IntRange(min=1), default=2, show_default=True,
@@ -404,7 +404,7 @@ def verify(
     if submissions is not None and not submissions.is_dir():
         raise CommandError(f"--submissions {submissions}: no such folder")
     if draws is not None:
-        examples = submissions or folder.parent / "tests" / "submissions"
+        examples = submissions or folder.parent / "tests" / "data" / "submissions"
         with _reported():
             ok = _verify_draws(chosen, draws, examples if examples.is_dir() else None, parallel)
         ctx.exit(0 if ok else 1)

@@ -7,7 +7,9 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-import support
+
+from grader.batch import runner as batch
+from tests import support
 
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -23,3 +25,12 @@ def _mark_the_test_start() -> Iterator[None]:
     """Processes started before this test belong to earlier ones (see support.leftovers)."""
     support.test_began = support.uptime()
     yield
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> support.FakeGrader:
+    """`grade` replaced, for the batch, by a quick fake that notes what it graded."""
+    grader = support.FakeGrader()
+    monkeypatch.setattr(batch, "grade", grader)
+    support.batch_in_this_process(monkeypatch)
+    return grader

@@ -10,7 +10,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-from support import EXERCISES, SOLUTIONS
+from tests.support import EXERCISES, SOLUTIONS
 
 
 def _checks(path: Path) -> Iterator[tuple[str, str]]:

@@ -15,41 +15,28 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests.support import until
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("GRADER_TEST_POSTGRES")
 REQUIRE_POSTGRES = bool(os.environ.get("GRADER_REQUIRE_POSTGRES"))
 DATABASES = ["sqlite", "postgresql"]
 
-T = TypeVar("T")
-
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def until(what: Callable[[], T | None], within: float = 120.0, every: float = 0.1) -> T:
-    """Poll `what` until it returns something truthy; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        found = what()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still not true after {within:g} s: {what}")
-        time.sleep(every)
 
 
 @contextmanager

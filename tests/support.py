@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -15,14 +18,17 @@ from click.testing import CliRunner, Result
 from grader.batch import executors
 from grader.cli import cli
 from grader.course import catalog
-from grader.grading.report import CheckStatus, Report
+from grader.errors import GradingFailed
+from grader.grading.report import CheckResult, CheckStatus, Report, Visibility
 from grader.grading.runner import grade
 from grader.sandbox import forkserver
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISES = REPO / "exercises"
 SOLUTIONS = REPO / "solutions"
-SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+#: What the tests grade and run, never collect: submissions, check files, attackers.
+DATA = REPO / "tests" / "data"
+SUBMISSIONS = DATA / "submissions"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -150,6 +156,39 @@ test_began = 0.0
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
+T = TypeVar("T")
+
+
+def until(what: Callable[[], T | None], within: float = 120.0, every: float = 0.1) -> T:
+    """Poll `what` until it returns something truthy; fail after `within` seconds.
+
+    How a test waits for something to happen: never a fixed sleep, which is
+    too short on a loaded machine and too long everywhere else.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        found = what()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {within:g} s: {what}")
+        time.sleep(every)
+
+
+async def happens(what: Callable[[], object], within: float, every: float = 0.02) -> bool:
+    """Whether `what()` comes true within `within` seconds, polled without blocking the loop.
+
+    As soon as it does, True. For something that must not happen (an attack a
+    sandbox stops), `within` is the window it is given to happen anyway.
+    """
+    deadline = time.monotonic() + within
+    while not what():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(every)
+    return True
+
+
 def uptime() -> float:
     """Seconds since the machine booted, the clock /proc gives process start times on."""
     with open("/proc/uptime", encoding="ascii") as file:
@@ -247,3 +286,64 @@ def batch_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
             yield pool
 
     monkeypatch.setattr(executors, "local_executor", threads)
+
+
+# -- a class graded with a fake grade ------------------------------------------------------
+
+
+def touch(path: Path, text: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+class FakeGrader:
+    """Stands in for `grade`: instant reports decided by the file's text, and a log of overlap."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.calls: list[tuple[str, int]] = []  # (label, how many others ran meanwhile)
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, exercise: catalog.Exercise, path: Path, **options: Any) -> Report:
+        label = str(options["label"])
+        with self.lock:
+            self.running += 1
+            self.seen[label] = self.seen.get(label, 0) + 1
+            first = self.seen[label] == 1
+        time.sleep(0.05)
+        try:
+            return self.report(exercise, label, path.read_text(), first=first)
+        finally:
+            with self.lock:
+                self.calls.append((label, self.running - 1))
+                self.running -= 1
+
+    def report(self, exercise: catalog.Exercise, label: str, text: str, *, first: bool) -> Report:
+        if "grader-error" in text:
+            raise GradingFailed("the checks did not finish in 300 s")
+        if "crash-the-worker" in text:
+            raise RuntimeError("worker lost")
+        timing = "slow-under-load" in text and first
+        busy = "too-busy-to-time" in text  # on every grading, next to a real failure
+        status = CheckStatus.INCONCLUSIVE if busy else CheckStatus.FAILED
+        check = CheckResult(
+            "takes the longest pause",
+            status if timing or busy else CheckStatus.PASSED,
+            0.0 if timing or busy else 4.0,
+            4.0,
+            Visibility.PUBLIC,
+            timing=timing or busy,
+        )
+        prints = CheckStatus.FAILED if busy else CheckStatus.PASSED
+        other = CheckResult("prints", prints, 0.0 if busy else 6.0, 6.0, Visibility.HIDDEN)
+        return Report(exercise.id, label, exercise.points, checks=[other, check])
+
+
+def small_class(root: Path) -> Path:
+    for student in ("ann", "ben", "cat", "dan", "eve"):
+        touch(root / student / "count-sync.py", "right")
+    touch(root / "ben" / "count-async.py", "slow-under-load")
+    touch(root / "cat" / "count-async.py", "grader-error")
+    touch(root / "dan" / "count-async.py", "right")
+    return root

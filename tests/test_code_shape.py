@@ -1,17 +1,25 @@
-"""The package's pieces stay small enough to hold in one's head (issue 20).
+"""The package's pieces stay small enough to hold in one's head, its tests beside them (issue 20).
 
 ruff holds every function to a McCabe complexity of 12 (pyproject.toml);
 this holds every class to 15 instance attributes: the fields of a
-dataclass, and every `self.NAME` a method assigns.
+dataclass, and every `self.NAME` a method assigns. And tests/ mirrors the
+package: a test module sits in the folder of the part it specifies.
 """
 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-GRADER = Path(__file__).resolve().parent.parent / "grader"
+from tests.support import REPO
+
+GRADER = REPO / "grader"
 MOST_ATTRIBUTES = 15
+TESTS = REPO / "tests"
+#: tests/ folders that are no part of grader/: the exercises' own tests, and the files the
+#: tests grade or run (submissions, check files, attackers), which pytest does not collect.
+BESIDE_THE_PACKAGE = {"exercises", "data"}
+#: The test modules of the repository as a whole, at the root of tests/.
+WHOLE_REPOSITORY = {"test_code_shape.py", "test_docs.py", "test_readme.py"}
 
 
 def attributes(node: ast.ClassDef) -> set[str]:
@@ -56,3 +64,17 @@ def test_no_class_holds_more_than_fifteen_instance_attributes() -> None:
                 if count > MOST_ATTRIBUTES:
                     large[f"{path.relative_to(GRADER.parent)}:{node.lineno} {node.name}"] = count
     assert not large, f"split these into parts (at most {MOST_ATTRIBUTES} attributes): {large}"
+
+
+def test_the_tests_mirror_the_package() -> None:
+    """tests/PART/ for each part of grader/ (cli: grader/cli.py), each a package of tests."""
+    parts = {p.name for p in GRADER.iterdir() if (p / "__init__.py").is_file()} | {"cli"}
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders == parts | BESIDE_THE_PACKAGE, (
+        f"tests/ has {sorted(folders - parts - BESIDE_THE_PACKAGE)} that grader/ has not, "
+        f"and lacks {sorted(parts - folders)}"
+    )
+    unpackaged = [f for f in folders - {"data"} if not (TESTS / f / "__init__.py").is_file()]
+    assert not unpackaged, f"no __init__.py in tests/{unpackaged}: they import tests.support"
+    astray = {p.name for p in TESTS.glob("test_*.py")} - WHOLE_REPOSITORY
+    assert not astray, f"move these into the folder of the part they specify: {sorted(astray)}"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from support import EXERCISES, REPO
 
 from grader.batch import classroom, roster
 from grader.cli import cli
 from grader.course import catalog, kit
+from tests.support import EXERCISES, REPO
 
 DOC = REPO / "docs" / "github-classroom.md"
 

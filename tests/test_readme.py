@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import REPO
+
+from tests.support import REPO
 
 
 def repository_files() -> list[str]:

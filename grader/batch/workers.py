@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,10 @@ class Worker:
         )  # fmt: skip
 
     @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
     def alive(self) -> bool:
         return self._process.poll() is None
 
@@ -77,9 +82,17 @@ class Worker:
         return Graded.from_dict(answer["result"])
 
     def _tail(self) -> str:
+        """How the worker ended, and the last line it wrote (a traceback's last, say)."""
+        code = self._process.returncode
+        how = f"exit status {code}"
+        if code < 0:
+            try:
+                how = f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"killed by signal {-code}"
         self._log.seek(0)
         lines = self._log.read().decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else f"exit status {self._process.returncode}"
+        return f"{how}; its last words: {lines[-1]}" if lines else how
 
     def kill(self) -> None:
         """End the worker now, with every process it started (its job's future then fails)."""

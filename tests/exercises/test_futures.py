@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.support import verdict_tests
+import importlib
+import importlib.util
+import sys
+from types import ModuleType
+
+import pytest
+
+from grader.checks import CheckFailed, Recorder, Span, TimingError
+from tests.support import EXERCISES, verdict_tests
 
 EXERCISE = "futures"
 
@@ -51,3 +59,32 @@ SAYS = {
     test_every_wrong_submission_is_listed,
     test_wrong_submissions_lose_their_checks,
 ) = verdict_tests(EXERCISE, WRONG, SAYS)
+
+
+def _common() -> ModuleType:
+    """The futures checks' helpers, imported as pytest imports them: a package of its own."""
+    folder = EXERCISES / EXERCISE / "checks"
+    spec = importlib.util.spec_from_file_location(
+        "futures_checks", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None and spec.loader is not None
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["futures_checks"] = package
+    spec.loader.exec_module(package)
+    return importlib.import_module("futures_checks.common")
+
+
+def test_a_loser_returned_is_loads_to_explain_only_if_it_had_ended() -> None:
+    """Both ended when the loop looked: load's to judge; one still running: the submission's."""
+    common = _common()
+    delays = {"mirror 1": 0.05, "mirror 2": 0.3}
+    recorder = Recorder()
+    recorder.spans = [Span("mirror 1", 0.0, 0.05), Span("mirror 2", 0.0, 0.3)]
+    loser = common.result_of("mirror 2")
+    with pytest.raises(TimingError) as judged:
+        common.expect_first(loser, "mirror 1", delays, recorder, "returned the loser")
+    assert judged.value.bounds == {"measured": pytest.approx(0.25), "at_most": 0.0}
+    recorder.spans[1] = Span("mirror 2", 0.0, None)  # returned before it had ended
+    with pytest.raises(CheckFailed) as failed:
+        common.expect_first(loser, "mirror 1", delays, recorder, "returned the loser")
+    assert not isinstance(failed.value, TimingError)

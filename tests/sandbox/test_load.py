@@ -236,8 +236,11 @@ def test_a_miss_load_cannot_explain_fails_at_once_on_a_busy_machine() -> None:
     """
     report = grade_on_one_busy_cpu("gather", str(SUBMISSIONS / "gather" / "bad_sequential.py"))
     timing = next(c for c in report.checks if c.name.startswith("takes about as long"))
-    assert timing.status in (CheckStatus.FAILED, CheckStatus.INCONCLUSIVE), timing.message
-    if timing.status is CheckStatus.FAILED:
+    # Beside other tests on the same CPU, its 1.1 s of waits may outlast the call's 5 s:
+    # a timeout, failed at once as well.
+    lost_at_once = (CheckStatus.FAILED, CheckStatus.TIMEOUT)
+    assert timing.status in (*lost_at_once, CheckStatus.INCONCLUSIVE), timing.message
+    if timing.status in lost_at_once:
         assert timing.attempts == 1, "a miss load did not explain was retried"
     else:
         waited = float(timing.message.split("waited ")[1].split(" s")[0])

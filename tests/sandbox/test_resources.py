@@ -104,5 +104,10 @@ def test_forking_and_filling_memory_is_stopped_at_the_checks_limit(tmp_path: Pat
     assert reports["bob"]["score"] == reports["bob"]["max_score"] == 10
     assert reports["mallory"]["score"] == 0
     said = [check["message"] for check in reports["mallory"]["checks"]]
-    assert said and all("used more than 512 MB of memory" in m for m in said), said
+    # Which limit trips first in a check is load's choice (filling 30 GB slowly on a busy
+    # machine may outlast the call's time): each check names one of the two, and the
+    # memory limit is named where it tripped.
+    stopped = [m for m in said if "used more than 512 MB of memory" in m]
+    assert stopped, said
+    assert all(m in stopped or "did not finish within" in m for m in said), said
     assert reports["mallory"]["resources"]["applied"].startswith("cgroup")

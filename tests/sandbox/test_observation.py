@@ -121,7 +121,8 @@ def test_loops_and_threads_made_while_the_grader_nudges_are_made_once(
         import asyncio, threading, time
         async def main():
             made, end = 0, time.monotonic() + 0.6
-            while time.monotonic() < end and made < 3000:  # under the 4096 the grader allows
+            # 0.6 s of it, and on a busy machine at least 200 loops however long they take
+            while (time.monotonic() < end or made < 200) and made < 3000:  # the grader allows 4096
                 asyncio.new_event_loop().close()
                 made += 1
                 if made % 10 == 0:

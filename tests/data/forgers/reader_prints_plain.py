@@ -17,8 +17,9 @@ async def count(n=30, pauses=None):
     for k in state["order"]:
         print(k)
     state["due"] = sorted(pauses.items(), key=lambda item: (item[1], item[0]))
-    end = max(pauses.values(), default=0) + 0.03
-    while time.monotonic() - state["start"] < end:
+    # Until every number is printed: a busy machine that delays a look prints it late,
+    # never not at all (the honest twin's score must not hang on luck).
+    while state["due"]:
         while state["due"] and time.monotonic() - state["start"] >= state["due"][0][1]:
             k, _ = state["due"].pop(0)
             print(k, flush=True)

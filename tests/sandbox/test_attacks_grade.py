@@ -29,7 +29,7 @@ from grader.sandbox.codec import decode
 from grader.sandbox.handle import MAX_CALLBACKS
 from grader.sandbox.isolation import Isolation
 from grader.sandbox.router import MAX_MESSAGES, Router
-from tests.sandbox.attack_support import ISOLATING, use
+from tests.sandbox.backends import ISOLATING, use
 from tests.support import (
     DATA,
     EXERCISES,

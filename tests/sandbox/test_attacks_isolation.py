@@ -29,7 +29,7 @@ from grader.checks.submission import Submission
 from grader.sandbox import Limits
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.isolation import Backend, Isolation, Protection
-from tests.sandbox.attack_support import OFFERED, judge, use
+from tests.sandbox.backends import OFFERED, judge, use
 from tests.support import DATA
 
 HOSTILE = DATA / "hostile"

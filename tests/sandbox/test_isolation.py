@@ -35,6 +35,7 @@ from grader.checks.submission import Submission
 from grader.sandbox import Limits, isolation
 from grader.sandbox.forkserver import ForkServer
 from grader.sandbox.isolation import Backend, Isolation, Protection, landlock
+from tests.sandbox.backends import OFFERED, judge, system_python_fits
 from tests.support import (
     DATA,
     EXERCISES,
@@ -48,39 +49,6 @@ from tests.support import (
 
 PROBE = DATA / "hostile" / "probe.py"
 LIMITS = Limits(call_timeout=20, import_timeout=20, scratch_mb=8)
-#: A Python any uid can read, for Landlock when the grader's own lives under /root.
-SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-def _system_python_fits() -> bool:
-    if not os.access(SYSTEM_PYTHON, os.X_OK):
-        return False
-    done = subprocess.run(
-        [SYSTEM_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    return done.stdout.strip() == f"{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def offered() -> list[tuple[Isolation, dict[str, str]]]:
-    """Every backend this machine offers, with the environment it needs here."""
-    found: list[tuple[Isolation, dict[str, str]]] = []
-    for backend in Backend:
-        result = isolation.probe(backend)
-        if isinstance(result, Isolation):
-            found.append((result, {}))
-        elif backend is Backend.LANDLOCK and "not readable" in result and _system_python_fits():
-            os.environ["GRADER_SANDBOX_PYTHON"] = SYSTEM_PYTHON
-            try:
-                again = isolation._probe.__wrapped__(backend)
-            finally:
-                del os.environ["GRADER_SANDBOX_PYTHON"]
-            if isinstance(again, Isolation):
-                found.append((again, {"GRADER_SANDBOX_PYTHON": SYSTEM_PYTHON}))
-    return found
-
-
-OFFERED = offered()
 
 
 @pytest.fixture(params=OFFERED, ids=[str(found.backend) for found, _ in OFFERED])
@@ -141,14 +109,6 @@ def course(tmp_path: Path) -> Course:
 
 def fingerprint(paths: list[Path]) -> dict[Path, str]:
     return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
-
-
-def judge(backend: Isolation, protection: Protection, *, stopped: bool, what: str) -> None:
-    """Stopped, unless the backend says it does not protect against this; then not stopped."""
-    if protection in backend.missing:
-        assert not stopped, f"{backend.backend} says it does not stop {what}, yet it did"
-    else:
-        assert stopped, f"under {backend.backend}, the submission could {what}"
 
 
 async def test_reading_the_course_the_class_and_the_outputs_fails(
@@ -401,7 +361,7 @@ def test_every_backend_of_this_machine_is_tested() -> None:
     assert "none" in names
     if not isinstance(isolation.probe(Backend.NAMESPACES), str):
         assert "namespaces" in names
-    if landlock.abi() >= 1 and _system_python_fits():
+    if landlock.abi() >= 1 and system_python_fits():
         assert "landlock" in names
 
 

@@ -1,7 +1,8 @@
-"""What the attack tests share: every backend this machine offers, and grading under one.
+"""The isolation backends this machine offers, as the isolation and attack tests use them.
 
-tests/sandbox/test_isolation.py finds the backends the same way; this copy keeps the
-attack tests (tests/sandbox/test_attacks_*.py) free of imports from another test file.
+tests/sandbox/test_isolation.py and tests/sandbox/test_attacks_*.py run each claim under
+every backend offered (`OFFERED`, or `ISOLATING` where no isolation would make the
+attack unsafe), and `judge` what each backend says it stops.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from grader.sandbox.isolation import Backend, Isolation, Protection
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
-def _system_python_fits() -> bool:
+def system_python_fits() -> bool:
+    """Whether Debian's Python is this Python's version (a child under Landlock runs it)."""
     if not os.access(SYSTEM_PYTHON, os.X_OK):
         return False
     done = subprocess.run(
@@ -37,7 +39,7 @@ def offered() -> list[tuple[Isolation, dict[str, str]]]:
         result = isolation.probe(backend)
         if isinstance(result, Isolation):
             found.append((result, {}))
-        elif backend is Backend.LANDLOCK and "not readable" in result and _system_python_fits():
+        elif backend is Backend.LANDLOCK and "not readable" in result and system_python_fits():
             os.environ["GRADER_SANDBOX_PYTHON"] = SYSTEM_PYTHON
             try:
                 again = isolation._probe.__wrapped__(backend)

@@ -13,6 +13,8 @@ whichever module of the package holds it (the modules behind it may move).
 - time verdicts and the recorders of injected callables (`timing`);
 - whether a call ran on its event loop, from what the grader saw from
   outside the child (`loop`);
+- `Scene`, the fixture `scene`: the submission, its drawn waits and its
+  recorder in one value;
 - correctness helpers (`assertions`), pools of slots (`pools`), cut-offs
   (`cutoffs`), a local HTTP server (`httpserver`), and `sibling`, which loaded
   a check folder's shared `common.py` before the folder was a package
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from grader.checks.pools import expect_at_most as expect_at_most
     from grader.checks.pools import expect_slots_busy as expect_slots_busy
     from grader.checks.pools import plan as plan
+    from grader.checks.scene import Scene as Scene
     from grader.checks.submission import Made as Made
     from grader.checks.submission import Submission as Submission
     from grader.checks.submission import coroutine as coroutine
@@ -117,6 +120,7 @@ _EXPORTS = {
     "expect_at_most": "grader.checks.pools",
     "expect_slots_busy": "grader.checks.pools",
     "plan": "grader.checks.pools",
+    "Scene": "grader.checks.scene",
     "Made": "grader.checks.submission",
     "Submission": "grader.checks.submission",
     "coroutine": "grader.checks.submission",

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from grader.checks.failures import CheckFailed, TimingError
+from grader.checks.timing import expect_waited
 from grader.sandbox import Call
 from grader.sandbox.observation import Facet, Observation
 from grader.sandbox.observation.records import CALLED, Start, State
@@ -69,6 +70,8 @@ def expect_on_the_loop(
     threads: bool = False,
     loops: int = 0,
     hint: str = "",
+    at_least: float = 0.0,
+    too_fast: str = "did it skip the waiting?",
 ) -> None:
     """`what` ran on the event loop it was called on, as the catalog's "on the loop" says.
 
@@ -77,8 +80,14 @@ def expect_on_the_loop(
     (`event-loop` makes one per call), and never blocked the loop
     (`expect_not_blocked`). Threads and processes started while the file
     was imported count too.
+
+    With `at_least`, each call first waited that long (`expect_waited`, with
+    `too_fast` as its hint): code that skips the waiting has nothing to run on
+    the loop, so it must not pass for code that ran there.
     """
     for call in [calls] if isinstance(calls, Call) else list(calls):
+        if at_least:
+            expect_waited(call.elapsed, at_least, what=what, hint=too_fast)
         observed = call.observed
         if observed is not None and observed.sees(Facet.STARTS):
             _expect_nothing_started(observed, what=what, threads=threads, hint=hint)

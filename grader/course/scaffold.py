@@ -2,9 +2,8 @@
 
 The scaffold is a small but real exercise (wait for every pause at once), so
 an author starts from checks that run, pass on the solution and fail on the
-stub, and edits them into their own. Its checks use the check authors' API as
-it stands: `grader.checks.submission`, `grader.checks.timing` and
-`grader.checks.assertions`.
+stub, and edits them into their own. Its checks import what they use from
+`grader.checks`, the check authors' API, and take the `scene` fixture.
 """
 
 from __future__ import annotations
@@ -166,17 +165,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checks.assertions import expect_async, expect_type
-from grader.checks.submission import Submission
-from grader.checks.timing import Durations, expect_concurrent
+from grader.checks import Scene, expect_async, expect_concurrent, expect_type
 
 
 @pytest.mark.points(2)
-async def test_returns_every_pause(submission: Submission, durations: Durations) -> None:
+async def test_returns_every_pause(scene: Scene) -> None:
     """returns every pause, shortest first"""
-    await expect_async(submission, "wait_all")
-    pauses = durations.distinct(4, 0.05, 0.35, gap=0.08)
-    returned = await submission.wait_all(pauses)
+    await expect_async(scene.submission, "wait_all")
+    pauses = scene.durations.distinct(4, 0.05, 0.35, gap=0.08)
+    returned = await scene.submission.wait_all(pauses)
     expect_type(returned, list, what=f"the value wait_all({{pauses}}) returned")
     assert returned == sorted(pauses), (
         f"wait_all({{pauses}}) should return {{sorted(pauses)}}, but returned {{returned}}"
@@ -184,15 +181,15 @@ async def test_returns_every_pause(submission: Submission, durations: Durations)
 
 
 @pytest.mark.points(2)
-async def test_takes_the_longest_pause(submission: Submission, durations: Durations) -> None:
+async def test_takes_the_longest_pause(scene: Scene) -> None:
     """takes about as long as the longest pause, not their sum"""
-    pauses = durations.spread(shortest=0.04, longest=0.3)
-    returned = await submission.wait_all(pauses)
+    pauses = scene.durations.spread(shortest=0.04, longest=0.3)
+    returned = await scene.submission.wait_all(pauses)
     assert sorted(returned) == sorted(pauses), (
         f"wait_all({{pauses}}) should return every pause, but returned {{returned}}"
     )
     expect_concurrent(
-        submission.last.elapsed,
+        scene.submission.last.elapsed,
         max(pauses),
         what=f"wait_all({{pauses}})",
         sequential=sum(pauses),
@@ -207,22 +204,20 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checks.loop import expect_responsive
-from grader.checks.submission import Submission
-from grader.checks.timing import Durations
+from grader.checks import Scene, expect_responsive
 
 
 @pytest.mark.points(1)
-async def test_loop_free_while_waiting(submission: Submission, durations: Durations) -> None:
+async def test_loop_free_while_waiting(scene: Scene) -> None:
     """keeps the event loop free while the pauses run"""
-    pauses = durations.distinct(3, 0.2, 0.4, gap=0.05)
-    await submission.wait_all(pauses)
-    expect_responsive(submission.last, what=f"wait_all({{pauses}})")
+    pauses = scene.durations.distinct(3, 0.2, 0.4, gap=0.05)
+    await scene.submission.wait_all(pauses)
+    expect_responsive(scene.submission.last, what=f"wait_all({{pauses}})")
 
 
 @pytest.mark.points(1)
-async def test_no_pauses(submission: Submission) -> None:
+async def test_no_pauses(scene: Scene) -> None:
     """returns an empty list at once when there are no pauses"""
-    returned = await submission.wait_all([])
+    returned = await scene.submission.wait_all([])
     assert returned == [], f"wait_all([]) should return [], but returned {{returned}}"
 '''

@@ -7,9 +7,10 @@ through its entry point, so a teacher can run an exercise's checks by hand::
 
 Checks are async pytest tests. The `submission` fixture is the student's
 module behind a sandbox; `durations` gives waits drawn from the seed; `recorder`
-builds injected callables that note when they ran. Each check's docstring is
-the title a student sees, `@pytest.mark.points(n)` its worth (1 by default),
-and checks in a module named `test_hidden*.py` are hidden.
+builds injected callables that note when they ran; `scene` is the three in one
+(`grader.checks.Scene`). Each check's docstring is the title a student sees,
+`@pytest.mark.points(n)` its worth (1 by default), and checks in a module named
+`test_hidden*.py` are hidden.
 
 A check that fails only an upper time bound (`TimingError`) is judged by the
 load measured during the attempt (`grader.grading.retries`): a miss load
@@ -39,6 +40,7 @@ from _pytest.runner import runtestprotocol
 from grader.checks import expected
 from grader.checks import submission as submission_module
 from grader.checks.failures import CheckFailed, TimingError
+from grader.checks.scene import Scene
 from grader.checks.submission import Spares, Submission
 from grader.checks.timing import Durations, Recorder
 from grader.course import catalog
@@ -270,6 +272,12 @@ def recorder(request: pytest.FixtureRequest) -> Recorder:
     made = Recorder()
     request.node.stash[recorder_key] = made  # its calls go into the check's timeline
     return made
+
+
+@pytest.fixture
+def scene(submission: Submission, durations: Durations, recorder: Recorder) -> Scene:
+    """The three fixtures above in one value, as most checks and their helpers want them."""
+    return Scene(submission, durations, recorder)
 
 
 @pytest.hookimpl(tryfirst=True)

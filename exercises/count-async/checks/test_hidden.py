@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.checks import (
-    Submission,
+    Scene,
     expect_type,
     expect_within,
     printed_numbers,
@@ -13,10 +13,10 @@ from grader.checks import (
 
 
 @pytest.mark.points(1)
-async def test_defaults(submission: Submission) -> None:
+async def test_defaults(scene: Scene) -> None:
     """with no arguments, prints 1 to 30 at once"""
-    returned = await submission.count()
-    call = submission.last
+    returned = await scene.submission.count()
+    call = scene.submission.last
     assert printed_numbers(call) == list(range(1, 31)), (
         f"count() should print 1 to 30 in order, but printed {call.output}"
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from grader.checks import Call, Durations, printed_numbers
+from dataclasses import dataclass
+from typing import Any
+
+from grader.checks import Call, Durations, Scene, expect_type, printed_numbers
 
 
 def pauses_on(durations: Durations, n: int, waits: list[float]) -> dict[int, float]:
@@ -29,3 +32,29 @@ def taken(pauses: dict[int, float], call: Call) -> float:
     """
     printed = set(printed_numbers(call))
     return sum(wait for k, wait in pauses.items() if k in printed)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A timed count: what it was called with, what it returned, and its times."""
+
+    what: str
+    returned: Any
+    waited: float  # the pauses before the numbers it printed (`taken`)
+    measured: float  # how long the call took, on the grader's clock
+
+
+async def count_timed(
+    scene: Scene, most: tuple[int, int], pauses: int, shortest: float, longest: float
+) -> Counted:
+    """count(n, pauses) with n drawn from `most` and `pauses` distinct pauses on it.
+
+    What count returned must be a number. Its pauses are timed on those before
+    the numbers it printed: which numbers those are is the order checks' business.
+    """
+    n = scene.durations.rng.randint(*most)
+    drawn = pauses_on(scene.durations, n, scene.durations.distinct(pauses, shortest, longest))
+    returned = await scene.submission.count(n, drawn)
+    expect_type(returned, (float, int), what=f"the value count({n}, {drawn}) returned")
+    call = scene.submission.last
+    return Counted(f"count({n}, {drawn})", returned, taken(drawn, call), call.elapsed)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import pytest
 
 from grader.checks import (
-    Durations,
-    Submission,
+    Scene,
     expect_plain,
     expect_printed_on_time,
     expect_slept,
-    expect_type,
     printed_numbers,
 )
 
-from .common import pauses_on, taken
+from .common import count_timed, pauses_on
 
 
 def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:
@@ -27,25 +25,25 @@ def numbered(pauses: dict[int, float], n: int) -> dict[str, float]:
 
 
 @pytest.mark.points(2)
-async def test_prints_in_order(submission: Submission, durations: Durations) -> None:
+async def test_prints_in_order(scene: Scene) -> None:
     """prints the numbers 1 to n, one per line, in order"""
-    await expect_plain(submission, "count")
-    n = durations.rng.randint(12, 30)
-    await submission.count(n, {})
-    printed = printed_numbers(submission.last)
+    await expect_plain(scene.submission, "count")
+    n = scene.durations.rng.randint(12, 30)
+    await scene.submission.count(n, {})
+    printed = printed_numbers(scene.submission.last)
     expected = list(range(1, n + 1))
     assert printed == expected, f"count({n}) should print 1 to {n} in order, but printed {printed}"
 
 
 @pytest.mark.points(2)
-async def test_pauses_before_numbers(submission: Submission, durations: Durations) -> None:
+async def test_pauses_before_numbers(scene: Scene) -> None:
     """sleeps before each paused number, and only then prints it"""
-    n = durations.rng.randint(10, 20)
+    n = scene.durations.rng.randint(10, 20)
     # Three pauses that add up to what two took before: the check costs no more time.
-    waits = [durations.between(0.12, 0.2), durations.between(0.05, 0.1)]
-    pauses = pauses_on(durations, n, [*waits, durations.between(0.04, 0.08)])
-    await submission.count(n, pauses)
-    call = submission.last
+    waits = [scene.durations.between(0.12, 0.2), scene.durations.between(0.05, 0.1)]
+    pauses = pauses_on(scene.durations, n, [*waits, scene.durations.between(0.04, 0.08)])
+    await scene.submission.count(n, pauses)
+    call = scene.submission.last
     # Which numbers print is the order check's business: this one times those that did,
     # so a count that is off by one (range(n)) loses that check alone, not this one too.
     printed = set(printed_numbers(call))
@@ -72,13 +70,10 @@ async def test_pauses_before_numbers(submission: Submission, durations: Duration
 
 
 @pytest.mark.points(2)
-async def test_returns_elapsed(submission: Submission, durations: Durations) -> None:
+async def test_returns_elapsed(scene: Scene) -> None:
     """returns the elapsed time of the count, measured by itself"""
-    n = durations.rng.randint(10, 30)
-    pauses = pauses_on(durations, n, durations.distinct(3, 0.05, 0.2))
-    returned = await submission.count(n, pauses)
-    expect_type(returned, (float, int), what=f"the value count({n}, {pauses}) returned")
-    waited, measured = taken(pauses, submission.last), submission.last.elapsed
+    counted = await count_timed(scene, (10, 30), 3, 0.05, 0.2)
+    returned, waited, measured = counted.returned, counted.waited, counted.measured
     assert returned >= waited - 0.005, (
         f"count returned {returned:.3f} s, but its pauses alone take {waited:.3f} s; "
         "return the end time minus the start time, read from time.perf_counter()"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks import CheckFailed, Durations, Recorder, Submission, expect_entries
+from grader.checks import CheckFailed, Durations, Recorder, Scene, expect_entries
 
 
 def make_urls(durations: Durations, count: int) -> list[str]:
@@ -41,30 +41,23 @@ def result_of(url: str, tag: int) -> str:
     return f"<contents of {url} #{tag}>"
 
 
-async def download_all(
-    submission: Submission, recorder: Recorder, waits: dict[str, float], limit: int, tag: int
-) -> Any:
+async def download_all(scene: Scene, waits: dict[str, float], limit: int, tag: int) -> Any:
     """download_all(download, urls, limit) with a recorded download."""
-    download = recorder.sleeper(waits, result=lambda url: result_of(url, tag))
-    return await submission.download_all(download, list(waits), limit)
+    download = scene.recorder.sleeper(waits, result=lambda url: result_of(url, tag))
+    return await scene.submission.download_all(download, list(waits), limit)
 
 
 async def download_every_url(
-    submission: Submission,
-    durations: Durations,
-    recorder: Recorder,
-    waits: dict[str, float],
-    limit: int,
-    tag: int | None = None,
+    scene: Scene, waits: dict[str, float], limit: int, tag: int | None = None
 ) -> None:
     """download_all, which must download every url once and map each to its own result.
 
     The results carry `tag`, drawn when not given.
     """
     if tag is None:
-        tag = durations.rng.randrange(1000, 9999)
-    returned = await download_all(submission, recorder, waits, limit, tag)
-    expect_results(returned, recorder, list(waits), tag)
+        tag = scene.durations.rng.randrange(1000, 9999)
+    returned = await download_all(scene, waits, limit, tag)
+    expect_results(returned, scene.recorder, list(waits), tag)
 
 
 def expect_results(returned: Any, recorder: Recorder, urls: list[str], tag: int) -> None:

@@ -7,9 +7,7 @@ import math
 import pytest
 
 from grader.checks import (
-    Durations,
-    Recorder,
-    Submission,
+    Scene,
     expect_at_most,
     expect_concurrent,
     expect_concurrent_waits,
@@ -25,20 +23,20 @@ TAG = 0
 
 
 @pytest.mark.points(1)
-async def test_equal_downloads(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_equal_downloads(scene: Scene) -> None:
     """n downloads of d seconds each take about ceil(n / limit) × d"""
-    limit = durations.rng.randint(3, 5)
-    urls = make_urls(durations, 2 * limit)
-    d = durations.between(0.06, 0.1)
-    await download_every_url(submission, durations, recorder, dict.fromkeys(urls, d), limit, TAG)
+    limit = scene.durations.rng.randint(3, 5)
+    urls = make_urls(scene.durations, 2 * limit)
+    d = scene.durations.between(0.06, 0.1)
+    await download_every_url(scene, dict.fromkeys(urls, d), limit, TAG)
     what = f"download_all with {len(urls)} downloads of {d} s and limit {limit}"
     # Counted, not timed: load can slow unlimited code down to the expected time.
-    expect_at_most(recorder, limit, what=what, hint=f"at most {limit} downloads may run at once")
+    expect_at_most(
+        scene.recorder, limit, what=what, hint=f"at most {limit} downloads may run at once"
+    )
     expected = math.ceil(len(urls) / limit) * d
     expect_concurrent(
-        submission.last.elapsed,
+        scene.submission.last.elapsed,
         expected,
         what=what,
         sequential=len(urls) * d,
@@ -48,31 +46,31 @@ async def test_equal_downloads(
 
 
 @pytest.mark.points(1)
-async def test_limit_one(submission: Submission, durations: Durations, recorder: Recorder) -> None:
+async def test_limit_one(scene: Scene) -> None:
     """with limit 1, downloads one url at a time"""
-    urls = make_urls(durations, 4)
-    waits = dict(zip(urls, durations.distinct(4, 0.03, 0.12, gap=0.02), strict=True))
-    await download_every_url(submission, durations, recorder, waits, 1, TAG)
+    urls = make_urls(scene.durations, 4)
+    waits = dict(zip(urls, scene.durations.distinct(4, 0.03, 0.12, gap=0.02), strict=True))
+    await download_every_url(scene, waits, 1, TAG)
     what = f"download_all with downloads taking {list(waits.values())} s and limit 1"
-    expect_at_most(recorder, 1, what=what, hint="a limit of 1 means one download at a time")
+    expect_at_most(scene.recorder, 1, what=what, hint="a limit of 1 means one download at a time")
     total = sum(waits.values())
-    expect_waited(submission.last.elapsed, total, what=what, hint="were downloads skipped?")
-    expect_within(submission.last.elapsed, total, what=what, about="one after another they take",
-                  hint="did it wait between downloads?")  # fmt: skip
+    expect_waited(scene.submission.last.elapsed, total, what=what, hint="were downloads skipped?")
+    expect_within(
+        scene.submission.last.elapsed, total, what=what, about="one after another they take",
+        hint="did it wait between downloads?",
+    )  # fmt: skip
 
 
 @pytest.mark.points(1)
-async def test_all_at_once_when_the_limit_allows(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_all_at_once_when_the_limit_allows(scene: Scene) -> None:
     """with as many slots as urls, starts every download at once"""
-    count = durations.rng.randint(3, 5)
-    urls = make_urls(durations, count)
-    drawn = durations.distinct(count, 0.15, 0.3, gap=0.03)
-    waits = dict(zip(urls, durations.slowest_first(drawn), strict=True))
-    await download_every_url(submission, durations, recorder, waits, count, TAG)
-    call = submission.last
-    for span in recorder.spans:
+    count = scene.durations.rng.randint(3, 5)
+    urls = make_urls(scene.durations, count)
+    drawn = scene.durations.distinct(count, 0.15, 0.3, gap=0.03)
+    waits = dict(zip(urls, scene.durations.slowest_first(drawn), strict=True))
+    await download_every_url(scene, waits, count, TAG)
+    call = scene.submission.last
+    for span in scene.recorder.spans:
         expect_on_time(
             span.started - call.started,
             0.0,

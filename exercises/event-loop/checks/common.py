@@ -5,10 +5,8 @@ from __future__ import annotations
 from grader.checks import (
     Call,
     CheckFailed,
-    Durations,
     Made,
-    Recorder,
-    Submission,
+    Scene,
     coroutine,
     expect_type,
     loops_left_open,
@@ -17,10 +15,7 @@ from grader.checks import (
 
 
 def coroutines(
-    durations: Durations,
-    recorder: Recorder,
-    waits: list[float],
-    fail: dict[int, BaseException] | None = None,
+    scene: Scene, waits: list[float], fail: dict[int, BaseException] | None = None
 ) -> tuple[list[Made], dict[str, float]]:
     """Coroutine objects that wait these times, listed so that the quickest is not first.
 
@@ -28,27 +23,22 @@ def coroutines(
     """
     if len(waits) > 1 and waits == sorted(waits):
         waits = waits[1:] + waits[:1]
-    names = [f"job {i}" for i in durations.choose(range(1, 100), len(waits))]
+    names = [f"job {i}" for i in scene.durations.choose(range(1, 100), len(waits))]
     delays = dict(zip(names, waits, strict=True))
     failures = {names[i]: error for i, error in (fail or {}).items()}
-    job = recorder.sleeper(delays, result_of, fail=failures)
+    job = scene.recorder.sleeper(delays, result_of, fail=failures)
     return [coroutine(job, name) for name in names], delays
 
 
 async def run_coroutines(
-    submission: Submission,
-    durations: Durations,
-    recorder: Recorder,
-    waits: list[float],
-    *,
-    in_order: bool = False,
+    scene: Scene, waits: list[float], *, in_order: bool = False
 ) -> dict[str, float]:
     """run_in_new_loop on `coroutines` that wait `waits`: it must return every result.
 
     In their order, when `in_order`; what comes back is each coroutine's wait.
     """
-    coros, delays = coroutines(durations, recorder, waits)
-    returned = await submission.run_in_new_loop(coros)
+    coros, delays = coroutines(scene, waits)
+    returned = await scene.submission.run_in_new_loop(coros)
     expect_results(returned, delays, in_order=in_order)
     return delays
 

@@ -7,9 +7,9 @@ from typing import Any
 from grader.checks import (
     Call,
     CheckFailed,
-    Durations,
     Made,
     Recorder,
+    Scene,
     Submission,
     TimingError,
     coroutine,
@@ -41,25 +41,23 @@ def result_of(key: str) -> str:
     return f"answer from {key}"
 
 
-def race(
-    durations: Durations, recorder: Recorder, winner: str | None = None
-) -> tuple[list[Made], dict[str, float], str]:
+def race(scene: Scene, winner: str | None = None) -> tuple[list[Made], dict[str, float], str]:
     """Awaitables of every kind for first_done; the slowest comes first, the winner later.
 
     The winner is far quicker than the rest (about 0.15 s ahead), so the losers
     are still waiting when it is done, even on a busy machine. There is always
     a coroutine, a task and a future among the losers.
     """
-    winner_kind = winner or durations.choose(list(KINDS), 1)[0]
-    losers = sorted(durations.distinct(3, 0.22, 0.4, gap=0.05), reverse=True)
-    fastest = durations.between(0.04, 0.07)
-    loser_kinds = durations.choose(list(KINDS), 3)
-    where = durations.rng.randint(1, 3)  # never first in the list
+    winner_kind = winner or scene.durations.choose(list(KINDS), 1)[0]
+    losers = sorted(scene.durations.distinct(3, 0.22, 0.4, gap=0.05), reverse=True)
+    fastest = scene.durations.between(0.04, 0.07)
+    loser_kinds = scene.durations.choose(list(KINDS), 3)
+    where = scene.durations.rng.randint(1, 3)  # never first in the list
     entries = list(zip(loser_kinds, losers, strict=True))
     entries.insert(where, (winner_kind, fastest))
-    names = [f"mirror {i}" for i in durations.choose(range(1, 100), len(entries))]
+    names = [f"mirror {i}" for i in scene.durations.choose(range(1, 100), len(entries))]
     delays = {name: wait for name, (_, wait) in zip(names, entries, strict=True)}
-    fetch = recorder.sleeper(delays, result_of)
+    fetch = scene.recorder.sleeper(delays, result_of)
     aws = [KINDS[kind](fetch, name) for name, (kind, _) in zip(names, entries, strict=True)]
     return aws, delays, names[where]
 
@@ -131,11 +129,7 @@ def which(returned: object, delays: dict[str, float]) -> str:
 
 
 async def first_done(
-    submission: Submission,
-    durations: Durations,
-    recorder: Recorder,
-    winner: str | None = None,
-    detail: str = "",
+    scene: Scene, winner: str | None = None, detail: str = ""
 ) -> tuple[str, dict[str, float], str]:
     """first_done on a `race`, which must return the winner's result (see `expect_first`).
 
@@ -143,11 +137,11 @@ async def first_done(
     back; `detail` says more of the winner in the failure's message, where
     `{after}` stands for the seconds it takes.
     """
-    aws, delays, won = race(durations, recorder, winner)
-    returned = await submission.first_done(aws)
+    aws, delays, won = race(scene, winner)
+    returned = await scene.submission.first_done(aws)
     call = f"first_done({describe(aws, delays)})"
     expect_first(
-        returned, won, delays, recorder,
+        returned, won, delays, scene.recorder,
         f"{call} should return {result_of(won)!r}{detail.format(after=delays[won])}, but returned "
         f"{which(returned, delays)}",
     )  # fmt: skip

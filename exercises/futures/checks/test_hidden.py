@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.checks import (
-    Durations,
-    Recorder,
-    Submission,
+    Scene,
     expect_waited,
     expect_within,
 )
@@ -16,12 +14,10 @@ from .common import KINDS, first_done
 
 
 @pytest.mark.points(1)
-async def test_takes_the_fastest(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_takes_the_fastest(scene: Scene) -> None:
     """first_done takes about as long as the fastest awaitable"""
-    call, delays, winner = await first_done(submission, durations, recorder)
-    elapsed, fastest = submission.last.elapsed, delays[winner]
+    call, delays, winner = await first_done(scene)
+    elapsed, fastest = scene.submission.last.elapsed, delays[winner]
     expect_waited(elapsed, fastest, what=call, hint="it cannot have a result before one is done")
     expect_within(
         elapsed,
@@ -34,10 +30,8 @@ async def test_takes_the_fastest(
 
 
 @pytest.mark.points(1)
-async def test_any_kind_can_win(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_any_kind_can_win(scene: Scene) -> None:
     """first_done works whether a coroutine, a task or a future finishes first"""
     for kind in KINDS:
         detail = f" (the {kind} done after {{after}} s)"
-        await first_done(submission, durations, recorder, kind, detail)
+        await first_done(scene, kind, detail)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks import CheckFailed, Durations, Recorder, Submission, TimingError, expect_type
+from grader.checks import CheckFailed, Durations, Recorder, Scene, TimingError, expect_type
 
 WORDS = [
     "profile", "friends", "inbox", "photos", "news", "weather", "calendar", "music",
@@ -26,16 +26,14 @@ def keys_with_waits(durations: Durations, waits: list[float]) -> dict[str, float
     return dict(zip(keys, waits, strict=True))
 
 
-async def fetch_all(
-    submission: Submission, durations: Durations, recorder: Recorder, waits: list[float]
-) -> tuple[dict[str, float], list[str], Any]:
+async def fetch_all(scene: Scene, waits: list[float]) -> tuple[dict[str, float], list[str], Any]:
     """fetch_all(fetch, keys) on `keys_with_waits`, the fetch recorded.
 
     The fetch time of each key, the keys, and what fetch_all returned.
     """
-    delays = keys_with_waits(durations, waits)
+    delays = keys_with_waits(scene.durations, waits)
     keys = list(delays)
-    returned = await submission.fetch_all(recorder.sleeper(delays, result_of), keys)
+    returned = await scene.submission.fetch_all(scene.recorder.sleeper(delays, result_of), keys)
     return delays, keys, returned
 
 

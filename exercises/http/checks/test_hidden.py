@@ -18,9 +18,8 @@ import pytest
 
 from grader.checks import (
     CheckFailed,
-    Durations,
     HttpServer,
-    Submission,
+    Scene,
     TimingError,
     expect_uses,
     slack,
@@ -34,23 +33,21 @@ from .common import (
 
 
 @pytest.mark.points(2)
-async def test_one_session(
-    submission: Submission, durations: Durations, server: HttpServer
-) -> None:
+async def test_one_session(scene: Scene, server: HttpServer) -> None:
     """sends every request through one ClientSession"""
-    numbers = durations.choose(range(100, 1000), 4)
-    redirects = durations.distinct(len(numbers), 0.03, 0.3, gap=0.08)
+    numbers = scene.durations.choose(range(100, 1000), 4)
+    redirects = scene.durations.distinct(len(numbers), 0.03, 0.3, gap=0.08)
     expected: dict[str, int] = {}
     for number, wait in zip(numbers, redirects, strict=True):
         final = f"/go/{number}/page"
         # One status for all: pairing the statuses with the wrong urls is another check's.
         status = 200
-        server.route(final, delay=durations.between(0.0, 0.01), status=status)
+        server.route(final, delay=scene.durations.between(0.0, 0.01), status=status)
         url = server.route(f"/go/{number}", delay=wait, status=302, redirect=final, close=True)
         expected[url] = status
-    await fetch_statuses(submission, server, expected)
+    await fetch_statuses(scene.submission, server, expected)
     expect_uses(
-        submission,
+        scene.submission,
         ("aiohttp.ClientSession", "aiohttp.client.ClientSession"),
         what="fetch_statuses",
         why="the exercise asks for its requests through aiohttp",
@@ -68,18 +65,16 @@ async def test_one_session(
 
 
 @pytest.mark.points(1)
-async def test_closes_its_session(
-    submission: Submission, durations: Durations, server: HttpServer
-) -> None:
+async def test_closes_its_session(scene: Scene, server: HttpServer) -> None:
     """closes its session: leaves no connection open when it returns"""
-    numbers = durations.choose(range(100, 1000), 3)
-    waits = durations.distinct(len(numbers), 0.02, 0.1, gap=0.03)
+    numbers = scene.durations.choose(range(100, 1000), 3)
+    waits = scene.durations.distinct(len(numbers), 0.02, 0.1, gap=0.03)
     expected = {
         server.route(f"/status/{number}", delay=wait): 200
         for number, wait in zip(numbers, waits, strict=True)
     }
-    await fetch_statuses(submission, server, expected)
-    warned = [text for text in UNCLOSED if text in submission.last.stderr]
+    await fetch_statuses(scene.submission, server, expected)
+    warned = [text for text in UNCLOSED if text in scene.submission.last.stderr]
     if warned:
         # Not a matter of time: the session was left to the garbage collector.
         raise CheckFailed(

@@ -6,7 +6,7 @@ from typing import Any
 
 from grader.checks import (
     Durations,
-    Submission,
+    Scene,
     expect_concurrent_waits,
     expect_in_order,
     expect_type,
@@ -38,12 +38,10 @@ def expect_every_dish(returned: object, menu: dict[str, float]) -> None:
         )
 
 
-async def breakfast(
-    submission: Submission, durations: Durations, times: list[float]
-) -> tuple[dict[str, float], Any]:
+async def breakfast(scene: Scene, times: list[float]) -> tuple[dict[str, float], Any]:
     """make_breakfast of a menu with these cooking times, which returned each dish once."""
-    menu = menu_of(durations, times)
-    returned = await submission.make_breakfast(menu)
+    menu = menu_of(scene.durations, times)
+    returned = await scene.submission.make_breakfast(menu)
     expect_every_dish(returned, menu)
     return menu, returned
 
@@ -75,18 +73,16 @@ def expect_slowest_dish(
     )
 
 
-async def cook(
-    submission: Submission, durations: Durations, shortest: float, longest: float
-) -> tuple[str, float]:
+async def cook(scene: Scene, shortest: float, longest: float) -> tuple[str, float]:
     """cook(dish, seconds) on a drawn dish: it must return the dish, after waiting its seconds.
 
     The call as a student reads it and its seconds come back; what the
     grader saw of it is `submission.last`.
     """
-    dish, seconds = durations.choose(DISHES, 1)[0], durations.between(shortest, longest)
-    returned = await submission.cook(dish, seconds)
+    dish, seconds = scene.durations.choose(DISHES, 1)[0], scene.durations.between(shortest, longest)
+    returned = await scene.submission.cook(dish, seconds)
     what = f"cook({dish!r}, {seconds})"
     assert returned == dish, f"{what} should return {dish!r}, but returned {returned!r}"
-    expect_waited(submission.last.elapsed, seconds, what=what,
+    expect_waited(scene.submission.last.elapsed, seconds, what=what,
                   hint=f"it should wait {seconds} s before it returns the dish")  # fmt: skip
     return what, seconds

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.checks import (
-    Durations,
-    Recorder,
-    Submission,
+    Scene,
     expect_async,
     expect_concurrent_waits,
     expect_on_the_loop,
@@ -15,47 +13,42 @@ from grader.checks import (
     expect_through_the_loop,
     expect_type,
     expect_uses,
-    expect_waited,
 )
 
 from .common import expect_each_written_once, make_lines, make_write
 
 
 @pytest.mark.points(2)
-async def test_counts_lines_written(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_counts_lines_written(scene: Scene) -> None:
     """writes every line once and returns how many were written"""
-    await expect_async(submission, "save_all")
-    lines = make_lines(durations, durations.rng.randint(2, 4))
-    delays = {line: durations.between(0.02, 0.1) for line in lines}
-    returned = await submission.save_all(make_write(recorder, delays), lines)
+    await expect_async(scene.submission, "save_all")
+    lines = make_lines(scene.durations, scene.durations.rng.randint(2, 4))
+    delays = {line: scene.durations.between(0.02, 0.1) for line in lines}
+    returned = await scene.submission.save_all(make_write(scene.recorder, delays), lines)
     expect_type(returned, int, what=f"the value save_all(write, {lines}) returned")
-    expect_each_written_once(recorder, lines)
+    expect_each_written_once(scene.recorder, lines)
     assert returned == len(lines), (
         f"save_all(write, {lines}) wrote {len(lines)} lines, all without error, so it should "
         f"return {len(lines)}, but returned {returned}"
     )
-    returned = await submission.save_all(make_write(recorder, {}), [])
+    returned = await scene.submission.save_all(make_write(scene.recorder, {}), [])
     assert returned == 0, (
         f"save_all(write, []) has nothing to write: it should return 0, not {returned!r}"
     )
 
 
 @pytest.mark.points(3)
-async def test_writes_run_concurrently(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_writes_run_concurrently(scene: Scene) -> None:
     """runs the writes in threads at the same time: takes about as long as the slowest"""
-    lines = make_lines(durations, 4)
-    waits = durations.distinct(4, 0.15, 0.3)
+    lines = make_lines(scene.durations, 4)
+    waits = scene.durations.distinct(4, 0.15, 0.3)
     delays = dict(zip(lines, waits, strict=True))
-    returned = await submission.save_all(make_write(recorder, delays), lines)
+    returned = await scene.submission.save_all(make_write(scene.recorder, delays), lines)
     what = f"save_all(write, {lines}) with writes of {[round(w, 2) for w in waits]} s"
-    expect_each_written_once(recorder, lines)
+    expect_each_written_once(scene.recorder, lines)
     assert returned == len(lines), f"{what} should return {len(lines)}, but returned {returned!r}"
     expect_concurrent_waits(
-        submission.last.elapsed,
+        scene.submission.last.elapsed,
         waits,
         what=what,
         too_fast="did it wait for every write?",
@@ -65,7 +58,7 @@ async def test_writes_run_concurrently(
         ),
     )
     expect_threads(
-        submission.last,
+        scene.submission.last,
         what=what,
         hint="the writes block, so at the same time means in threads: "
         "`await asyncio.to_thread(write, line)` for each, awaited together",
@@ -73,36 +66,36 @@ async def test_writes_run_concurrently(
 
 
 @pytest.mark.points(2)
-async def test_writes_off_the_loop(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_writes_off_the_loop(scene: Scene) -> None:
     """runs the writes in threads through the loop (to_thread), which stays free all along"""
-    lines = make_lines(durations, durations.rng.randint(3, 4))
-    waits = durations.distinct(len(lines), 0.15, 0.27)
-    await submission.save_all(make_write(recorder, dict(zip(lines, waits, strict=True))), lines)
+    lines = make_lines(scene.durations, scene.durations.rng.randint(3, 4))
+    waits = scene.durations.distinct(len(lines), 0.15, 0.27)
+    await scene.submission.save_all(
+        make_write(scene.recorder, dict(zip(lines, waits, strict=True))), lines
+    )
     what = f"save_all(write, {lines}) with writes of {waits} s"
-    expect_waited(submission.last.elapsed, min(waits), what=what,
-                  hint="did it wait for every write?")  # fmt: skip
     expect_on_the_loop(
-        submission.last,
+        scene.submission.last,
         what=what,
         threads=True,
+        at_least=min(waits),
+        too_fast="did it wait for every write?",
         hint="here the blocking call is write(line) itself: run it in a thread through the "
         "loop with `await asyncio.to_thread(write, line)`, and await the writes together",
     )
     expect_threads(
-        submission.last,
+        scene.submission.last,
         what=what,
         hint="the writes block: each must run in a thread, `await asyncio.to_thread(write, line)`",
     )
     expect_through_the_loop(
-        submission.last,
+        scene.submission.last,
         what=what,
         hint="a thread of your own is not the loop's, whatever it is called: run each write "
         "with `await asyncio.to_thread(write, line)` (or loop.run_in_executor)",
     )
     expect_uses(
-        submission,
+        scene.submission,
         ("to_thread", "run_in_executor"),
         what=what,
         why="threads of its own, started and watched by hand, are not the loop's: the loop "

@@ -10,7 +10,7 @@ from grader.checks import (
     Durations,
     Feed,
     Recorder,
-    Submission,
+    Scene,
     expect_type,
     iterator,
     plan,
@@ -92,24 +92,18 @@ def expect_every_result(returned: object, jobs: list[str], what: str) -> None:
 
 
 async def process_all(
-    submission: Submission,
-    recorder: Recorder,
-    feed: Feed,
-    seconds: Mapping[str, float],
-    n_workers: int,
-    *,
-    scene: str = "",
+    scene: Scene, feed: Feed, seconds: Mapping[str, float], n_workers: int, *, aside: str = ""
 ) -> Any:
     """process(source, worker, n_workers) on the feed's jobs, the worker recorded.
 
     Every job's result must come back; the failure names the call and its
-    jobs, then `scene`.
+    jobs, then `aside`.
     """
-    returned = await submission.process(
-        iterator(feed.next), make_worker(recorder, seconds), n_workers
+    returned = await scene.submission.process(
+        iterator(feed.next), make_worker(scene.recorder, seconds), n_workers
     )
     shown = show(feed.jobs, feed.arrivals, seconds)
     expect_every_result(
-        returned, feed.jobs, f"process(source, worker, {n_workers}) with jobs {shown}{scene}"
+        returned, feed.jobs, f"process(source, worker, {n_workers}) with jobs {shown}{aside}"
     )
     return returned

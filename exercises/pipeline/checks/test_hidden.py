@@ -7,8 +7,7 @@ import pytest
 from grader.checks import (
     Durations,
     Feed,
-    Recorder,
-    Submission,
+    Scene,
     expect_on_time,
     expect_type,
     iterator,
@@ -50,21 +49,19 @@ def unqueued(durations: Durations, n_workers: int, count: int) -> tuple[list[flo
 
 
 @pytest.mark.points(1)
-async def test_starts_each_job_on_arrival(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_starts_each_job_on_arrival(scene: Scene) -> None:
     """starts working on each job as soon as it arrives, while the source is still open"""
     # One or two jobs after the one that arrives while the long first job runs.
-    n_workers, jobs = crew(durations, (2, 3), 1, (1, 2))
-    arrivals, waits = unqueued(durations, n_workers, len(jobs))
+    n_workers, jobs = crew(scene.durations, (2, 3), 1, (1, 2))
+    arrivals, waits = unqueued(scene.durations, n_workers, len(jobs))
     seconds = dict(zip(jobs, waits, strict=True))
     # `unqueued` jobs each start on arrival: the source stays open until the last is done.
-    feed = held_feed(recorder, jobs, arrivals, waits, n_workers)
+    feed = held_feed(scene.recorder, jobs, arrivals, waits, n_workers)
     what = f"process(source, worker, {n_workers})"
-    await process_all(submission, recorder, feed, seconds, n_workers)
+    await process_all(scene, feed, seconds, n_workers)
     described = f"{what} with jobs {show(jobs, arrivals, seconds)}"
     assert feed.started is not None
-    started = {span.key: span.started - feed.started for span in reversed(recorder.spans)}
+    started = {span.key: span.started - feed.started for span in reversed(scene.recorder.spans)}
     for job, arrival in zip(jobs, arrivals, strict=True):
         expect_on_time(
             started[job],
@@ -79,20 +76,18 @@ async def test_starts_each_job_on_arrival(
 
 
 @pytest.mark.points(2)
-async def test_no_task_left_pending(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_no_task_left_pending(scene: Scene) -> None:
     """leaves no task pending when it returns: the workers are stopped and awaited"""
-    n_workers, jobs = crew(durations, (2, 4), 1, (2, 4))
-    arrivals = arrivals_of(durations, len(jobs), rush=n_workers)
-    waits = [durations.between(0.04, 0.15) for _ in jobs]
+    n_workers, jobs = crew(scene.durations, (2, 4), 1, (2, 4))
+    arrivals = arrivals_of(scene.durations, len(jobs), rush=n_workers)
+    waits = [scene.durations.between(0.04, 0.15) for _ in jobs]
     seconds = dict(zip(jobs, waits, strict=True))
-    feed = held_feed(recorder, jobs, arrivals, waits, n_workers)
+    feed = held_feed(scene.recorder, jobs, arrivals, waits, n_workers)
     what = f"process(source, worker, {n_workers})"
-    await process_all(submission, recorder, feed, seconds, n_workers)
-    call = submission.last
+    await process_all(scene, feed, seconds, n_workers)
+    call = scene.submission.last
     end = call.done_at if call.done_at is not None else call.ended
-    working = sorted(str(s.key) for s in recorder.spans if s.running or (s.ended or 0) > end)
+    working = sorted(str(s.key) for s in scene.recorder.spans if s.running or (s.ended or 0) > end)
     assert not working, (
         f"{what} returned while the work on {working} was still going on; wait until every "
         "job is done (`await queue.join()`) before returning"
@@ -107,16 +102,16 @@ async def test_no_task_left_pending(
 
 
 @pytest.mark.points(1)
-async def test_empty_source(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_empty_source(scene: Scene) -> None:
     """returns an empty list when the source has no jobs"""
-    n_workers = durations.rng.randint(1, 4)
+    n_workers = scene.durations.rng.randint(1, 4)
     feed = Feed([], [])
-    returned = await submission.process(iterator(feed.next), make_worker(recorder, {}), n_workers)
+    returned = await scene.submission.process(
+        iterator(feed.next), make_worker(scene.recorder, {}), n_workers
+    )
     what = f"process(source, worker, {n_workers}) with a source that has no jobs"
     expect_type(returned, list, what=f"the value {what} returned")
     assert returned == [], f"{what} should return [], but returned {returned}"
-    assert not recorder.spans, (
-        f"{what} called the worker with {recorder.keys}, but there are no jobs"
+    assert not scene.recorder.spans, (
+        f"{what} called the worker with {scene.recorder.keys}, but there are no jobs"
     )

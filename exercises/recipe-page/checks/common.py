@@ -9,7 +9,7 @@ from grader.checks import (
     Call,
     Durations,
     Recorder,
-    Submission,
+    Scene,
 )
 
 NAMES = [
@@ -38,15 +38,14 @@ def contents_for(durations: Durations, parts: list[str]) -> dict[str, str]:
 
 
 async def load(
-    submission: Submission, recorder: Recorder, parts: list[str], delays: dict[str, float],
-    contents: dict[str, str],
-) -> tuple[Any, Recorder, Call]:  # fmt: skip
+    scene: Scene, parts: list[str], delays: dict[str, float], contents: dict[str, str]
+) -> tuple[Any, Recorder, Call]:
     """Run load_page with a recorded fetch and a recorded show."""
-    fetch = recorder.sleeper(delays, result=lambda part: contents[part])
+    fetch = scene.recorder.sleeper(delays, result=lambda part: contents[part])
     shown = Recorder()
     show = shown.watch_blocking(lambda part, content: None)
-    returned = await submission.load_page(fetch, parts, show)
-    return returned, shown, submission.last
+    returned = await scene.submission.load_page(fetch, parts, show)
+    return returned, shown, scene.submission.last
 
 
 @dataclass
@@ -61,11 +60,9 @@ class Loaded:
     call: Call
 
 
-async def load_page(
-    submission: Submission, durations: Durations, recorder: Recorder, longest: float = 0.3
-) -> Loaded:
+async def load_page(scene: Scene, longest: float = 0.3) -> Loaded:
     """load_page on a drawn `page` whose parts have `contents_for` them, fetch and show recorded."""
-    parts, delays = page(durations, longest)
-    contents = contents_for(durations, parts)
-    returned, shown, call = await load(submission, recorder, parts, delays, contents)
+    parts, delays = page(scene.durations, longest)
+    contents = contents_for(scene.durations, parts)
+    returned, shown, call = await load(scene, parts, delays, contents)
     return Loaded(parts, delays, contents, returned, shown, call)

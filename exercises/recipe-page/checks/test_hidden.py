@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 
 from grader.checks import (
-    Durations,
     Recorder,
-    Submission,
+    Scene,
     expect_on_time,
     expect_type,
     expect_within,
@@ -33,11 +32,9 @@ def expect_all_shown(shows: list[Any], contents: dict[str, str]) -> None:
 
 
 @pytest.mark.points(1)
-async def test_returns_how_many_parts_it_showed(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_returns_how_many_parts_it_showed(scene: Scene) -> None:
     """returns how many parts it showed"""
-    loaded = await load_page(submission, durations, recorder, longest=0.2)
+    loaded = await load_page(scene, longest=0.2)
     returned, shows = loaded.returned, keys_of(loaded.shown)
     expect_all_shown(shows, loaded.contents)
     expect_type(returned, int, what="the value load_page returned")
@@ -48,12 +45,12 @@ async def test_returns_how_many_parts_it_showed(
 
 
 @pytest.mark.points(1)
-async def test_empty_page(submission: Submission, recorder: Recorder) -> None:
+async def test_empty_page(scene: Scene) -> None:
     """shows nothing and returns 0 for a page without parts"""
-    returned, shown, call = await load(submission, recorder, [], {}, {})
+    returned, shown, call = await load(scene, [], {}, {})
     shows = keys_of(shown)
     assert not shows, f"with no parts, load_page should not call show, but it did: {shows}"
-    assert not recorder.spans, "with no parts, load_page should not call fetch"
+    assert not scene.recorder.spans, "with no parts, load_page should not call fetch"
     expect_type(returned, int, what="the value load_page([]) returned")
     assert returned == 0, f"with no parts, load_page should return 0, not {returned!r}"
     expect_within(call.elapsed, 0.0, what="load_page with no parts",
@@ -61,13 +58,11 @@ async def test_empty_page(submission: Submission, recorder: Recorder) -> None:
 
 
 @pytest.mark.points(1)
-async def test_starts_every_fetch_at_once(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_starts_every_fetch_at_once(scene: Scene) -> None:
     """starts fetching every part right away"""
-    loaded = await load_page(submission, durations, recorder, longest=0.15)
+    loaded = await load_page(scene, longest=0.15)
     expect_all_shown(keys_of(loaded.shown), loaded.contents)
-    for span in recorder.spans:
+    for span in scene.recorder.spans:
         expect_on_time(
             span.started - loaded.call.started,
             0.0,

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from grader.checks import CheckFailed, Recorder, Submission
+from grader.checks import CheckFailed, Recorder, Scene
 
 SERVICES = [
     "post", "tweet", "mail", "sms", "upload", "backup", "invoice", "thumbnail",
@@ -40,14 +40,13 @@ def describe(delays: Mapping[str, float], fail: Mapping[str, Exception] | None =
 
 
 async def run_all(
-    submission: Submission,
-    recorder: Recorder,
+    scene: Scene,
     delays: Mapping[str, float],
     fail: Mapping[str, Exception] | None = None,
     returns: Mapping[str, Any] | None = None,
 ) -> tuple[Any, str]:
     """run_all on `make_jobs` of these delays: what it returned, and the jobs as `describe`d."""
-    returned = await submission.run_all(make_jobs(recorder, delays, fail, returns))
+    returned = await scene.submission.run_all(make_jobs(scene.recorder, delays, fail, returns))
     return returned, describe(delays, fail)
 
 

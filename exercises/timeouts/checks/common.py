@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks import Durations, Recorder, Submission, expect_entries
+from grader.checks import Durations, Scene, expect_entries
 
 
 def shops(durations: Durations) -> tuple[float, dict[str, float], list[str]]:
@@ -26,11 +26,9 @@ def price(key: Any) -> str:
     return f"price from {key}"
 
 
-async def fetch_with_timeout(
-    submission: Submission, recorder: Recorder, plan: dict[str, float], timeout: float
-) -> Any:
-    fetch = recorder.sleeper(plan, result=price)
-    return await submission.fetch_with_timeout(fetch, list(plan), timeout)
+async def fetch_with_timeout(scene: Scene, plan: dict[str, float], timeout: float) -> Any:
+    fetch = scene.recorder.sleeper(plan, result=price)
+    return await scene.submission.fetch_with_timeout(fetch, list(plan), timeout)
 
 
 def expect_results(returned: Any, plan: dict[str, float], slow: list[str], timeout: float) -> None:
@@ -64,14 +62,12 @@ def expect_results(returned: Any, plan: dict[str, float], slow: list[str], timeo
     )
 
 
-async def fetch_from_shops(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> tuple[float, dict[str, float], list[str]]:
+async def fetch_from_shops(scene: Scene) -> tuple[float, dict[str, float], list[str]]:
     """fetch_with_timeout on drawn `shops`: a result for each fast one, None for each slow one.
 
     The timeout, how long each shop takes, and which shops are too slow.
     """
-    timeout, plan, slow = shops(durations)
-    returned = await fetch_with_timeout(submission, recorder, plan, timeout)
+    timeout, plan, slow = shops(scene.durations)
+    returned = await fetch_with_timeout(scene, plan, timeout)
     expect_results(returned, plan, slow, timeout)
     return timeout, plan, slow

@@ -9,8 +9,7 @@ import pytest
 from grader.checks import (
     CheckFailed,
     Durations,
-    Recorder,
-    Submission,
+    Scene,
     TimingError,
     expect_concurrent_waits,
     expect_on_time,
@@ -30,15 +29,13 @@ def fast_shops(durations: Durations) -> tuple[float, dict[str, float]]:
     return timeout, dict(zip(names, waits, strict=True))
 
 
-async def fetch_all_fast(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> tuple[float, dict[str, float]]:
+async def fetch_all_fast(scene: Scene) -> tuple[float, dict[str, float]]:
     """Run fetch_with_timeout on `fast_shops`: all are in time, so every result must be there.
 
     The timeout and how long each shop takes.
     """
-    timeout, plan = fast_shops(durations)
-    returned: Any = await fetch_with_timeout(submission, recorder, plan, timeout)
+    timeout, plan = fast_shops(scene.durations)
+    returned: Any = await fetch_with_timeout(scene, plan, timeout)
     expect_type(returned, dict, what="the value fetch_with_timeout returned")
     expected = {key: price(key) for key in plan}
     if returned != expected:
@@ -53,7 +50,7 @@ async def fetch_all_fast(
         )
         kind = TimingError if given_up else CheckFailed
         raise kind(message, expected=f"{expected}", measured=f"{returned}")
-    cancelled = [span.key for span in recorder.spans if span.cancelled]
+    cancelled = [span.key for span in scene.recorder.spans if span.cancelled]
     if cancelled:
         raise TimingError(
             f"fetch_with_timeout cancelled {cancelled}, although they finish within the timeout "
@@ -65,13 +62,11 @@ async def fetch_all_fast(
 
 
 @pytest.mark.points(1)
-async def test_fast_fetches_take_the_slowest(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_fast_fetches_take_the_slowest(scene: Scene) -> None:
     """when every fetch is in time, returns all results after about the slowest one"""
-    timeout, plan = await fetch_all_fast(submission, durations, recorder)
+    timeout, plan = await fetch_all_fast(scene)
     expect_concurrent_waits(
-        submission.last.elapsed,
+        scene.submission.last.elapsed,
         plan.values(),
         what=f"fetch_with_timeout with fetches taking {plan} and timeout {timeout}",
         too_fast="did it wait for every fetch?",
@@ -80,13 +75,11 @@ async def test_fast_fetches_take_the_slowest(
 
 
 @pytest.mark.points(1)
-async def test_starts_every_fetch_at_once(
-    submission: Submission, durations: Durations, recorder: Recorder
-) -> None:
+async def test_starts_every_fetch_at_once(scene: Scene) -> None:
     """starts every fetch at once"""
-    await fetch_all_fast(submission, durations, recorder)
-    call = submission.last
-    for span in recorder.spans:
+    await fetch_all_fast(scene)
+    call = scene.submission.last
+    for span in scene.recorder.spans:
         expect_on_time(
             span.started - call.started,
             0.0,

@@ -275,10 +275,18 @@ def problems(result: Stability) -> list[str]:
     for name, by_status in result.varied.items():
         spread = "; ".join(f"{status} with seeds {seeds}" for status, seeds in by_status.items())
         found.append(f"{name!r} varied: {spread}")
+    said = {d.seed: d.messages for d in result.draws}
     for seed, lost in result.unexpected:
         want = sorted(result.target.expected or ())
+        # What the checks said is what an author needs to tell a flaw from bad luck.
+        why = "".join(
+            f"\n      {name}: {said[seed][name]}"
+            for name in sorted(lost - set(want))
+            if said.get(seed, {}).get(name)
+        )
         found.append(
             f"seed {seed}: lost {sorted(lost) or 'nothing'}, but should lose {want or 'nothing'}"
+            + why
         )
     if result.target.label.endswith("/stub"):
         full = result.target.exercise.points

@@ -50,6 +50,8 @@ def test_draws_catch_a_verdict_that_hangs_on_the_draw() -> None:
     assert "'the same verdict on every draw' varied" not in result.output
     # The solution must earn full marks on every draw, and does not on the unlucky ones.
     assert "luck/solution" in result.output and "but should lose nothing" in result.output
+    # ... and says what the check said, so that an author can tell a flaw from bad luck.
+    assert "a verdict that hangs on the draw: an unlucky draw" in result.output, result.output
 
 
 def test_an_inconclusive_draw_differs_from_no_verdict_but_proves_nothing() -> None:

@@ -155,3 +155,34 @@ def test_a_checks_folder_that_is_no_package_still_grades_with_sibling(tmp_path: 
         check.write_text(text.replace(imported[0], old_style))
     report = grade(catalog.load(root), SOLUTIONS / "count-sync.py")
     assert report.message == "" and report.score == report.max_score == 10, report.message
+
+
+SCENE_CHECK = '''
+
+async def test_the_scene_is_the_fixtures(
+    scene: Scene, submission: Submission, durations: Durations, recorder: Recorder
+) -> None:
+    """the scene holds the very fixtures a check can ask for by name"""
+    assert scene.submission is submission, "scene.submission is another Submission"
+    assert scene.durations is durations, "scene.durations is another Durations"
+    assert scene.recorder is recorder, "scene.recorder is another Recorder"
+'''
+
+
+def test_the_scene_fixture_is_the_three_fixtures_in_one(tmp_path: Path) -> None:
+    """A check may take `scene` and the fixtures by name together: they are the same objects."""
+    root = tmp_path / "count-sync"
+    shutil.copytree(EXERCISES / "count-sync", root)
+    hidden = root / "checks" / "test_hidden.py"
+    text = hidden.read_text() + SCENE_CHECK
+    names = "    Durations,\n    Recorder,\n    Scene,\n    Submission,\n"
+    text = text.replace("    Scene,\n", names)
+    hidden.write_text(text)
+    exercise = root / "exercise.yaml"
+    exercise.write_text(exercise.read_text().replace("points: 10", "points: 11"))
+    report = grade(catalog.load(root), SOLUTIONS / "count-sync.py")
+    ran = {check.name: check.status for check in report.checks}
+    assert ran.get("the scene holds the very fixtures a check can ask for by name") == "passed", (
+        report.message or ran
+    )
+    assert report.score == report.max_score == 11, report.message

@@ -1,6 +1,6 @@
 """What check authors write checks with: import everything from here.
 
-    from grader.checks import Durations, Recorder, Submission, expect_concurrent
+    from grader.checks import Scene, expect_concurrent, expect_on_the_loop
 
 Released student kits freeze their check files' imports, so this one module is
 the promise: every name in `__all__` stays importable from `grader.checks`,
